@@ -1,0 +1,150 @@
+"""Rules that span tables, enforced by the database itself on SQLite and PostgreSQL.
+
+Django has no composite foreign keys, so "an update's status comes from its action's plan's
+scale" cannot be a plain constraint. These triggers refuse, as an integrity error:
+- a quarterly update whose status is not on the scale of its action's plan;
+- a quarterly update for a quarter of another plan;
+- a placement under an outcome of another plan, or under a deliverable or theme of another
+  outcome;
+- a deliverable whose theme belongs to another outcome;
+- moving an action to another plan while it has updates or placements.
+"""
+
+from django.db import migrations
+
+# Each rule: (name, table, columns whose change re-checks it, SQL condition that is TRUE when
+# the new row breaks the rule, message).
+RULES = [
+    (
+        "update_status_on_plan_scale",
+        "deliverables_quarterlyupdate",
+        ["status_id", "action_id"],
+        """NEW.status_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM plans_status s
+            JOIN plans_statusscale sc ON sc.id = s.scale_id
+            JOIN deliverables_action a ON a.plan_id = sc.plan_id
+            WHERE s.id = NEW.status_id AND a.id = NEW.action_id)""",
+        "status is not on the scale of the plan of the action",
+    ),
+    (
+        "update_period_of_action_plan",
+        "deliverables_quarterlyupdate",
+        ["period_id", "action_id"],
+        """NOT EXISTS (
+            SELECT 1 FROM plans_reportingperiod p
+            JOIN deliverables_action a ON a.plan_id = p.plan_id
+            WHERE p.id = NEW.period_id AND a.id = NEW.action_id)""",
+        "quarter belongs to another plan than the action",
+    ),
+    (
+        "placement_within_plan",
+        "deliverables_actionplacement",
+        ["action_id", "outcome_id", "deliverable_id", "theme_id"],
+        """NOT EXISTS (
+            SELECT 1 FROM plans_strategicoutcome o
+            JOIN deliverables_action a ON a.plan_id = o.plan_id
+            WHERE o.id = NEW.outcome_id AND a.id = NEW.action_id)
+        OR (NEW.deliverable_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM deliverables_deliverable d
+            WHERE d.id = NEW.deliverable_id AND d.outcome_id = NEW.outcome_id))
+        OR (NEW.theme_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM plans_theme t
+            WHERE t.id = NEW.theme_id AND t.outcome_id = NEW.outcome_id))""",
+        "placement mixes outcomes or plans",
+    ),
+    (
+        "deliverable_theme_in_outcome",
+        "deliverables_deliverable",
+        ["theme_id", "outcome_id"],
+        """NEW.theme_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM plans_theme t
+            WHERE t.id = NEW.theme_id AND t.outcome_id = NEW.outcome_id)""",
+        "theme of the deliverable belongs to another outcome",
+    ),
+]
+
+ACTION_MOVE = (
+    "action_plan_fixed",
+    "deliverables_action",
+    """NEW.plan_id <> OLD.plan_id AND (
+        EXISTS (SELECT 1 FROM deliverables_quarterlyupdate u WHERE u.action_id = NEW.id)
+        OR EXISTS (SELECT 1 FROM deliverables_actionplacement pl WHERE pl.action_id = NEW.id))""",
+    "an action with updates or placements cannot move to another plan",
+)
+
+
+def _sqlite(schema_editor, forwards: bool) -> None:
+    execute = schema_editor.execute
+    for name, table, columns, condition, message in RULES:
+        for event, suffix in (("INSERT", "ins"), (f"UPDATE OF {', '.join(columns)}", "upd")):
+            trigger = f"{name}_{suffix}"
+            execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            if forwards:
+                execute(
+                    f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} "
+                    f"FOR EACH ROW WHEN {condition} "
+                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                )
+    name, table, condition, message = ACTION_MOVE
+    execute(f"DROP TRIGGER IF EXISTS {name}")
+    if forwards:
+        execute(
+            f"CREATE TRIGGER {name} BEFORE UPDATE OF plan_id ON {table} "
+            f"FOR EACH ROW WHEN {condition} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        )
+
+
+def _postgresql(schema_editor, forwards: bool) -> None:
+    execute = schema_editor.execute
+    rules = [(n, t, c, cond, m) for n, t, c, cond, m in RULES]
+    name, table, condition, message = ACTION_MOVE
+    rules.append((name, table, ["plan_id"], condition, message))
+    for name, table, columns, condition, message in rules:
+        execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        execute(f"DROP FUNCTION IF EXISTS {name}_check()")
+        if not forwards:
+            continue
+        execute(
+            f"""CREATE FUNCTION {name}_check() RETURNS trigger AS $$
+            BEGIN
+                IF {condition} THEN
+                    RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql"""
+        )
+        events = "UPDATE OF plan_id" if name == ACTION_MOVE[0] else (
+            f"INSERT OR UPDATE OF {', '.join(columns)}"
+        )
+        execute(
+            f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}_check()"
+        )
+
+
+def install(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        _sqlite(schema_editor, forwards=True)
+    elif vendor == "postgresql":
+        _postgresql(schema_editor, forwards=True)
+    else:  # pragma: no cover - the project supports these two databases only
+        raise NotImplementedError(f"No cross-plan triggers for {vendor}")
+
+
+def remove(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        _sqlite(schema_editor, forwards=False)
+    elif vendor == "postgresql":
+        _postgresql(schema_editor, forwards=False)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("deliverables", "0002_initial"),
+        ("plans", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(install, remove, elidable=False)]

@@ -1,0 +1,301 @@
+"""What the plan promises and what directorates do about it, quarter by quarter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, Theme
+from plans.refs import normalise_ref
+
+
+class Deliverable(models.Model):
+    """A corporate plan deliverable: B3 "We will provide enough good school places ..."."""
+
+    outcome = models.ForeignKey(
+        StrategicOutcome, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliverables"
+    )
+    ref = models.CharField("CP ref", max_length=40, blank=True, help_text="As entered.")
+    ref_normalised = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    title = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        # The folded reference is a derived column: keep it true however the row is saved.
+        self.ref_normalised = normalise_ref(self.ref)
+        super().save(*args, **kwargs)
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_plan(self, plan: Plan) -> ActionQuerySet:
+        return self.filter(plan=plan)
+
+    def with_ref(self, ref: str) -> ActionQuerySet:
+        """Actions whose reference reads the same as `ref` once normalised."""
+        return self.filter(ref_normalised=normalise_ref(ref))
+
+    def in_outcome(self, outcome: StrategicOutcome) -> ActionQuerySet:
+        placed = ActionPlacement.objects.filter(action=OuterRef("pk"), outcome=outcome)
+        return self.filter(Exists(placed))
+
+    def with_people(self) -> ActionQuerySet:
+        return self.select_related("plan", "directorate", "lead_officer", "approver")
+
+
+class Action(models.Model):
+    """A directorate business plan action: CH6 "Ensure that every child ... good school"."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    ref = models.CharField("BP ref", max_length=40, blank=True, help_text="As entered.")
+    ref_normalised = models.CharField(max_length=40, blank=True, editable=False)
+    title = models.TextField()
+    description = models.TextField(blank=True)
+    directorate = models.ForeignKey(
+        "plans.Directorate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_actions",
+    )
+    lead_role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The lead as the plan names it, for example 'Director - Law & Governance'.",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    external_ref = models.CharField(
+        "external reference",
+        max_length=200,
+        blank=True,
+        help_text="For example 'Grant Thornton Statutory Rec 3'.",
+    )
+    deliverables = models.ManyToManyField(
+        Deliverable, through="ActionPlacement", related_name="actions", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "ref_normalised", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "ref_normalised"],
+                condition=~Q(ref_normalised=""),
+                name="action_ref_unique_in_plan",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(due_date__gte=models.F("start_date")),
+                name="action_due_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["directorate"], name="action_directorate_idx"),
+            models.Index(fields=["lead_officer"], name="action_lead_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}".strip() if self.ref else self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived column, kept true on every save (bulk writers set it themselves).
+        self.ref_normalised = normalise_ref(self.ref)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliverables:action", args=[self.plan.slug, self.pk])
+
+    @property
+    def display_ref(self) -> str:
+        return self.ref or "No ref"
+
+
+class ActionPlacement(models.Model):
+    """Where an action is listed in the plan: under a deliverable, or straight under an outcome.
+
+    One action can serve several deliverables (R8 sits under H1, H2, H5 and H9), and in the
+    newer plans actions sit under a theme with no deliverable at all. `outcome` is kept on
+    every row so counting actions per outcome is one join; `theme` is set only when there is
+    no deliverable (a deliverable carries its own theme).
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="placements")
+    outcome = models.ForeignKey(
+        StrategicOutcome, on_delete=models.CASCADE, related_name="placements"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="placements"
+    )
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, null=True, blank=True, related_name="placements"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "deliverable"],
+                condition=Q(deliverable__isnull=False),
+                name="placement_once_per_deliverable",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "outcome"],
+                condition=Q(deliverable__isnull=True, theme__isnull=True),
+                name="placement_once_per_outcome",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "theme"],
+                condition=Q(deliverable__isnull=True, theme__isnull=False),
+                name="placement_once_per_theme",
+            ),
+            # Under a deliverable, the theme is the deliverable's own: never a second copy.
+            models.CheckConstraint(
+                condition=Q(deliverable__isnull=True) | Q(theme__isnull=True),
+                name="placement_theme_or_deliverable",
+            ),
+        ]
+        indexes = [models.Index(fields=["outcome", "action"], name="placement_outcome_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} in {self.deliverable or self.theme or self.outcome}"
+
+
+class UpdateState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+
+
+class UpdateSource(models.TextChoices):
+    ENTERED = "entered", "Entered in the browser"
+    IMPORTED = "imported", "Imported from a spreadsheet"
+    BULK = "bulk", "Set by the performance team"
+
+
+class QuarterlyUpdateQuerySet(models.QuerySet):
+    def for_period(self, period: ReportingPeriod) -> QuarterlyUpdateQuerySet:
+        return self.filter(period=period)
+
+    def final(self) -> QuarterlyUpdateQuerySet:
+        """Updates that count in reports: approved, including what was imported as final."""
+        return self.filter(state=UpdateState.APPROVED)
+
+    def visible_to(self, user) -> QuarterlyUpdateQuerySet:
+        """Approved updates are public inside the council; work in progress is not.
+
+        A draft, submitted or returned update is seen by the action's lead officer, the
+        approvers of its directorate, and people who oversee every directorate.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("deliverables.view_all_updates"):
+            return self
+        own = Q(action__lead_officer=user) | Q(action__approver=user)
+        if user.has_perm("deliverables.approve_update"):
+            own |= Q(action__directorate__in=user.directorates.all())
+        return self.filter(Q(state=UpdateState.APPROVED) | own)
+
+    def chronological(self) -> QuarterlyUpdateQuerySet:
+        return self.order_by("period__year", "period__quarter")
+
+
+class QuarterlyUpdate(models.Model):
+    """One action's status and commentary for one quarter. History is never overwritten:
+    each quarter has its own row."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    status = models.ForeignKey(
+        Status, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    commentary = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=UpdateState.choices, default="draft")
+    source = models.CharField(max_length=10, choices=UpdateSource.choices, default="entered")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every save, so a stale form can be refused."
+    )
+    return_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = QuarterlyUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "-period__year", "-period__quarter"]
+        permissions = [
+            ("enter_update", "Can enter updates for actions they lead"),
+            ("approve_update", "Can approve or return updates in their directorates"),
+            ("view_all_updates", "Can see every directorate's updates, drafts included"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="one_update_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="update_version_positive"
+            ),
+            # A submitted or approved update always says what the status is.
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "returned"]) | Q(status__isnull=False),
+                name="update_status_when_submitted",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "status"], name="update_period_status_idx"),
+            models.Index(fields=["period", "state"], name="update_period_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.display_ref} {self.period.label}"

@@ -1,0 +1,326 @@
+"""The plan's frame: who works on it, the plan and its outcomes, the status scale, the quarters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from plans.refs import normalise_ref, normalise_title
+
+HEX_COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Enter a colour as #RRGGBB, for example #00703C.")
+
+
+class Directorate(models.Model):
+    """A council directorate. Its prefixes are how action references name it ("ASC17a")."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.CharField(
+        max_length=12, unique=True, help_text="Short code, also the usual reference prefix."
+    )
+    prefixes = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Reference prefixes that mean this directorate, separated by spaces "
+        "(for example 'CH'). Compared after normalisation.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def prefix_list(self) -> list[str]:
+        return [normalise_ref(p) for p in self.prefixes.split() if normalise_ref(p)]
+
+
+class User(AbstractUser):
+    """A council user. Roles are Django groups (see plans.roles); directorates scope them."""
+
+    job_title = models.CharField(max_length=150, blank=True)
+    directorates = models.ManyToManyField(Directorate, blank=True, related_name="members")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class PlanQuerySet(models.QuerySet):
+    def active(self) -> PlanQuerySet:
+        return self.filter(is_active=True)
+
+
+class Plan(models.Model):
+    """A council plan: Corporate Plan 2021-25, Council Plan 2024-30, Improvement Plan 2022."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs and as --plan.")
+    description = models.TextField(blank=True)
+    first_year = models.PositiveSmallIntegerField(
+        help_text="Financial year the plan starts, by its first calendar year (2021 for 2021/22)."
+    )
+    last_year = models.PositiveSmallIntegerField(
+        help_text="Financial year the plan ends, by its first calendar year."
+    )
+    # What this council calls each level of its plan; the newer Sandwell plan has "themes"
+    # where the older one had "strategic outcomes".
+    outcome_label = models.CharField(max_length=60, default="Strategic outcome")
+    theme_label = models.CharField(max_length=60, default="Theme")
+    deliverable_label = models.CharField(max_length=60, default="Corporate plan deliverable")
+    action_label = models.CharField(max_length=60, default="Business plan action")
+    is_active = models.BooleanField(default=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_year", "name"]
+        permissions = [
+            ("manage_periods", "Can open, extend, close and reopen quarters"),
+            ("import_tracker", "Can import tracker workbooks"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="plan_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan", args=[self.slug])
+
+
+class StatusScale(models.Model):
+    """The set of statuses one plan reports with. Scales differ between plans and years."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="scale")
+    name = models.CharField(max_length=120)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    BLUE = "blue", "Blue"
+    GREY = "grey", "Grey"
+
+
+class StatusQuerySet(models.QuerySet):
+    def for_plan(self, plan: Plan) -> StatusQuerySet:
+        return self.filter(scale__plan=plan)
+
+
+class Status(models.Model):
+    """One status of a scale, as the council writes it, with what it means for reporting."""
+
+    scale = models.ForeignKey(StatusScale, on_delete=models.CASCADE, related_name="statuses")
+    label = models.CharField(max_length=80)
+    colour = models.CharField(max_length=7, validators=[HEX_COLOUR], help_text="#RRGGBB")
+    rag = models.CharField("RAG category", max_length=5, choices=Rag.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_exception = models.BooleanField(
+        "counts as an exception",
+        default=False,
+        help_text="Listed in the quarterly exception report.",
+    )
+    closes_action = models.BooleanField(
+        default=False, help_text="The action needs no further updates (for example Complete)."
+    )
+    means_no_update = models.BooleanField(
+        default=False,
+        help_text="What an action counts as when a closed quarter has no update for it.",
+    )
+    spellings = models.TextField(
+        blank=True,
+        help_text="Other ways legacy spreadsheets write this status, one per line. "
+        "Matched ignoring case and spaces.",
+    )
+
+    objects = StatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scale", "order", "label"]
+        verbose_name_plural = "statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "label"], name="status_label_unique"),
+            models.UniqueConstraint(
+                fields=["scale"],
+                condition=Q(means_no_update=True),
+                name="one_no_update_status_per_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def spelling_keys(self) -> set[str]:
+        """Every way of writing this status, folded for comparison."""
+        keys = {status_key(self.label)}
+        keys.update(status_key(line) for line in self.spellings.splitlines() if line.strip())
+        return keys
+
+    @property
+    def text_colour(self) -> str:
+        """Black or white, whichever reads better on this status's colour."""
+        red, green, blue = (int(self.colour[i : i + 2], 16) for i in (1, 3, 5))
+        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+        return "#0b0c0c" if luminance > 0.5 else "#ffffff"
+
+
+def status_key(text: str | None) -> str:
+    """How status words are compared: case and white space do not matter."""
+    return re.sub(r"\s+", "", (text or "")).casefold()
+
+
+class StrategicOutcome(models.Model):
+    """The top level of a plan ("The Best Start in Life"), or a theme of the newer plans."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="Used as the sheet name in tracker workbooks."
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="outcome_name_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:outcome", args=[self.plan.slug, self.pk])
+
+    def name_keys(self) -> set[str]:
+        return {normalise_title(self.name), normalise_title(self.short_name)} - {""}
+
+
+class Theme(models.Model):
+    """An optional grouping inside an outcome ("First 1000 days"), or a workstream."""
+
+    outcome = models.ForeignKey(StrategicOutcome, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "name"], name="theme_name_unique_in_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
+
+
+def parse_period_code(code: str) -> tuple[int, int]:
+    """"2023-24-Q3" -> (2023, 3). Raises ValueError with a message a user can act on."""
+    match = PERIOD_CODE.match((code or "").strip().upper())
+    if not match:
+        raise ValueError(f"{code!r} is not a quarter: write it like 2023-24-Q3")
+    year, next_year, quarter = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if (year + 1) % 100 != next_year:
+        raise ValueError(f"{code!r}: {year}-{next_year:02d} is not a financial year")
+    return year, quarter
+
+
+class PeriodState(models.TextChoices):
+    UPCOMING = "upcoming", "Upcoming"
+    OPEN = "open", "Open for updates"
+    CLOSED = "closed", "Closed"
+    PUBLISHED = "published", "Published"
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def for_plan(self, plan: Plan) -> ReportingPeriodQuerySet:
+        return self.filter(plan=plan)
+
+    def chronological(self) -> ReportingPeriodQuerySet:
+        return self.order_by("year", "quarter")
+
+    def open(self) -> ReportingPeriodQuerySet:
+        return self.filter(state=PeriodState.OPEN)
+
+
+class ReportingPeriod(models.Model):
+    """One quarter of a plan's UK financial year: Q1 Apr-Jun ... Q4 Jan-Mar."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField(help_text="First calendar year of the financial year.")
+    quarter = models.PositiveSmallIntegerField()
+    opens_on = models.DateField(null=True, blank=True, help_text="Updates may be entered from.")
+    due_on = models.DateField(null=True, blank=True, help_text="Deadline for officers.")
+    closes_on = models.DateField(null=True, blank=True, help_text="Planned close date.")
+    state = models.CharField(max_length=10, choices=PeriodState.choices, default="upcoming")
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "quarter"], name="period_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def code(self) -> str:
+        """As written in commands and URLs: 2023-24-Q3."""
+        return f"{self.year}-{(self.year + 1) % 100:02d}-Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """As written on screen: Q3 2023/24."""
+        return f"Q{self.quarter} {self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def starts(self) -> dt.date:
+        month = 4 + 3 * (self.quarter - 1)
+        return dt.date(self.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+    @property
+    def ends(self) -> dt.date:
+        start = self.starts
+        next_start = dt.date(start.year + (start.month + 3 > 12), (start.month + 2) % 12 + 1, 1)
+        return next_start - dt.timedelta(days=1)
+
+    @property
+    def sort_key(self) -> int:
+        return self.year * 4 + self.quarter
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == PeriodState.OPEN
+
+    @property
+    def is_locked(self) -> bool:
+        """Closed and published quarters take no edits except through an audited reopen."""
+        return self.state in {PeriodState.CLOSED, PeriodState.PUBLISHED}
+
+    def clean(self) -> None:
+        if self.opens_on and self.due_on and self.due_on < self.opens_on:
+            raise ValidationError({"due_on": "The deadline cannot be before the quarter opens."})
