@@ -283,9 +283,7 @@ class QuarterlyUpdate(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["action", "period"], name="one_update_per_quarter"),
-            models.CheckConstraint(
-                condition=Q(version__gte=1), name="update_version_positive"
-            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="update_version_positive"),
             # A submitted or approved update always says what the status is.
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "returned"]) | Q(status__isnull=False),

@@ -223,7 +223,9 @@ class Theme(models.Model):
     class Meta:
         ordering = ["outcome", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["outcome", "name"], name="theme_name_unique_in_outcome"),
+            models.UniqueConstraint(
+                fields=["outcome", "name"], name="theme_name_unique_in_outcome"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,7 +236,7 @@ PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
 
 
 def parse_period_code(code: str) -> tuple[int, int]:
-    """"2023-24-Q3" -> (2023, 3). Raises ValueError with a message a user can act on."""
+    """ "2023-24-Q3" -> (2023, 3). Raises ValueError with a message a user can act on."""
     match = PERIOD_CODE.match((code or "").strip().upper())
     if not match:
         raise ValueError(f"{code!r} is not a quarter: write it like 2023-24-Q3")

@@ -31,7 +31,9 @@ def _crud(app_label: str, model: str, verbs=("view", "add", "change", "delete"))
 
 
 def _structure(verbs) -> list[str]:
-    return [p for app, models in _STRUCTURE_MODELS.items() for m in models for p in _crud(app, m, verbs)]
+    return [
+        p for app, models in _STRUCTURE_MODELS.items() for m in models for p in _crud(app, m, verbs)
+    ]
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -83,7 +85,9 @@ def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+def sync_roles_after_migrate(
+    sender, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs
+) -> None:
     # post_migrate runs app by app; make sure every app's permissions exist first.
     for app_config in global_apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0, using=using)

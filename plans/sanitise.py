@@ -14,7 +14,9 @@ import re
 import nh3
 
 # Block-level endings that mean "new paragraph" or "new line" in council commentary.
-_PARAGRAPH_BREAK = re.compile(r"</(p|div|h[1-6]|ul|ol|table|tr)\s*>|<(p|div|h[1-6]|ul|ol|table|tr)\b[^>]*>", re.I)
+_PARAGRAPH_BREAK = re.compile(
+    r"</(p|div|h[1-6]|ul|ol|table|tr)\s*>|<(p|div|h[1-6]|ul|ol|table|tr)\b[^>]*>", re.I
+)
 _LINE_BREAK = re.compile(r"<br\s*/?>|</li\s*>|</td\s*>", re.I)
 _LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
 _TAG_LIKE = re.compile(r"<\s*[a-zA-Z!/?]")

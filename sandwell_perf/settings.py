@@ -1,13 +1,11 @@
 """The one settings module. Local defaults are safe; production is switched only by env vars.
 
-| variable               | default                         | meaning                                   |
-|------------------------|---------------------------------|-------------------------------------------|
-| DJANGO_DEBUG           | off                             | "1"/"true" turns on Django's debug pages  |
-| DJANGO_SECRET_KEY      | (required when DEBUG is off)    | signing key for sessions and tokens       |
-| DJANGO_ALLOWED_HOSTS   | 127.0.0.1,localhost             | comma-separated host names                |
-| DATABASE_URL           | sqlite:///<project>/db.sqlite3  | postgresql://user:pass@host:port/name     |
-| DJANGO_CONN_MAX_AGE    | 60                              | seconds a database connection is reused   |
-| EMAIL_URL-style vars   | see README                      | SMTP settings for reminders               |
+DJANGO_DEBUG          off unless "1"/"true": Django's debug pages
+DJANGO_SECRET_KEY     required when DEBUG is off
+DJANGO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+DATABASE_URL          default sqlite:///<project>/db.sqlite3; or postgresql://user:pw@host/name
+DJANGO_CONN_MAX_AGE   seconds a database connection is reused (default 60)
+DJANGO_EMAIL_*        SMTP settings for reminders (see README)
 """
 
 from __future__ import annotations

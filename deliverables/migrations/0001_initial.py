@@ -4,72 +4,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(blank=True, help_text='As entered.', max_length=40, verbose_name='BP ref')),
-                ('ref_normalised', models.CharField(blank=True, editable=False, max_length=40)),
-                ('title', models.TextField()),
-                ('description', models.TextField(blank=True)),
-                ('lead_role', models.CharField(blank=True, help_text="The lead as the plan names it, for example 'Director - Law & Governance'.", max_length=200)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('external_ref', models.CharField(blank=True, help_text="For example 'Grant Thornton Statutory Rec 3'.", max_length=200, verbose_name='external reference')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        blank=True, help_text="As entered.", max_length=40, verbose_name="BP ref"
+                    ),
+                ),
+                ("ref_normalised", models.CharField(blank=True, editable=False, max_length=40)),
+                ("title", models.TextField()),
+                ("description", models.TextField(blank=True)),
+                (
+                    "lead_role",
+                    models.CharField(
+                        blank=True,
+                        help_text="The lead as the plan names it, for example 'Director - Law & Governance'.",
+                        max_length=200,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "external_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example 'Grant Thornton Statutory Rec 3'.",
+                        max_length=200,
+                        verbose_name="external reference",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['plan', 'ref_normalised', 'pk'],
+                "ordering": ["plan", "ref_normalised", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActionPlacement',
+            name="ActionPlacement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['outcome', 'order', 'pk'],
+                "ordering": ["outcome", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Deliverable',
+            name="Deliverable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(blank=True, help_text='As entered.', max_length=40, verbose_name='CP ref')),
-                ('ref_normalised', models.CharField(blank=True, db_index=True, editable=False, max_length=40)),
-                ('title', models.TextField()),
-                ('order', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        blank=True, help_text="As entered.", max_length=40, verbose_name="CP ref"
+                    ),
+                ),
+                (
+                    "ref_normalised",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=40),
+                ),
+                ("title", models.TextField()),
+                ("order", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['outcome', 'order', 'pk'],
+                "ordering": ["outcome", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='QuarterlyUpdate',
+            name="QuarterlyUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commentary', models.TextField(blank=True)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved')], default='draft', max_length=10)),
-                ('source', models.CharField(choices=[('entered', 'Entered in the browser'), ('imported', 'Imported from a spreadsheet'), ('bulk', 'Set by the performance team')], default='entered', max_length=10)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every save, so a stale form can be refused.')),
-                ('return_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("commentary", models.TextField(blank=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("entered", "Entered in the browser"),
+                            ("imported", "Imported from a spreadsheet"),
+                            ("bulk", "Set by the performance team"),
+                        ],
+                        default="entered",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Bumped on every save, so a stale form can be refused."
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['action', '-period__year', '-period__quarter'],
-                'permissions': [('enter_update', 'Can enter updates for actions they lead'), ('approve_update', 'Can approve or return updates in their directorates'), ('view_all_updates', "Can see every directorate's updates, drafts included")],
+                "ordering": ["action", "-period__year", "-period__quarter"],
+                "permissions": [
+                    ("enter_update", "Can enter updates for actions they lead"),
+                    ("approve_update", "Can approve or return updates in their directorates"),
+                    ("view_all_updates", "Can see every directorate's updates, drafts included"),
+                ],
             },
         ),
     ]

@@ -6,155 +6,279 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('deliverables', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("deliverables", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='approver',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='approved_actions', to=settings.AUTH_USER_MODEL),
+            model_name="action",
+            name="approver",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="approved_actions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='directorate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='plans.directorate'),
+            model_name="action",
+            name="directorate",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="plans.directorate",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='lead_officer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_actions', to=settings.AUTH_USER_MODEL),
+            model_name="action",
+            name="lead_officer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="led_actions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='plans.plan'),
+            model_name="action",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="plans.plan"
+            ),
         ),
         migrations.AddField(
-            model_name='actionplacement',
-            name='action',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='deliverables.action'),
+            model_name="actionplacement",
+            name="action",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="placements",
+                to="deliverables.action",
+            ),
         ),
         migrations.AddField(
-            model_name='actionplacement',
-            name='outcome',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='plans.strategicoutcome'),
+            model_name="actionplacement",
+            name="outcome",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="placements",
+                to="plans.strategicoutcome",
+            ),
         ),
         migrations.AddField(
-            model_name='actionplacement',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='plans.theme'),
+            model_name="actionplacement",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="placements",
+                to="plans.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='deliverable',
-            name='outcome',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='plans.strategicoutcome'),
+            model_name="deliverable",
+            name="outcome",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliverables",
+                to="plans.strategicoutcome",
+            ),
         ),
         migrations.AddField(
-            model_name='deliverable',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliverables', to='plans.theme'),
+            model_name="deliverable",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="deliverables",
+                to="plans.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='actionplacement',
-            name='deliverable',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='deliverables.deliverable'),
+            model_name="actionplacement",
+            name="deliverable",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="placements",
+                to="deliverables.deliverable",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='deliverables',
-            field=models.ManyToManyField(blank=True, related_name='actions', through='deliverables.ActionPlacement', to='deliverables.deliverable'),
+            model_name="action",
+            name="deliverables",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="actions",
+                through="deliverables.ActionPlacement",
+                to="deliverables.deliverable",
+            ),
         ),
         migrations.AddField(
-            model_name='quarterlyupdate',
-            name='action',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='deliverables.action'),
+            model_name="quarterlyupdate",
+            name="action",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="updates",
+                to="deliverables.action",
+            ),
         ),
         migrations.AddField(
-            model_name='quarterlyupdate',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="quarterlyupdate",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='quarterlyupdate',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='plans.reportingperiod'),
+            model_name="quarterlyupdate",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="updates",
+                to="plans.reportingperiod",
+            ),
         ),
         migrations.AddField(
-            model_name='quarterlyupdate',
-            name='status',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='plans.status'),
+            model_name="quarterlyupdate",
+            name="status",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="updates",
+                to="plans.status",
+            ),
         ),
         migrations.AddField(
-            model_name='quarterlyupdate',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="quarterlyupdate",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='quarterlyupdate',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="quarterlyupdate",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='actionplacement',
-            index=models.Index(fields=['outcome', 'action'], name='placement_outcome_idx'),
+            model_name="actionplacement",
+            index=models.Index(fields=["outcome", "action"], name="placement_outcome_idx"),
         ),
         migrations.AddConstraint(
-            model_name='actionplacement',
-            constraint=models.UniqueConstraint(condition=models.Q(('deliverable__isnull', False)), fields=('action', 'deliverable'), name='placement_once_per_deliverable'),
+            model_name="actionplacement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deliverable__isnull", False)),
+                fields=("action", "deliverable"),
+                name="placement_once_per_deliverable",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionplacement',
-            constraint=models.UniqueConstraint(condition=models.Q(('deliverable__isnull', True), ('theme__isnull', True)), fields=('action', 'outcome'), name='placement_once_per_outcome'),
+            model_name="actionplacement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deliverable__isnull", True), ("theme__isnull", True)),
+                fields=("action", "outcome"),
+                name="placement_once_per_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionplacement',
-            constraint=models.UniqueConstraint(condition=models.Q(('deliverable__isnull', True), ('theme__isnull', False)), fields=('action', 'theme'), name='placement_once_per_theme'),
+            model_name="actionplacement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deliverable__isnull", True), ("theme__isnull", False)),
+                fields=("action", "theme"),
+                name="placement_once_per_theme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionplacement',
-            constraint=models.CheckConstraint(condition=models.Q(('deliverable__isnull', True), ('theme__isnull', True), _connector='OR'), name='placement_theme_or_deliverable'),
+            model_name="actionplacement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("deliverable__isnull", True), ("theme__isnull", True), _connector="OR"
+                ),
+                name="placement_theme_or_deliverable",
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['directorate'], name='action_directorate_idx'),
+            model_name="action",
+            index=models.Index(fields=["directorate"], name="action_directorate_idx"),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['lead_officer'], name='action_lead_idx'),
+            model_name="action",
+            index=models.Index(fields=["lead_officer"], name="action_lead_idx"),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(condition=models.Q(('ref_normalised', ''), _negated=True), fields=('plan', 'ref_normalised'), name='action_ref_unique_in_plan'),
+            model_name="action",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ref_normalised", ""), _negated=True),
+                fields=("plan", "ref_normalised"),
+                name="action_ref_unique_in_plan",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__isnull', True), ('start_date__isnull', True), ('due_date__gte', models.F('start_date')), _connector='OR'), name='action_due_after_start'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("due_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("due_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="action_due_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='quarterlyupdate',
-            index=models.Index(fields=['period', 'status'], name='update_period_status_idx'),
+            model_name="quarterlyupdate",
+            index=models.Index(fields=["period", "status"], name="update_period_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='quarterlyupdate',
-            index=models.Index(fields=['period', 'state'], name='update_period_state_idx'),
+            model_name="quarterlyupdate",
+            index=models.Index(fields=["period", "state"], name="update_period_state_idx"),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyupdate',
-            constraint=models.UniqueConstraint(fields=('action', 'period'), name='one_update_per_quarter'),
+            model_name="quarterlyupdate",
+            constraint=models.UniqueConstraint(
+                fields=("action", "period"), name="one_update_per_quarter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='update_version_positive'),
+            model_name="quarterlyupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="update_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'returned']), ('status__isnull', False), _connector='OR'), name='update_status_when_submitted'),
+            model_name="quarterlyupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["draft", "returned"]), ("status__isnull", False), _connector="OR"
+                ),
+                name="update_status_when_submitted",
+            ),
         ),
     ]

@@ -114,8 +114,10 @@ def _postgresql(schema_editor, forwards: bool) -> None:
                 RETURN NEW;
             END $$ LANGUAGE plpgsql"""
         )
-        events = "UPDATE OF plan_id" if name == ACTION_MOVE[0] else (
-            f"INSERT OR UPDATE OF {', '.join(columns)}"
+        events = (
+            "UPDATE OF plan_id"
+            if name == ACTION_MOVE[0]
+            else (f"INSERT OR UPDATE OF {', '.join(columns)}")
         )
         execute(
             f"CREATE TRIGGER {name} BEFORE {events} ON {table} "

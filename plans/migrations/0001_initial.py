@@ -9,150 +9,441 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Directorate',
+            name="Directorate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('code', models.CharField(help_text='Short code, also the usual reference prefix.', max_length=12, unique=True)),
-                ('prefixes', models.CharField(blank=True, help_text="Reference prefixes that mean this directorate, separated by spaces (for example 'CH'). Compared after normalisation.", max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Short code, also the usual reference prefix.",
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "prefixes",
+                    models.CharField(
+                        blank=True,
+                        help_text="Reference prefixes that mean this directorate, separated by spaces (for example 'CH'). Compared after normalisation.",
+                        max_length=120,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('job_title', models.CharField(blank=True, max_length=150)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('directorates', models.ManyToManyField(blank=True, related_name='members', to='plans.directorate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=150)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "directorates",
+                    models.ManyToManyField(
+                        blank=True, related_name="members", to="plans.directorate"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'username'],
+                "ordering": ["last_name", "first_name", "username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(help_text='Used in URLs and as --plan.', max_length=60, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('first_year', models.PositiveSmallIntegerField(help_text='Financial year the plan starts, by its first calendar year (2021 for 2021/22).')),
-                ('last_year', models.PositiveSmallIntegerField(help_text='Financial year the plan ends, by its first calendar year.')),
-                ('outcome_label', models.CharField(default='Strategic outcome', max_length=60)),
-                ('theme_label', models.CharField(default='Theme', max_length=60)),
-                ('deliverable_label', models.CharField(default='Corporate plan deliverable', max_length=60)),
-                ('action_label', models.CharField(default='Business plan action', max_length=60)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used in URLs and as --plan.", max_length=60, unique=True
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Financial year the plan starts, by its first calendar year (2021 for 2021/22)."
+                    ),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Financial year the plan ends, by its first calendar year."
+                    ),
+                ),
+                ("outcome_label", models.CharField(default="Strategic outcome", max_length=60)),
+                ("theme_label", models.CharField(default="Theme", max_length=60)),
+                (
+                    "deliverable_label",
+                    models.CharField(default="Corporate plan deliverable", max_length=60),
+                ),
+                ("action_label", models.CharField(default="Business plan action", max_length=60)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-first_year', 'name'],
-                'permissions': [('manage_periods', 'Can open, extend, close and reopen quarters'), ('import_tracker', 'Can import tracker workbooks')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('last_year__gte', models.F('first_year'))), name='plan_years_in_order')],
+                "ordering": ["-first_year", "name"],
+                "permissions": [
+                    ("manage_periods", "Can open, extend, close and reopen quarters"),
+                    ("import_tracker", "Can import tracker workbooks"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("last_year__gte", models.F("first_year"))),
+                        name="plan_years_in_order",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatusScale',
+            name="StatusScale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scale', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scale",
+                        to="plans.plan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StrategicOutcome',
+            name="StrategicOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text='Used as the sheet name in tracker workbooks.', max_length=60)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used as the sheet name in tracker workbooks.",
+                        max_length=60,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'order', 'name'],
+                "ordering": ["plan", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='plans.strategicoutcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="plans.strategicoutcome",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outcome', 'order', 'name'],
+                "ordering": ["outcome", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ReportingPeriod',
+            name="ReportingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='First calendar year of the financial year.')),
-                ('quarter', models.PositiveSmallIntegerField()),
-                ('opens_on', models.DateField(blank=True, help_text='Updates may be entered from.', null=True)),
-                ('due_on', models.DateField(blank=True, help_text='Deadline for officers.', null=True)),
-                ('closes_on', models.DateField(blank=True, help_text='Planned close date.', null=True)),
-                ('state', models.CharField(choices=[('upcoming', 'Upcoming'), ('open', 'Open for updates'), ('closed', 'Closed'), ('published', 'Published')], default='upcoming', max_length=10)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="First calendar year of the financial year."
+                    ),
+                ),
+                ("quarter", models.PositiveSmallIntegerField()),
+                (
+                    "opens_on",
+                    models.DateField(
+                        blank=True, help_text="Updates may be entered from.", null=True
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, help_text="Deadline for officers.", null=True),
+                ),
+                (
+                    "closes_on",
+                    models.DateField(blank=True, help_text="Planned close date.", null=True),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("upcoming", "Upcoming"),
+                            ("open", "Open for updates"),
+                            ("closed", "Closed"),
+                            ("published", "Published"),
+                        ],
+                        default="upcoming",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', '-year', '-quarter'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'year', 'quarter'), name='period_unique'), models.CheckConstraint(condition=models.Q(('quarter__gte', 1), ('quarter__lte', 4)), name='period_quarter_1_to_4')],
+                "ordering": ["plan", "-year", "-quarter"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "year", "quarter"), name="period_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quarter__gte", 1), ("quarter__lte", 4)),
+                        name="period_quarter_1_to_4",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Status',
+            name="Status",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=80)),
-                ('colour', models.CharField(help_text='#RRGGBB', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9A-Fa-f]{6}$', 'Enter a colour as #RRGGBB, for example #00703C.')])),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green'), ('blue', 'Blue'), ('grey', 'Grey')], max_length=5, verbose_name='RAG category')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_exception', models.BooleanField(default=False, help_text='Listed in the quarterly exception report.', verbose_name='counts as an exception')),
-                ('closes_action', models.BooleanField(default=False, help_text='The action needs no further updates (for example Complete).')),
-                ('means_no_update', models.BooleanField(default=False, help_text='What an action counts as when a closed quarter has no update for it.')),
-                ('spellings', models.TextField(blank=True, help_text='Other ways legacy spreadsheets write this status, one per line. Matched ignoring case and spaces.')),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='plans.statusscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=80)),
+                (
+                    "colour",
+                    models.CharField(
+                        help_text="#RRGGBB",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9A-Fa-f]{6}$",
+                                "Enter a colour as #RRGGBB, for example #00703C.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red"),
+                            ("amber", "Amber"),
+                            ("green", "Green"),
+                            ("blue", "Blue"),
+                            ("grey", "Grey"),
+                        ],
+                        max_length=5,
+                        verbose_name="RAG category",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "is_exception",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Listed in the quarterly exception report.",
+                        verbose_name="counts as an exception",
+                    ),
+                ),
+                (
+                    "closes_action",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The action needs no further updates (for example Complete).",
+                    ),
+                ),
+                (
+                    "means_no_update",
+                    models.BooleanField(
+                        default=False,
+                        help_text="What an action counts as when a closed quarter has no update for it.",
+                    ),
+                ),
+                (
+                    "spellings",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other ways legacy spreadsheets write this status, one per line. Matched ignoring case and spaces.",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statuses",
+                        to="plans.statusscale",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'statuses',
-                'ordering': ['scale', 'order', 'label'],
-                'constraints': [models.UniqueConstraint(fields=('scale', 'label'), name='status_label_unique'), models.UniqueConstraint(condition=models.Q(('means_no_update', True)), fields=('scale',), name='one_no_update_status_per_scale')],
+                "verbose_name_plural": "statuses",
+                "ordering": ["scale", "order", "label"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scale", "label"), name="status_label_unique"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("means_no_update", True)),
+                        fields=("scale",),
+                        name="one_no_update_status_per_scale",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='strategicoutcome',
-            constraint=models.UniqueConstraint(fields=('plan', 'name'), name='outcome_name_unique_in_plan'),
+            model_name="strategicoutcome",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "name"), name="outcome_name_unique_in_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(fields=('outcome', 'name'), name='theme_name_unique_in_outcome'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(
+                fields=("outcome", "name"), name="theme_name_unique_in_outcome"
+            ),
         ),
     ]

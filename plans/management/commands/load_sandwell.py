@@ -1,0 +1,192 @@
+"""Load Sandwell Council's real plans: `python manage.py load_sandwell [--demo-users]`.
+
+Idempotent: a second run finds everything in place and changes nothing. The data ships in
+fixtures/ (the project never reads ../shared at run time):
+- fixtures/sandwell/*.json: directorates, each plan's outcomes, themes, status scale, quarters;
+- fixtures/legacy/*.xlsx: the council's tracker workbooks, loaded through the same importer
+  admins use for legacy spreadsheets.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.services import deliverables_place_in_themes
+from deliverables.tracker.importer import prepare_import
+from deliverables.tracker.layout import read_tracker
+from deliverables.tracker.workbook import open_tracker
+from plans import roles
+from plans.models import Directorate, Plan, ReportingPeriod, Theme, User, parse_period_code
+from plans.services import directorates_sync, plan_sync
+
+PLAN_FILES = ["corporate-plan-2021-25.json", "council-plan-2024-30.json"]
+
+# Demo sign-ins, printed by `make run`. Never created unless --demo-users is given.
+DEMO_PASSWORD = "sandwell-demo-2026"  # noqa: S105 - a published demo password
+DEMO_PEOPLE = [
+    # username, first name, last name, role, directorate code, job title
+    ("admin", "Alex", "Morgan", roles.ADMINISTRATOR, None, "System administrator"),
+    ("performance", "Priya", "Kaur", roles.PERFORMANCE_TEAM, None, "Corporate performance officer"),
+    ("viewer", "Sam", "Taylor", roles.VIEWER, None, "Scrutiny committee member"),
+]
+_OFFICERS = {
+    "CH": (("Jordan", "Bennett"), ("Hannah", "Ellis")),
+    "PH": (("Imran", "Hussain"), ("Grace", "Okafor")),
+    "ASC": (("Megan", "Price"), ("Daniel", "Walsh")),
+    "BE": (("Tom", "Richards"), ("Aisha", "Begum")),
+    "R": (("Chris", "Evans"), ("Laura", "Hughes")),
+    "H": (("Ravi", "Patel"), ("Emma", "Clarke")),
+    "ACE": (("Zara", "Ahmed"), ("Mark", "Turner")),
+    "LG": (("Lucy", "Green"), ("Owen", "Davies")),
+    "F": (("Ben", "Carter"), ("Nadia", "Rahman")),
+}
+for _code, ((_of, _ol), (_af, _al)) in _OFFICERS.items():
+    DEMO_PEOPLE.append(
+        (f"officer.{_code.lower()}", _of, _ol, roles.LEAD_OFFICER, _code, "Lead officer")
+    )
+    DEMO_PEOPLE.append(
+        (f"ad.{_code.lower()}", _af, _al, roles.APPROVER, _code, "Assistant Director")
+    )
+
+
+class Command(BaseCommand):
+    help = "Load Sandwell's Corporate Plan 2021-25 and Council Plan 2024-30 (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo-users",
+            action="store_true",
+            help="Also create a demo user for each role and make them leads of the actions.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load the plans only when the database has no plan yet.",
+        )
+        parser.add_argument(
+            "--fixtures",
+            default=str(Path(settings.BASE_DIR) / "fixtures"),
+            help="Folder holding sandwell/ and legacy/ (default: the project's fixtures/).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        fixtures = Path(options["fixtures"])
+        if options["if_empty"] and Plan.objects.exists():
+            self.stdout.write("Plans are already loaded; nothing to do.")
+        else:
+            self.load_plans(fixtures)
+        if options["demo_users"]:
+            self.load_demo_users()
+
+    def load_plans(self, fixtures: Path) -> None:
+        directorate_file = fixtures / "sandwell" / "directorates.json"
+        if not directorate_file.exists():
+            raise CommandError(f"{directorate_file} is missing")
+        spec = json.loads(directorate_file.read_text(encoding="utf-8"))
+        counts = directorates_sync(spec["directorates"])
+        self.stdout.write(
+            f"Directorates: {Directorate.objects.count()} ({counts.created['directorates']} new)"
+        )
+        for name in PLAN_FILES:
+            spec = json.loads((fixtures / "sandwell" / name).read_text(encoding="utf-8"))
+            self.load_plan(fixtures, spec)
+
+    def load_plan(self, fixtures: Path, spec: dict) -> None:
+        with transaction.atomic():
+            plan, counts = plan_sync(spec)
+            for tracker in spec.get("trackers", []):
+                year, quarter = parse_period_code(tracker["period"])
+                period = ReportingPeriod.objects.get(plan=plan, year=year, quarter=quarter)
+                path = fixtures / tracker["file"]
+                with open_tracker(path, path.name) as workbook:
+                    read = read_tracker(workbook)
+                preview = prepare_import(plan, period, read)
+                if preview.has_changes:
+                    preview.apply()
+                created = preview.created
+                self.stdout.write(
+                    f"  {path.name} -> {period.label}: {len(read.rows)} rows; new "
+                    f"{created['outcomes']} outcomes, {created['deliverables']} deliverables, "
+                    f"{created['actions']} actions, {created['updates']} updates; "
+                    f"{len(preview.warnings)} warnings, {len(preview.errors)} rows not placed"
+                )
+            aspirations = {
+                (outcome["name"], theme.get("name")): theme.get("aspirations", [])
+                for outcome in spec.get("outcomes", [])
+                for theme in outcome.get("themes", [])
+            }
+            moved = deliverables_place_in_themes(plan, aspirations)
+        new = sum(counts.created.values())
+        self.stdout.write(self.style.SUCCESS(f"{plan.name}: {self.totals(plan)}"))
+        self.stdout.write(
+            f"  this run: {new} plan rows created, {sum(counts.updated.values())} changed, "
+            f"{moved} deliverables placed under themes"
+        )
+
+    def totals(self, plan: Plan) -> str:
+        outcomes = plan.outcomes.count()
+        themes = Theme.objects.filter(outcome__plan=plan).count()
+        deliverables = Deliverable.objects.filter(outcome__plan=plan).count()
+        actions = Action.objects.filter(plan=plan).count()
+        placements = ActionPlacement.objects.filter(action__plan=plan).count()
+        updates = QuarterlyUpdate.objects.filter(action__plan=plan).count()
+        return (
+            f"{outcomes} {plan.outcome_label.lower()}s, {themes} {plan.theme_label.lower()}s, "
+            f"{deliverables} deliverables, "
+            f"{actions} actions ({placements} placements), {updates} quarterly updates"
+        )
+
+    @transaction.atomic
+    def load_demo_users(self) -> None:
+        directorates = {d.code: d for d in Directorate.objects.all()}
+        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLES)}
+        people: dict[str, User] = {}
+        created = 0
+        for username, first, last, role, code, job_title in DEMO_PEOPLE:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@example.org",
+                    job_title=job_title,
+                    is_staff=role in roles.STAFF_ROLES,
+                    is_superuser=role == roles.ADMINISTRATOR,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                created += 1
+            user.groups.add(groups[role])
+            if code and code in directorates:
+                user.directorates.add(directorates[code])
+            people[username] = user
+        led = 0
+        for code, directorate in directorates.items():
+            officer = people.get(f"officer.{code.lower()}")
+            approver = people.get(f"ad.{code.lower()}")
+            if officer:
+                led += Action.objects.filter(directorate=directorate, lead_officer=None).update(
+                    lead_officer=officer
+                )
+            if approver:
+                Action.objects.filter(directorate=directorate, approver=None).update(
+                    approver=approver
+                )
+        self.stdout.write(f"Demo users: {created} new; {led} actions given a demo lead officer.")
+        self.stdout.write("")
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
+        for username, _first, _last, role, code, _title in DEMO_PEOPLE:
+            if code in (None, "CH"):
+                where = f", {directorates[code].name}" if code in directorates else ""
+                self.stdout.write(f"  {username:<14} {role}{where}")
+        self.stdout.write(
+            "  officer.<dir> / ad.<dir> for the other directorates: ph asc be r h ace lg f"
+        )
