@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, Theme
-from plans.refs import normalise_ref
+from plans.refs import fold_lookalikes, normalise_ref
 
 
 class Deliverable(models.Model):
@@ -35,6 +36,10 @@ class Deliverable(models.Model):
         # The folded reference is a derived column: keep it true however the row is saved.
         self.ref_normalised = normalise_ref(self.ref)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.theme_id and self.outcome_id and self.theme.outcome_id != self.outcome_id:
+            raise ValidationError({"theme": "Choose a theme of this deliverable's outcome."})
 
 
 class ActionQuerySet(models.QuerySet):
@@ -138,6 +143,15 @@ class Action(models.Model):
     def display_ref(self) -> str:
         return self.ref or "No ref"
 
+    @property
+    def ref_note(self) -> str:
+        """Why the reference as entered differs from how it is compared, if it does."""
+        if not self.ref or self.ref == self.ref_normalised:
+            return ""
+        if fold_lookalikes(self.ref) != self.ref:
+            return f"typed with look-alike letters; read as {self.ref_normalised}"
+        return f"read as {self.ref_normalised}"
+
 
 class ActionPlacement(models.Model):
     """Where an action is listed in the plan: under a deliverable, or straight under an outcome.
@@ -188,6 +202,24 @@ class ActionPlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} in {self.deliverable or self.theme or self.outcome}"
+
+    def clean(self) -> None:
+        """The same rules the database triggers enforce, as form errors."""
+        errors = {}
+        if self.outcome_id and self.action_id and self.outcome.plan_id != self.action.plan_id:
+            errors["outcome"] = "Choose an outcome of the action's own plan."
+        if self.deliverable_id and self.theme_id:
+            errors["theme"] = "Leave the theme blank: a deliverable carries its own theme."
+        if (
+            self.deliverable_id
+            and self.outcome_id
+            and self.deliverable.outcome_id != self.outcome_id
+        ):
+            errors["deliverable"] = "Choose a deliverable of the chosen outcome."
+        if self.theme_id and self.outcome_id and self.theme.outcome_id != self.outcome_id:
+            errors["theme"] = "Choose a theme of the chosen outcome."
+        if errors:
+            raise ValidationError(errors)
 
 
 class UpdateState(models.TextChoices):
@@ -297,3 +329,10 @@ class QuarterlyUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.display_ref} {self.period.label}"
+
+    def clean(self) -> None:
+        """The same rules the database triggers enforce, as form errors."""
+        if self.status_id and self.action_id and self.status.scale.plan_id != self.action.plan_id:
+            raise ValidationError({"status": "Choose a status of this plan's scale."})
+        if self.period_id and self.action_id and self.period.plan_id != self.action.plan_id:
+            raise ValidationError({"period": "Choose a quarter of this action's plan."})

@@ -1,6 +1,12 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 
 def site(request: HttpRequest) -> dict:
-    return {"council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME}
+    """The council's name and the service's, and the URLs the navigation needs on every page."""
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "home_url": reverse("home"),
+    }

@@ -58,6 +58,14 @@ class PlanQuerySet(models.QuerySet):
     def active(self) -> PlanQuerySet:
         return self.filter(is_active=True)
 
+    def visible_to(self, user) -> PlanQuerySet:
+        """Every signed-in user reads the active plans; retired ones are for plan managers."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("plans.change_plan"):
+            return self
+        return self.active()
+
 
 class Plan(models.Model):
     """A council plan: Corporate Plan 2021-25, Council Plan 2024-30, Improvement Plan 2022."""
@@ -175,15 +183,36 @@ class Status(models.Model):
 
     @property
     def text_colour(self) -> str:
-        """Black or white, whichever reads better on this status's colour."""
-        red, green, blue = (int(self.colour[i : i + 2], 16) for i in (1, 3, 5))
-        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
-        return "#0b0c0c" if luminance > 0.5 else "#ffffff"
+        """Black or white, whichever has the higher WCAG contrast on this status's colour."""
+        background = relative_luminance(self.colour)
+        on_black = (background + 0.05) / 0.05
+        on_white = 1.05 / (background + 0.05)
+        return "#0b0c0c" if on_black >= on_white else "#ffffff"
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #RRGGBB colour."""
+
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
 def status_key(text: str | None) -> str:
     """How status words are compared: case and white space do not matter."""
     return re.sub(r"\s+", "", (text or "")).casefold()
+
+
+class StrategicOutcomeQuerySet(models.QuerySet):
+    def with_counts(self) -> StrategicOutcomeQuerySet:
+        """Each outcome with how many deliverables and distinct actions it holds."""
+        return self.annotate(
+            deliverable_count=models.Count("deliverables", distinct=True),
+            action_count=models.Count("placements__action", distinct=True),
+        )
 
 
 class StrategicOutcome(models.Model):
@@ -196,6 +225,8 @@ class StrategicOutcome(models.Model):
     )
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = StrategicOutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "name"]
@@ -262,6 +293,18 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
     def open(self) -> ReportingPeriodQuerySet:
         return self.filter(state=PeriodState.OPEN)
+
+    def reported(self) -> ReportingPeriodQuerySet:
+        """Quarters that hold at least one approved update, newest first."""
+        return self.filter(updates__state="approved").distinct().order_by("-year", "-quarter")
+
+    def by_code(self, code: str) -> ReportingPeriodQuerySet:
+        """The quarter written 2023-24-Q3, or nothing if the code is not a quarter."""
+        try:
+            year, quarter = parse_period_code(code)
+        except ValueError:
+            return self.none()
+        return self.filter(year=year, quarter=quarter)
 
 
 class ReportingPeriod(models.Model):

@@ -1,6 +1,21 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from plans import views as plan_views
+
+admin.site.site_header = "Plan performance administration"
+admin.site.site_title = "Plan performance admin"
 
 urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("plans.urls")),
+    path("", include("deliverables.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -87,6 +87,7 @@ PROGRESS_ROLES = {"status", "commentary"}
 _QUARTER_IN_HEADER = re.compile(r"\bq([1-4])\b")
 _MONTHS_TO_QUARTER = {"april": 1, "july": 2, "october": 3, "january": 4}
 _HEADER_CELL_MAX = 80
+_HEADER_WORDS_MAX = 8  # "Key deliverables (Directorate Action)" is four; a data sentence is more
 
 
 def _fold(text: str) -> str:
@@ -96,7 +97,7 @@ def _fold(text: str) -> str:
 def header_role(text: str) -> str | None:
     """The role a header cell names, or None. "Key deliverables (Directorate Action)" -> action."""
     folded = _fold(text)
-    if not folded or len(text) > _HEADER_CELL_MAX:
+    if not folded or len(text) > _HEADER_CELL_MAX or len(folded.split()) > _HEADER_WORDS_MAX:
         return None
     for role, pattern in ROLE_PATTERNS:
         if pattern.search(folded):

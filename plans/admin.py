@@ -1,0 +1,109 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from plans.models import (
+    Directorate,
+    Plan,
+    ReportingPeriod,
+    Status,
+    StatusScale,
+    StrategicOutcome,
+    Theme,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "job_title", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups", "directorates"]
+    search_fields = ["username", "first_name", "last_name", "email", "job_title"]
+    filter_horizontal = ["groups", "user_permissions", "directorates"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        ("Council", {"fields": ["job_title", "directorates"]}),
+    ]
+
+
+@admin.register(Directorate)
+class DirectorateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "prefixes"]
+    search_fields = ["name", "code", "prefixes"]
+
+
+class StatusInline(admin.TabularInline):
+    model = Status
+    extra = 0
+    fields = [
+        "label",
+        "colour",
+        "rag",
+        "order",
+        "is_exception",
+        "closes_action",
+        "means_no_update",
+        "spellings",
+    ]
+
+
+@admin.register(StatusScale)
+class StatusScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["name", "plan__name"]
+    inlines = [StatusInline]
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ["label", "scale", "rag", "colour", "order", "is_exception", "closes_action"]
+    list_filter = ["scale__plan", "rag", "is_exception", "closes_action", "means_no_update"]
+    list_select_related = ["scale__plan"]
+    search_fields = ["label", "spellings", "scale__name"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = StrategicOutcome
+    extra = 0
+    fields = ["name", "short_name", "order"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "first_year", "last_year", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OutcomeInline]
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["name", "order"]
+
+
+@admin.register(StrategicOutcome)
+class StrategicOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "short_name", "order"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    search_fields = ["name", "short_name", "description"]
+    inlines = [ThemeInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "outcome", "order"]
+    list_filter = ["outcome__plan"]
+    list_select_related = ["outcome__plan"]
+    search_fields = ["name", "outcome__name"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "state", "opens_on", "due_on", "closes_on"]
+    list_filter = ["plan", "state", "year"]
+    list_select_related = ["plan"]
+    search_fields = ["plan__name"]

@@ -1,0 +1,76 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright's own browser download cannot work here: use Debian's Chromium, with the
+    # flags that keep it from reaching for Google's services on a closed network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def audit():
+    """Run axe-core on the page and fail with the violations listed, if there are any."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make node-deps` (npm ci) first")
+
+    def run(page) -> None:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
+        )
+        violations = [
+            {
+                "rule": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+        assert not violations, f"axe-core found on {page.url}:\n" + json.dumps(violations, indent=2)
+
+    return run
+
+
+@pytest.fixture
+def sign_in(live_server):
+    def run(page, username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("User name").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return run
