@@ -224,3 +224,11 @@ def test_status_text_colour_meets_contrast_on_bright_red():
     # White on #FF0000 is 4.0:1 and fails WCAG AA; black is 5.3:1.
     assert Status(colour="#FF0000").text_colour == "#0b0c0c"
     assert Status(colour="#595959").text_colour == "#ffffff"
+
+
+@pytest.mark.django_db
+def test_a_missing_page_says_so_in_the_service_style(viewer_client):
+    response = viewer_client.get("/plans/no-such-plan/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "Go to the list of plans" in response.content.decode()
