@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, Theme
 from plans.refs import fold_lookalikes, normalise_ref
@@ -49,6 +50,34 @@ class ActionQuerySet(models.QuerySet):
     def with_ref(self, ref: str) -> ActionQuerySet:
         """Actions whose reference reads the same as `ref` once normalised."""
         return self.filter(ref_normalised=normalise_ref(ref))
+
+    def in_scope_for(self, period: ReportingPeriod) -> ActionQuerySet:
+        """Actions that owe an update for `period`: not closed in an earlier quarter."""
+        later = Q(completed_in__year__gt=period.year) | Q(
+            completed_in__year=period.year, completed_in__quarter__gte=period.quarter
+        )
+        return self.filter(plan_id=period.plan_id).filter(Q(completed_in__isnull=True) | later)
+
+    def editable_by(self, user) -> ActionQuerySet:
+        """Actions whose updates `user` may enter: those they lead or were delegated."""
+        if not user.is_authenticated or not user.has_perm("deliverables.enter_update"):
+            return self.none()
+        delegated = ActionDelegate.objects.filter(action=OuterRef("pk"), user=user)
+        return self.filter(Q(lead_officer=user) | Exists(delegated))
+
+    def progress_by_directorate(self, period: ReportingPeriod) -> models.QuerySet:
+        """Per directorate: actions, and how many of their updates for `period` are in each
+        state. One query; an action has at most one update a quarter, so the counts add up."""
+        in_period = Q(updates__period=period)
+        counts = {
+            state: models.Count("updates", filter=in_period & Q(updates__state=state))
+            for state in ("draft", "submitted", "returned", "approved")
+        }
+        return (
+            self.values("directorate_id", "directorate__name")
+            .annotate(total=models.Count("pk", distinct=True), **counts)
+            .order_by("directorate__name")
+        )
 
     def in_outcome(self, outcome: StrategicOutcome) -> ActionQuerySet:
         placed = ActionPlacement.objects.filter(action=OuterRef("pk"), outcome=outcome)
@@ -103,10 +132,36 @@ class Action(models.Model):
     deliverables = models.ManyToManyField(
         Deliverable, through="ActionPlacement", related_name="actions", blank=True
     )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ActionDelegate",
+        through_fields=("action", "user"),
+        related_name="delegated_actions",
+        blank=True,
+    )
+    completed_in = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The quarter whose update closed the action (Complete). Later quarters do "
+        "not ask for updates unless the action is reopened.",
+    )
+    reopened_from = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Reopened after completing in this quarter: a completion at or before it no "
+        "longer closes the action.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["plan", "ref_normalised", "pk"]
@@ -222,7 +277,32 @@ class ActionPlacement(models.Model):
             raise ValidationError(errors)
 
 
+class ActionDelegate(models.Model):
+    """A colleague allowed to enter an action's updates for its lead officer."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="delegations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "user"], name="delegate_once_per_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.action.display_ref}"
+
+
 class UpdateState(models.TextChoices):
+    # An action with no update row for a quarter is "not started".
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     RETURNED = "returned", "Returned"
@@ -235,28 +315,38 @@ class UpdateSource(models.TextChoices):
     BULK = "bulk", "Set by the performance team"
 
 
+REPORTABLE_STATES = ("submitted", "approved")
+
+
 class QuarterlyUpdateQuerySet(models.QuerySet):
     def for_period(self, period: ReportingPeriod) -> QuarterlyUpdateQuerySet:
         return self.filter(period=period)
 
-    def final(self) -> QuarterlyUpdateQuerySet:
-        """Updates that count in reports: approved, including what was imported as final."""
-        return self.filter(state=UpdateState.APPROVED)
+    def reportable(self) -> QuarterlyUpdateQuerySet:
+        """Updates that count in dashboards and reports: submitted or approved.
+
+        A draft or a returned update does not count: in a closed quarter its action counts
+        as the scale's No Update status.
+        """
+        return self.filter(state__in=REPORTABLE_STATES)
 
     def visible_to(self, user) -> QuarterlyUpdateQuerySet:
-        """Approved updates are public inside the council; work in progress is not.
-
-        A draft, submitted or returned update is seen by the action's lead officer, the
-        approvers of its directorate, and people who oversee every directorate.
+        """Submitted and approved updates are open to everyone signed in; work in progress
+        is not. A draft or returned update is seen by the action's lead officer and
+        delegates, the approvers of its directorate, and people who oversee every directorate.
         """
         if not user.is_authenticated:
             return self.none()
         if user.has_perm("deliverables.view_all_updates"):
             return self
-        own = Q(action__lead_officer=user) | Q(action__approver=user)
+        own = (
+            Q(action__lead_officer=user)
+            | Q(action__approver=user)
+            | Q(action__delegations__user=user)
+        )
         if user.has_perm("deliverables.approve_update"):
             own |= Q(action__directorate__in=user.directorates.all())
-        return self.filter(Q(state=UpdateState.APPROVED) | own)
+        return self.filter(Q(state__in=REPORTABLE_STATES) | own).distinct()
 
     def chronological(self) -> QuarterlyUpdateQuerySet:
         return self.order_by("period__year", "period__quarter")
@@ -305,6 +395,7 @@ class QuarterlyUpdate(models.Model):
     )
 
     objects = QuarterlyUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "-period__year", "-period__quarter"]
@@ -330,9 +421,40 @@ class QuarterlyUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.action.display_ref} {self.period.label}"
 
+    @property
+    def is_reportable(self) -> bool:
+        return self.state in REPORTABLE_STATES
+
     def clean(self) -> None:
         """The same rules the database triggers enforce, as form errors."""
         if self.status_id and self.action_id and self.status.scale.plan_id != self.action.plan_id:
             raise ValidationError({"status": "Choose a status of this plan's scale."})
         if self.period_id and self.action_id and self.period.plan_id != self.action.plan_id:
             raise ValidationError({"period": "Choose a quarter of this action's plan."})
+
+
+class ReminderLog(models.Model):
+    """One reminder email sent to one person about one quarter on one day.
+
+    The unique constraint is what stops a second run of `send_reminders` on the same day
+    from sending anyone the same reminder again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "sent_on"], name="one_reminder_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.period} {self.sent_on}"

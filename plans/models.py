@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from plans.refs import normalise_ref, normalise_title
 
@@ -201,6 +202,11 @@ def relative_luminance(colour: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
+def long_date(day: dt.date) -> str:
+    """6 December 2026: how dates are written in messages, logs and emails."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def status_key(text: str | None) -> str:
     """How status words are compared: case and white space do not matter."""
     return re.sub(r"\s+", "", (text or "")).casefold()
@@ -319,6 +325,8 @@ class ReportingPeriod(models.Model):
     state = models.CharField(max_length=10, choices=PeriodState.choices, default="upcoming")
 
     objects = ReportingPeriodQuerySet.as_manager()
+    # Opening, extending, closing and reopening are recorded with who, when and why.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "-year", "-quarter"]
@@ -369,3 +377,17 @@ class ReportingPeriod(models.Model):
     def clean(self) -> None:
         if self.opens_on and self.due_on and self.due_on < self.opens_on:
             raise ValidationError({"due_on": "The deadline cannot be before the quarter opens."})
+
+    def previous(self) -> ReportingPeriod | None:
+        """The plan's quarter before this one, if it has one."""
+        earlier = Q(year__lt=self.year) | Q(year=self.year, quarter__lt=self.quarter)
+        return (
+            ReportingPeriod.objects.filter(plan_id=self.plan_id)
+            .filter(earlier)
+            .order_by("-year", "-quarter")
+            .first()
+        )
+
+    def days_left(self, today: dt.date) -> int | None:
+        """Days until the deadline (negative once it has passed), or None with no deadline."""
+        return (self.due_on - today).days if self.due_on else None

@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
 DATABASE_URL          default sqlite:///<project>/db.sqlite3; or postgresql://user:pw@host/name
 DJANGO_CONN_MAX_AGE   seconds a database connection is reused (default 60)
 DJANGO_EMAIL_*        SMTP settings for reminders (see README)
+SITE_URL              where the app is reached, for links in reminder emails
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path or str(BASE_DIR / "db.sqlite3"),
+            # Tests use a file, not shared-cache memory: its locking is what production has,
+            # so concurrent saves wait for each other instead of failing with "table is locked".
+            "TEST": {"NAME": str(BASE_DIR / "test_db.sqlite3")},
             # Several app processes may share one SQLite file during local use: wait for a
             # lock rather than failing at once, and take the write lock at BEGIN so two
             # writers never both read-then-upgrade.
@@ -105,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "simple_history",
     "plans",
     "deliverables",
     "reports",
@@ -121,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made admin edits in the audit history; services name the user themselves.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "sandwell_perf.urls"
@@ -153,7 +160,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "plans.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "deliverables:landing"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,6 +205,12 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "performance@localhost")
+
+# Where the app is reached, for links in emails (reminders are sent from a command).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Longest commentary an officer may type; the council's longest in 2023/24 was 1,720.
+COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
 
 # The council whose plan this instance tracks; shown in the header and on reports.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Sandwell Council")

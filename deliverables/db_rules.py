@@ -8,9 +8,16 @@ scale" cannot be a plain constraint. These triggers refuse, as an integrity erro
   outcome;
 - a deliverable whose theme belongs to another outcome;
 - moving an action to another plan while it has updates or placements.
+
+They are not in a migration: SQLite rebuilds a table to alter it, and a trigger naming the
+rebuilt table breaks the rebuild. So `migrate` drops them before it runs any migration
+(pre_migrate) and creates them again, as defined here, when it has finished (post_migrate).
+Every database that has been migrated therefore holds exactly these rules.
 """
 
-from django.db import migrations
+from __future__ import annotations
+
+from django.db import DEFAULT_DB_ALIAS, connections
 
 # Each rule: (name, table, columns whose change re-checks it, SQL condition that is TRUE when
 # the new row breaks the rule, message).
@@ -73,8 +80,7 @@ ACTION_MOVE = (
 )
 
 
-def _sqlite(schema_editor, forwards: bool) -> None:
-    execute = schema_editor.execute
+def _sqlite(execute, forwards: bool) -> None:
     for name, table, columns, condition, message in RULES:
         for event, suffix in (("INSERT", "ins"), (f"UPDATE OF {', '.join(columns)}", "upd")):
             trigger = f"{name}_{suffix}"
@@ -95,8 +101,7 @@ def _sqlite(schema_editor, forwards: bool) -> None:
         )
 
 
-def _postgresql(schema_editor, forwards: bool) -> None:
-    execute = schema_editor.execute
+def _postgresql(execute, forwards: bool) -> None:
     rules = [(n, t, c, cond, m) for n, t, c, cond, m in RULES]
     name, table, condition, message = ACTION_MOVE
     rules.append((name, table, ["plan_id"], condition, message))
@@ -125,28 +130,34 @@ def _postgresql(schema_editor, forwards: bool) -> None:
         )
 
 
-def install(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _sqlite(schema_editor, forwards=True)
-    elif vendor == "postgresql":
-        _postgresql(schema_editor, forwards=True)
-    else:  # pragma: no cover - the project supports these two databases only
-        raise NotImplementedError(f"No cross-plan triggers for {vendor}")
+def install(using: str = DEFAULT_DB_ALIAS) -> None:
+    _apply(using, forwards=True)
 
 
-def remove(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _sqlite(schema_editor, forwards=False)
-    elif vendor == "postgresql":
-        _postgresql(schema_editor, forwards=False)
+def remove(using: str = DEFAULT_DB_ALIAS) -> None:
+    _apply(using, forwards=False)
 
 
-class Migration(migrations.Migration):
-    dependencies = [
-        ("deliverables", "0002_initial"),
-        ("plans", "0001_initial"),
-    ]
+def _apply(using: str, forwards: bool) -> None:
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    needed = {"deliverables_quarterlyupdate", "deliverables_actionplacement", "deliverables_action"}
+    if forwards and not needed <= tables:
+        return  # migrating backwards past the tables, or to an empty database
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _sqlite(cursor.execute, forwards)
+        elif connection.vendor == "postgresql":
+            if not forwards and not needed <= tables:
+                return
+            _postgresql(cursor.execute, forwards)
+        else:  # pragma: no cover - the project supports these two databases only
+            raise NotImplementedError(f"No cross-plan triggers for {connection.vendor}")
 
-    operations = [migrations.RunPython(install, remove, elidable=False)]
+
+def drop_before_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    remove(using)
+
+
+def create_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    install(using)
