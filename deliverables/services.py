@@ -1,14 +1,427 @@
-"""Writes that span the deliverables and actions of a plan."""
+"""Writes of the quarterly cycle and of the plan's structure, each under one transaction.
+
+Every change to an update goes through here (the views, the commands and the importer call
+these), so the rules hold on every path: the quarter must be open, the user must be allowed,
+and a form loaded before someone else's save is refused rather than overwriting it.
+
+Optimistic locking: each update carries `version`. A change is a conditional UPDATE
+`... WHERE id = %s AND version = %s AND state IN (...)`, which behaves the same on SQLite
+and PostgreSQL: if another save got there first, no row matches and the change is refused.
+"""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from deliverables.models import Deliverable
-from plans.models import Plan, Theme
+from deliverables.models import (
+    Action,
+    ActionDelegate,
+    Deliverable,
+    QuarterlyUpdate,
+    UpdateSource,
+    UpdateState,
+)
+from deliverables.workflow import (
+    NotAllowed,
+    QuarterLocked,
+    StaleUpdate,
+    WorkflowError,
+    can_approve,
+    can_delegate,
+    can_edit,
+)
+from plans.models import PeriodState, Plan, ReportingPeriod, Status, Theme, User, long_date
 from plans.refs import normalise_title
+from plans.sanitise import sanitise_text
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _locked_period(period: ReportingPeriod, *, exclusive: bool = False) -> ReportingPeriod:
+    """Re-read the quarter under a row lock, so closing it waits for saves in progress and a
+    save never lands in a quarter closed a moment before (PostgreSQL; SQLite serialises writes).
+    """
+    queryset = ReportingPeriod.objects.select_related("plan")
+    if connection.features.has_select_for_update:
+        no_key = not exclusive and connection.features.has_select_for_no_key_update
+        queryset = queryset.select_for_update(no_key=no_key)
+    return queryset.get(pk=period.pk)
+
+
+def _record(objs: list, model, user: User | None, reason: str) -> None:
+    """Audit rows for changes made with a conditional UPDATE (which sends no save signal)."""
+    model.history.bulk_history_create(
+        objs, update=True, default_user=user, default_change_reason=reason
+    )
+
+
+def _save(obj, user: User | None, reason: str, **kwargs) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save(**kwargs)
+
+
+def _conditional_update(
+    update: QuarterlyUpdate, expected_version: int, from_states: Iterable[str], **values
+) -> QuarterlyUpdate:
+    """Apply `values` only if nobody has changed the update since `expected_version`."""
+    rows = QuarterlyUpdate.objects.filter(
+        pk=update.pk, version=expected_version, state__in=list(from_states)
+    ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    current = QuarterlyUpdate.objects.select_related("status", "updated_by").get(pk=update.pk)
+    if rows == 0:
+        raise StaleUpdate(current)
+    return current
+
+
+def actions_refresh_completion(action_ids: Iterable[int]) -> int:
+    """Set each action's `completed_in` from its latest submitted or approved update.
+
+    An action is complete when that update's status closes actions (Complete) and it came
+    after the quarter the action was last reopened from. Returns how many actions changed.
+    """
+    ids = list(set(action_ids))
+    if not ids:
+        return 0
+    latest: dict[int, QuarterlyUpdate] = {}
+    for update in (
+        QuarterlyUpdate.objects.filter(action_id__in=ids)
+        .reportable()
+        .select_related("status", "period")
+        .order_by("action_id", "-period__year", "-period__quarter")
+    ):
+        latest.setdefault(update.action_id, update)
+    changed = []
+    for action in Action.objects.filter(pk__in=ids).select_related("reopened_from"):
+        update = latest.get(action.pk)
+        completed = None
+        if update is not None and update.status is not None and update.status.closes_action:
+            reopened = action.reopened_from
+            if reopened is None or update.period.sort_key > reopened.sort_key:
+                completed = update.period_id
+        if action.completed_in_id != completed:
+            action.completed_in_id = completed
+            changed.append(action)
+    Action.objects.bulk_update(changed, ["completed_in"])
+    return len(changed)
+
+
+# -- entering, approving and returning updates -----------------------------------------------
+
+
+@transaction.atomic
+def update_save(
+    user: User,
+    action: Action,
+    period: ReportingPeriod,
+    *,
+    status: Status | None,
+    commentary: str,
+    expected_version: int,
+    submit: bool,
+) -> QuarterlyUpdate:
+    """Save an officer's update as a draft, or submit it for approval.
+
+    `expected_version` is the version the form was loaded with (0 for a new update).
+    """
+    if not can_edit(user, action):
+        raise NotAllowed("Only the action's lead officer or a delegate can enter its update.")
+    period = _locked_period(period)
+    if period.plan_id != action.plan_id:
+        raise NotAllowed("That quarter belongs to another plan.")
+    if not period.is_open:
+        raise QuarterLocked(period)
+    if not Action.objects.in_scope_for(period).filter(pk=action.pk).exists():
+        raise WorkflowError(
+            f"{action.display_ref} was completed before {period.label} and needs no further "
+            "updates. Ask the performance team to reopen it if work has restarted."
+        )
+    if status is not None and status.scale.plan_id != action.plan_id:
+        raise NotAllowed("That status is not on this plan's scale.")
+    if submit and status is None:
+        raise WorkflowError("Choose a status before submitting.")
+    commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
+    now = timezone.now()
+    values = {
+        "status": status,
+        "commentary": commentary,
+        "state": UpdateState.SUBMITTED if submit else UpdateState.DRAFT,
+        "source": UpdateSource.ENTERED,
+        "updated_by": user,
+        "return_reason": "",
+    }
+    if submit:
+        values.update(submitted_at=now, submitted_by=user)
+    reason = "Submitted" if submit else "Draft saved"
+    existing = QuarterlyUpdate.objects.filter(action=action, period=period).first()
+    if existing is None:
+        if expected_version:
+            raise StaleUpdate(None)
+        update = QuarterlyUpdate(action=action, period=period, **values)
+        try:
+            with transaction.atomic():
+                _save(update, user, reason)
+        except IntegrityError:
+            # Another save created this quarter's update first.
+            raise StaleUpdate(
+                QuarterlyUpdate.objects.select_related("status", "updated_by").get(
+                    action=action, period=period
+                )
+            ) from None
+    else:
+        update = _conditional_update(
+            existing, expected_version, (UpdateState.DRAFT, UpdateState.RETURNED), **values
+        )
+        _record([update], QuarterlyUpdate, user, reason)
+    if submit:
+        actions_refresh_completion([action.pk])
+    return update
+
+
+@transaction.atomic
+def update_approve(
+    user: User, update: QuarterlyUpdate, *, expected_version: int
+) -> QuarterlyUpdate:
+    if not can_approve(user, update):
+        raise NotAllowed(
+            "Only an approver of the action's directorate can approve it, and never their own."
+        )
+    period = _locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    update = _conditional_update(
+        update,
+        expected_version,
+        (UpdateState.SUBMITTED,),
+        state=UpdateState.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=user,
+        updated_by=user,
+    )
+    _record([update], QuarterlyUpdate, user, "Approved")
+    actions_refresh_completion([update.action_id])
+    return update
+
+
+@transaction.atomic
+def update_return(
+    user: User, update: QuarterlyUpdate, *, reason: str, expected_version: int
+) -> QuarterlyUpdate:
+    """Send a submitted update back to its officer with the reason."""
+    if not can_approve(user, update):
+        raise NotAllowed(
+            "Only an approver of the action's directorate can return it, and never their own."
+        )
+    reason = sanitise_text(reason, max_length=2000)
+    if not reason:
+        raise WorkflowError("Say why the update is being returned.")
+    period = _locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    update = _conditional_update(
+        update,
+        expected_version,
+        (UpdateState.SUBMITTED,),
+        state=UpdateState.RETURNED,
+        return_reason=reason,
+        updated_by=user,
+    )
+    _record([update], QuarterlyUpdate, user, f"Returned: {reason}")
+    actions_refresh_completion([update.action_id])
+    return update
+
+
+# -- the quarter's life cycle -----------------------------------------------------------------
+
+
+def _require_manager(user: User) -> None:
+    if not user.has_perm("plans.manage_periods"):
+        raise NotAllowed("Only the performance team can open, close or reopen quarters.")
+
+
+@transaction.atomic
+def period_create(user: User, plan: Plan, year: int, quarter: int) -> ReportingPeriod:
+    _require_manager(user)
+    if ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).exists():
+        raise WorkflowError("That quarter already exists.")
+    period = ReportingPeriod(plan=plan, year=year, quarter=quarter, state=PeriodState.UPCOMING)
+    _save(period, user, "Added")
+    return period
+
+
+@transaction.atomic
+def period_open(user: User, period: ReportingPeriod, *, due_on) -> ReportingPeriod:
+    _require_manager(user)
+    period = _locked_period(period, exclusive=True)
+    if period.state != PeriodState.UPCOMING:
+        raise WorkflowError(
+            f"{period.label} is {period.get_state_display().lower()}; only an upcoming quarter "
+            "can be opened. Use reopen for a closed one."
+        )
+    if ReportingPeriod.objects.filter(plan=period.plan, state=PeriodState.OPEN).exists():
+        raise WorkflowError("Another quarter of this plan is open. Close it first.")
+    period.state = PeriodState.OPEN
+    period.opens_on = timezone.localdate()
+    period.due_on = due_on
+    _save(period, user, f"Opened; updates due {long_date(due_on)}")
+    return period
+
+
+@transaction.atomic
+def period_extend(user: User, period: ReportingPeriod, *, due_on) -> ReportingPeriod:
+    _require_manager(user)
+    period = _locked_period(period, exclusive=True)
+    if period.state != PeriodState.OPEN:
+        raise QuarterLocked(period)
+    before = period.due_on
+    period.due_on = due_on
+    moved = f"from {long_date(before)} " if before else ""
+    _save(period, user, f"Deadline moved {moved}to {long_date(due_on)}")
+    return period
+
+
+@transaction.atomic
+def period_close(user: User, period: ReportingPeriod, *, mark_missing: bool) -> int:
+    """Close the quarter. With `mark_missing`, actions with no update get the No Update status.
+
+    Returns how many updates were marked No Update.
+    """
+    _require_manager(user)
+    period = _locked_period(period, exclusive=True)
+    if period.state != PeriodState.OPEN:
+        raise WorkflowError(f"{period.label} is not open, so it cannot be closed.")
+    marked = 0
+    if mark_missing:
+        no_update = Status.objects.for_plan(period.plan).filter(means_no_update=True).first()
+        if no_update is None:
+            raise WorkflowError("This plan's scale has no No Update status to mark with.")
+        missing = Action.objects.in_scope_for(period).exclude(updates__period=period)
+        now = timezone.now()
+        created = QuarterlyUpdate.objects.bulk_create(
+            [
+                QuarterlyUpdate(
+                    action=action,
+                    period=period,
+                    status=no_update,
+                    state=UpdateState.APPROVED,
+                    source=UpdateSource.BULK,
+                    updated_by=user,
+                    approved_by=user,
+                    approved_at=now,
+                )
+                for action in missing
+            ]
+        )
+        QuarterlyUpdate.history.bulk_history_create(
+            created, default_user=user, default_change_reason="Marked No Update at close"
+        )
+        marked = len(created)
+        actions_refresh_completion(u.action_id for u in created)
+    period.state = PeriodState.CLOSED
+    period.closes_on = timezone.localdate()
+    note = f"; {marked} missing updates marked No Update" if mark_missing else ""
+    _save(period, user, f"Closed{note}")
+    return marked
+
+
+@transaction.atomic
+def period_reopen(user: User, period: ReportingPeriod, *, reason: str) -> ReportingPeriod:
+    _require_manager(user)
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the quarter is being reopened: the reason is recorded.")
+    period = _locked_period(period, exclusive=True)
+    if period.state not in (PeriodState.CLOSED, PeriodState.PUBLISHED):
+        raise WorkflowError(f"{period.label} is not closed, so it cannot be reopened.")
+    if ReportingPeriod.objects.filter(plan=period.plan, state=PeriodState.OPEN).exists():
+        raise WorkflowError("Another quarter of this plan is open. Close it first.")
+    period.state = PeriodState.OPEN
+    _save(period, user, f"Reopened: {reason}")
+    return period
+
+
+@transaction.atomic
+def period_publish(user: User, period: ReportingPeriod) -> ReportingPeriod:
+    _require_manager(user)
+    period = _locked_period(period, exclusive=True)
+    if period.state != PeriodState.CLOSED:
+        raise WorkflowError(f"{period.label} must be closed before it is published.")
+    period.state = PeriodState.PUBLISHED
+    _save(period, user, "Published")
+    return period
+
+
+# -- actions: delegates, reassignment, reopening ----------------------------------------------
+
+
+def _can_enter_updates(user: User) -> bool:
+    return user.is_active and user.has_perm("deliverables.enter_update")
+
+
+@transaction.atomic
+def action_delegate(user: User, action: Action, colleague: User) -> ActionDelegate:
+    if not can_delegate(user, action):
+        raise NotAllowed("Only the lead officer, an approver or the performance team can delegate.")
+    if colleague.pk == action.lead_officer_id:
+        raise WorkflowError(f"{colleague} already leads this action.")
+    if not _can_enter_updates(colleague):
+        raise WorkflowError(f"{colleague} cannot enter updates: their role does not allow it.")
+    if ActionDelegate.objects.filter(action=action, user=colleague).exists():
+        raise WorkflowError(f"{colleague} can already enter this action's updates.")
+    delegate = ActionDelegate(action=action, user=colleague, granted_by=user)
+    _save(delegate, user, "Delegated")
+    return delegate
+
+
+@transaction.atomic
+def action_undelegate(user: User, action: Action, colleague: User) -> None:
+    if not can_delegate(user, action):
+        raise NotAllowed("Only the lead officer, an approver or the performance team can do that.")
+    for delegate in ActionDelegate.objects.filter(action=action, user=colleague):
+        delegate._history_user = user
+        delegate._change_reason = "Delegation removed"
+        delegate.delete()
+
+
+@transaction.atomic
+def actions_reassign(user: User, actions: list[Action], new_lead: User) -> int:
+    """Give the actions a new lead officer (the performance team's bulk reassignment)."""
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can reassign actions.")
+    if not _can_enter_updates(new_lead):
+        raise WorkflowError(f"{new_lead} cannot lead actions: their role does not allow it.")
+    changed = [a for a in actions if a.lead_officer_id != new_lead.pk]
+    for action in changed:
+        action.lead_officer = new_lead
+        _save(
+            action, user, f"Reassigned to {new_lead}", update_fields=["lead_officer", "updated_at"]
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def action_reopen(user: User, action: Action, *, reason: str) -> Action:
+    """A completed action asks for updates again from the next quarter on."""
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can reopen a completed action.")
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the action is being reopened.")
+    if action.completed_in_id is None:
+        raise WorkflowError(f"{action.display_ref} is not complete.")
+    action.reopened_from_id = action.completed_in_id
+    action.completed_in = None
+    _save(action, user, f"Reopened: {reason}", update_fields=["reopened_from", "completed_in"])
+    return action
+
+
+# -- structure --------------------------------------------------------------------------------
 
 # How much of the shorter text must match for a deliverable to take an aspiration's theme.
 # Lower than this the matcher guesses wrong about as often as right (see the commit message).

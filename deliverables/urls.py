@@ -5,5 +5,23 @@ from deliverables import views
 app_name = "deliverables"
 
 urlpatterns = [
+    path("start/", views.landing, name="landing"),
+    path("my-updates/", views.my_updates, name="my_updates"),
+    path("review/", views.review_index, name="review_index"),
     path("plans/<slug:slug>/actions/<int:pk>/", views.action_detail, name="action"),
+    path("plans/<slug:slug>/actions/<int:pk>/delegates/", views.delegate_add, name="delegate_add"),
+    path(
+        "plans/<slug:slug>/actions/<int:pk>/delegates/<int:user_pk>/remove/",
+        views.delegate_remove,
+        name="delegate_remove",
+    ),
+    path("plans/<slug:slug>/actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
+    path(
+        "plans/<slug:slug>/quarters/<period:code>/actions/<int:pk>/update/",
+        views.update_edit,
+        name="update",
+    ),
+    path("plans/<slug:slug>/quarters/<period:code>/review/", views.review, name="review"),
+    path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
+    path("updates/<int:pk>/return/", views.update_return, name="return"),
 ]

@@ -27,8 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from deliverables.models import (
     Action,
@@ -38,6 +38,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
+from deliverables.services import actions_refresh_completion
 from deliverables.tracker.layout import ReadResult, TrackerRow
 from plans.models import (
     Directorate,
@@ -188,23 +189,39 @@ class ImportPreview:
         }
 
     @transaction.atomic
-    def apply(self) -> ImportPreview:
-        """Write the preview. One transaction: an error anywhere leaves the database as it was."""
+    def apply(self, user=None, reason: str = "Imported from a tracker") -> ImportPreview:
+        """Write the preview. One transaction: an error anywhere leaves the database as it was.
+
+        Actions and updates get audit rows like any other change, in bulk.
+        """
         if self.applied:
             raise RuntimeError("This import has already been applied")
         now = timezone.now()
         StrategicOutcome.objects.bulk_create(self._new_outcomes)
         Theme.objects.bulk_create(self._new_themes)
         Deliverable.objects.bulk_create(self._new_deliverables, batch_size=500)
-        for fields in _group_fields(self._changed_deliverables):
-            objs = [self._objects[key] for key in fields[1]]
-            Deliverable.objects.bulk_update(objs, sorted(fields[0]), batch_size=500)
-        Action.objects.bulk_create(self._new_actions, batch_size=500)
-        for fields in _group_fields(self._changed_actions):
-            objs = [self._objects[key] for key in fields[1]]
+        for names, keys in _group_fields(self._changed_deliverables):
+            objs = [self._objects[key] for key in keys]
+            Deliverable.objects.bulk_update(objs, sorted(names), batch_size=500)
+        bulk_create_with_history(
+            self._new_actions,
+            Action,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        for names, keys in _group_fields(self._changed_actions):
+            objs = [self._objects[key] for key in keys]
             for obj in objs:
                 obj.updated_at = now
-            Action.objects.bulk_update(objs, [*sorted(fields[0]), "updated_at"], batch_size=500)
+            bulk_update_with_history(
+                objs,
+                Action,
+                [*sorted(names), "updated_at"],
+                batch_size=500,
+                default_user=user,
+                default_change_reason=reason,
+            )
         for placement in self._new_placements:
             # Re-read the foreign keys now that new parents have primary keys.
             placement.action = placement.action
@@ -215,14 +232,26 @@ class ImportPreview:
         for update in self._new_updates:
             update.action = update.action
             update.created_at = update.updated_at = now
-        QuarterlyUpdate.objects.bulk_create(self._new_updates, batch_size=500)
+        bulk_create_with_history(
+            self._new_updates,
+            QuarterlyUpdate,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
         for update in self._changed_updates:
             update.updated_at = now
-            update.version = F("version") + 1
-        QuarterlyUpdate.objects.bulk_update(
+            update.version += 1  # a form loaded before the import is now stale
+        bulk_update_with_history(
             self._changed_updates,
+            QuarterlyUpdate,
             ["status", "commentary", "state", "source", "version", "updated_at", "approved_at"],
             batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        actions_refresh_completion(
+            u.action_id for u in [*self._new_updates, *self._changed_updates]
         )
         self.applied = True
         return self

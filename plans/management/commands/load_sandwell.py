@@ -9,6 +9,7 @@ fixtures/ (the project never reads ../shared at run time):
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -16,17 +17,27 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
+from deliverables import services
 from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
-from deliverables.services import deliverables_place_in_themes
 from deliverables.tracker.importer import prepare_import
 from deliverables.tracker.layout import read_tracker
 from deliverables.tracker.workbook import open_tracker
 from plans import roles
-from plans.models import Directorate, Plan, ReportingPeriod, Theme, User, parse_period_code
+from plans.models import (
+    Directorate,
+    Plan,
+    ReportingPeriod,
+    Theme,
+    User,
+    long_date,
+    parse_period_code,
+)
 from plans.services import directorates_sync, plan_sync
 
 PLAN_FILES = ["corporate-plan-2021-25.json", "council-plan-2024-30.json"]
+DEMO_DAYS_TO_DEADLINE = 14
 
 # Demo sign-ins, printed by `make run`. Never created unless --demo-users is given.
 DEMO_PASSWORD = "sandwell-demo-2026"  # noqa: S105 - a published demo password
@@ -122,7 +133,7 @@ class Command(BaseCommand):
                 for outcome in spec.get("outcomes", [])
                 for theme in outcome.get("themes", [])
             }
-            moved = deliverables_place_in_themes(plan, aspirations)
+            moved = services.deliverables_place_in_themes(plan, aspirations)
         new = sum(counts.created.values())
         self.stdout.write(self.style.SUCCESS(f"{plan.name}: {self.totals(plan)}"))
         self.stdout.write(
@@ -141,6 +152,20 @@ class Command(BaseCommand):
             f"{outcomes} {plan.outcome_label.lower()}s, {themes} {plan.theme_label.lower()}s, "
             f"{deliverables} deliverables, "
             f"{actions} actions ({placements} placements), {updates} quarterly updates"
+        )
+
+    def open_demo_quarter(self, performance: User) -> None:
+        """Open the quarter after the loaded one, so officers have updates to enter."""
+        plan = Plan.objects.filter(slug="corporate-plan-2021-25").first()
+        if plan is None or plan.periods.filter(year=2023, quarter=4).exists():
+            return
+        if plan.periods.open().exists():
+            return
+        period = services.period_create(performance, plan, 2023, 4)
+        due_on = timezone.localdate() + dt.timedelta(days=DEMO_DAYS_TO_DEADLINE)
+        services.period_open(performance, period, due_on=due_on)
+        self.stdout.write(
+            f"{plan.name}: {period.label} opened for updates, due {long_date(due_on)}."
         )
 
     @transaction.atomic
@@ -181,6 +206,7 @@ class Command(BaseCommand):
                     approver=approver
                 )
         self.stdout.write(f"Demo users: {created} new; {led} actions given a demo lead officer.")
+        self.open_demo_quarter(people["performance"])
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for username, _first, _last, role, code, _title in DEMO_PEOPLE:

@@ -1,0 +1,95 @@
+"""The rules of the quarterly cycle: who may do what to which update, and the errors that say no.
+
+The services in deliverables.services call these; views use them to decide what to show.
+Every rule is checked on the server whatever the page offered.
+"""
+
+from __future__ import annotations
+
+from deliverables.models import Action, QuarterlyUpdate, UpdateState
+from plans.models import ReportingPeriod
+
+
+class WorkflowError(Exception):
+    """A rule of the cycle refused a change. The message is written for the person refused."""
+
+
+class NotAllowed(WorkflowError):
+    """The user's role or directorate does not allow this."""
+
+
+class QuarterLocked(WorkflowError):
+    """The quarter is not open for changes."""
+
+    def __init__(self, period: ReportingPeriod):
+        if period.state == "upcoming":
+            message = f"{period.label} is not open for updates yet."
+        else:
+            message = (
+                f"{period.label} is {period.get_state_display().lower()}: updates can no longer "
+                "be changed. The performance team can reopen it if a correction is needed."
+            )
+        super().__init__(message)
+        self.period = period
+
+
+class StaleUpdate(WorkflowError):
+    """Someone else saved the update after this form was loaded."""
+
+    def __init__(self, current: QuarterlyUpdate | None):
+        who = ""
+        if current is not None and current.updated_by:
+            who = f" by {current.updated_by}"
+        super().__init__(
+            f"This update was changed{who} after you opened it, so your changes were not saved. "
+            "Check what is there now, then save again."
+        )
+        self.current = current
+
+
+def can_edit(user, action: Action) -> bool:
+    """Lead officers and their delegates enter an action's updates; nobody else does."""
+    if not user.is_authenticated or not user.has_perm("deliverables.enter_update"):
+        return False
+    return action.lead_officer_id == user.pk or action.delegations.filter(user=user).exists()
+
+
+def is_own(user, update: QuarterlyUpdate) -> bool:
+    action = update.action
+    return (
+        update.submitted_by_id == user.pk
+        or action.lead_officer_id == user.pk
+        or action.delegations.filter(user=user).exists()
+    )
+
+
+def can_approve(user, update: QuarterlyUpdate) -> bool:
+    """Approvers decide on updates of their own directorates, never on their own updates."""
+    if not user.is_authenticated or not user.has_perm("deliverables.approve_update"):
+        return False
+    directorate_id = update.action.directorate_id
+    if directorate_id is None or not user.directorates.filter(pk=directorate_id).exists():
+        return False
+    return not is_own(user, update)
+
+
+def can_delegate(user, action: Action) -> bool:
+    """The lead officer, an approver of the directorate, or the performance team."""
+    if not user.is_authenticated:
+        return False
+    if action.lead_officer_id == user.pk and user.has_perm("deliverables.enter_update"):
+        return True
+    if user.has_perm("deliverables.view_all_updates") and user.has_perm(
+        "deliverables.change_action"
+    ):
+        return True
+    return (
+        user.has_perm("deliverables.approve_update")
+        and action.directorate_id is not None
+        and user.directorates.filter(pk=action.directorate_id).exists()
+    )
+
+
+def is_editable_state(update: QuarterlyUpdate | None) -> bool:
+    """A submitted update is read-only to its officer until it is returned."""
+    return update is None or update.state in (UpdateState.DRAFT, UpdateState.RETURNED)

@@ -1,0 +1,213 @@
+"""The performance team's quarters: add, open, extend, close (marking missing), reopen, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from deliverables.models import Action, QuarterlyUpdate
+from plans.models import ReportingPeriod, long_date
+from tests import factories
+
+
+def url(name: str, plan, period=None, transition=None) -> str:
+    if transition:
+        return reverse("plans:quarter_transition", args=[plan.slug, period.code, transition])
+    args = [plan.slug] + ([period.code] if period else [])
+    return reverse(f"plans:{name}", args=args)
+
+
+@pytest.fixture
+def team(client, users):
+    client.force_login(users["performance"])
+    return client
+
+
+def in_days(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.django_db
+def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan):
+    plan = small_plan.plan
+    response = team.post(url("quarter_create", plan), {"code": "2023-24-Q4"})
+    assert response.status_code == 302
+    q4 = ReportingPeriod.objects.get(plan=plan, year=2023, quarter=4)
+    assert q4.state == "upcoming"
+
+    team.post(url("", plan, q4, "open"), {"due_on": in_days(14)})
+    q4.refresh_from_db()
+    assert (q4.state, q4.due_on) == ("open", timezone.localdate() + dt.timedelta(days=14))
+
+    team.post(url("", plan, q4, "extend"), {"due_on": in_days(21)})
+    q4.refresh_from_db()
+    assert q4.due_on == timezone.localdate() + dt.timedelta(days=21)
+
+    # CH6 has a draft; the others nothing: closing marks the missing ones No Update.
+    factories.update(
+        small_plan.actions[0], q4, "On Track", "draft", state="draft", source="entered"
+    )
+    response = team.post(url("", plan, q4, "close"), {"mark_missing": "on"}, follow=True)
+    assert "3 missing updates marked No Update" in response.content.decode()
+    q4.refresh_from_db()
+    assert q4.state == "closed"
+    marked = QuarterlyUpdate.objects.filter(period=q4, source="bulk")
+    assert marked.count() == 3
+    assert set(marked.values_list("status__label", flat=True)) == {"No Update"}
+    assert QuarterlyUpdate.objects.get(period=q4, action=small_plan.actions[0]).state == "draft"
+
+    response = team.post(url("", plan, q4, "reopen"), {"reason": "Housing figures were wrong"})
+    q4.refresh_from_db()
+    assert q4.state == "open"
+    team.post(url("", plan, q4, "close"), {})
+    team.post(url("", plan, q4, "publish"))
+    q4.refresh_from_db()
+    assert q4.state == "published"
+
+    reasons = list(
+        q4.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
+    first, second = (long_date(timezone.localdate() + dt.timedelta(days=d)) for d in (14, 21))
+    assert reasons == [
+        "Added",
+        f"Opened; updates due {first}",
+        f"Deadline moved from {first} to {second}",
+        "Closed; 3 missing updates marked No Update",
+        "Reopened: Housing figures were wrong",
+        "Closed",
+        "Published",
+    ]
+    page = team.get(url("quarter", plan, q4)).content.decode()
+    assert "Reopened: Housing figures were wrong" in page
+
+
+@pytest.mark.django_db
+def test_reopening_needs_a_reason(team, small_plan):
+    plan, q3 = small_plan.plan, small_plan.period
+    response = team.post(url("", plan, q3, "reopen"), {"reason": ""})
+    assert response.status_code == 400
+    assert "Give the reason" in response.content.decode()
+    q3.refresh_from_db()
+    assert q3.state == "closed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Enter the deadline"),
+        ({"due_on": "2020-01-01"}, "must be today or later"),
+        ({"due_on": "31/02/2026"}, "Enter a real date"),
+    ],
+)
+def test_opening_needs_a_future_deadline(team, small_plan, data, message):
+    q4 = factories.period(small_plan.plan, "2023-24-Q4", state="upcoming")
+    response = team.post(url("", small_plan.plan, q4, "open"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    q4.refresh_from_db()
+    assert q4.state == "upcoming"
+
+
+@pytest.mark.django_db
+def test_one_quarter_open_at_a_time_and_no_skipping_states(team, small_plan):
+    plan = small_plan.plan
+    q4 = factories.period(plan, "2023-24-Q4", state="open")
+    q1 = factories.period(plan, "2024-25-Q1", state="upcoming")
+    response = team.post(url("", plan, q1, "open"), {"due_on": in_days(7)}, follow=True)
+    assert "Another quarter of this plan is open" in html.unescape(response.content.decode())
+    response = team.post(url("", plan, q1, "publish"), follow=True)
+    assert "must be closed before it is published" in response.content.decode()
+    q1.refresh_from_db()
+    assert q1.state == "upcoming" and q4.state == "open"
+
+
+@pytest.mark.django_db
+def test_adding_a_quarter_checks_the_code(team, small_plan):
+    response = team.post(url("quarter_create", small_plan.plan), {"code": "2023-25-Q5"})
+    assert response.status_code == 400
+    assert "is not a quarter" in response.content.decode()
+    response = team.post(url("quarter_create", small_plan.plan), {"code": "2023-24-Q3"})
+    assert "already exists" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_performance_team_manages_quarters(client, users, small_plan):
+    plan, q3 = small_plan.plan, small_plan.period
+    for name in ("officer", "approver", "viewer"):
+        client.force_login(users[name])
+        assert client.get(reverse("plans:quarters_index")).status_code == 403
+        assert client.get(url("quarters", plan)).status_code == 403
+        assert client.get(url("quarter", plan, q3)).status_code == 403
+        assert client.post(url("", plan, q3, "reopen"), {"reason": "x"}).status_code == 403
+        assert client.post(url("quarter_create", plan), {"code": "2024-25-Q1"}).status_code == 403
+    q3.refresh_from_db()
+    assert q3.state == "closed"
+    assert not ReportingPeriod.objects.filter(year=2024).exists()
+
+
+@pytest.mark.django_db
+def test_transitions_are_post_only(team, small_plan):
+    assert team.get(url("", small_plan.plan, small_plan.period, "reopen")).status_code == 405
+    assert team.get(url("quarter_create", small_plan.plan)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_progress_by_directorate(team, small_plan, users):
+    plan = small_plan.plan
+    q4 = factories.period(plan, "2023-24-Q4", state="open")
+    ch6, ch5, ph5, _f1 = small_plan.actions[:4]
+    factories.update(ch6, q4, "On Track", state="submitted", source="entered")
+    factories.update(ch5, q4, "Delayed", state="draft", source="entered")
+    factories.update(ph5, q4, "On Track", state="approved", source="entered")
+    response = team.get(url("quarter", plan, q4))
+    rows = {row["directorate__name"]: row for row in response.context["rows"]}
+    assert (
+        rows["Children & Education"]["total"],
+        rows["Children & Education"]["submitted"],
+        rows["Children & Education"]["draft"],
+        rows["Children & Education"]["missing"],
+    ) == (2, 1, 1, 0)
+    assert (rows["Public Health"]["approved"], rows["Finance"]["missing"]) == (1, 1)
+    assert response.context["totals"]["missing"] == 1
+
+
+@pytest.mark.django_db
+def test_quarter_page_query_count_does_not_grow(team, directorates, django_assert_num_queries):
+    small = factories.small_plan(directorates, slug="small")
+    big = factories.small_plan(directorates, slug="big", extra_actions=12)
+    with django_assert_num_queries(8) as first:
+        team.get(url("quarter", small.plan, small.period))
+    with django_assert_num_queries(len(first.captured_queries)):
+        team.get(url("quarter", big.plan, big.period))
+
+
+@pytest.mark.django_db
+def test_reassign_moves_every_action_of_one_officer(team, small_plan, users):
+    plan = small_plan.plan
+    Action.objects.filter(plan=plan, directorate__code="CH").update(lead_officer=users["officer"])
+    response = team.post(
+        reverse("plans:reassign", args=[plan.slug]),
+        {"from_user": users["officer"].pk, "to_user": users["approver"].pk},
+        follow=True,
+    )
+    assert "2 actions moved from Olu Officer to Ada Approver" in response.content.decode()
+    assert Action.objects.filter(lead_officer=users["approver"]).count() == 2
+    history = Action.objects.filter(lead_officer=users["approver"]).first().history.first()
+    assert history.history_change_reason == "Reassigned to Ada Approver"
+
+
+@pytest.mark.django_db
+def test_reassign_refuses_the_same_officer_and_outsiders(client, team, small_plan, users):
+    response = team.post(
+        reverse("plans:reassign", args=[small_plan.plan.slug]),
+        {"from_user": users["officer"].pk, "to_user": users["officer"].pk},
+    )
+    assert response.status_code == 400
+    assert "Choose someone other than the current lead" in response.content.decode()
+    client.force_login(users["officer"])
+    assert client.get(reverse("plans:reassign", args=[small_plan.plan.slug])).status_code == 403
