@@ -1,0 +1,237 @@
+"""Who should be reminded of what, and sending it: the engine of `send_reminders`.
+
+Officers hear about actions with no update, a draft, or a returned update; approvers about
+updates waiting for them. Reminders go on chosen days before the deadline and after it, one
+email a person a quarter a day: the ReminderLog row is claimed before sending, so a second
+run on the same day (or two runs at once) cannot send the same person another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from deliverables.models import Action, QuarterlyUpdate, ReminderLog, UpdateState
+from plans.models import ReportingPeriod, User, long_date
+
+DEFAULT_BEFORE = (7, 3, 1, 0)  # days before the deadline (0: the day itself)
+DEFAULT_AFTER = (1, 3, 7, 14, 21, 28)  # days after it
+
+
+@dataclass
+class Reminder:
+    user: User
+    period: ReportingPeriod
+    to_update: list[tuple[Action, str]] = field(default_factory=list)  # (action, state)
+    to_approve: list[QuarterlyUpdate] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    sent: list[Reminder] = field(default_factory=list)
+    already_reminded: list[Reminder] = field(default_factory=list)
+    no_email: list[Reminder] = field(default_factory=list)
+    failed: list[tuple[Reminder, str]] = field(default_factory=list)
+    periods: list[tuple[ReportingPeriod, int | None, bool]] = field(default_factory=list)
+
+
+def is_reminder_day(days_left: int, before=DEFAULT_BEFORE, after=DEFAULT_AFTER) -> bool:
+    return days_left in before if days_left >= 0 else -days_left in after
+
+
+def reminders_due(period: ReportingPeriod) -> list[Reminder]:
+    """Everyone with something to do for `period`, and what. A fixed number of queries."""
+    by_user: dict[int, Reminder] = {}
+
+    def reminder(user: User) -> Reminder:
+        if user.pk not in by_user:
+            by_user[user.pk] = Reminder(user=user, period=period)
+        return by_user[user.pk]
+
+    actions = list(
+        Action.objects.in_scope_for(period)
+        .select_related("lead_officer", "directorate")
+        .prefetch_related("delegations__user")
+        .order_by("ref_normalised", "pk")
+    )
+    updates = {
+        u.action_id: u
+        for u in QuarterlyUpdate.objects.filter(period=period).select_related(
+            "status", "submitted_by"
+        )
+    }
+    officers_of: dict[int, list[User]] = {}
+    for action in actions:
+        people = [d.user for d in action.delegations.all()]
+        if action.lead_officer is not None:
+            people.insert(0, action.lead_officer)
+        officers_of[action.pk] = [p for p in people if p.is_active]
+        update = updates.get(action.pk)
+        state = update.state if update else "not_started"
+        if state in ("not_started", UpdateState.DRAFT, UpdateState.RETURNED):
+            for person in officers_of[action.pk]:
+                reminder(person).to_update.append((action, state))
+
+    waiting = [u for u in updates.values() if u.state == UpdateState.SUBMITTED]
+    if waiting:
+        directorate_ids = {a.directorate_id for a in actions if a.directorate_id}
+        approvers = (
+            User.objects.filter(is_active=True, directorates__in=directorate_ids)
+            .filter(
+                Q(groups__permissions__codename="approve_update")
+                | Q(user_permissions__codename="approve_update")
+            )
+            .prefetch_related("directorates")
+            .distinct()
+        )
+        actions_by_id = {a.pk: a for a in actions}
+        for approver in approvers:
+            mine = {d.pk for d in approver.directorates.all()}
+            for update in waiting:
+                action = actions_by_id.get(update.action_id)
+                if action is None or action.directorate_id not in mine:
+                    continue
+                own = update.submitted_by_id == approver.pk or approver in officers_of[action.pk]
+                if not own:
+                    update.action = action
+                    reminder(approver).to_approve.append(update)
+    return sorted(by_user.values(), key=lambda r: r.user.username)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def compose(reminder: Reminder, today: dt.date) -> tuple[str, str]:
+    """Subject and plain-text body of one person's reminder."""
+    period = reminder.period
+    plan = period.plan
+    days_left = period.days_left(today)
+    due = long_date(period.due_on) if period.due_on else ""
+    if days_left is None:
+        when = "have no deadline set"
+    elif days_left > 1:
+        when = f"are due {due} ({days_left} days left)"
+    elif days_left == 1:
+        when = f"are due tomorrow, {due}"
+    elif days_left == 0:
+        when = f"are due today, {due}"
+    else:
+        when = f"were due {due} and are {-days_left} days overdue"
+    lines = [f"Hello {reminder.user.first_name or reminder.user.username},", ""]
+    if reminder.to_update:
+        lines.append(f"{plan.name}: {period.label} updates {when}. These need you:")
+        lines.append("")
+        words = {
+            "not_started": "not started",
+            "draft": "draft not submitted",
+            "returned": "returned to you",
+        }
+        for action, state in reminder.to_update:
+            url = reverse("deliverables:update", args=[plan.slug, period.code, action.pk])
+            lines.append(f"- {action.display_ref}: {action.title[:80]} ({words[state]})")
+            lines.append(f"  {_absolute(url)}")
+        lines.append("")
+    if reminder.to_approve:
+        lines.append(
+            f"{len(reminder.to_approve)} {period.label} update(s) are waiting for your approval:"
+        )
+        lines.append("")
+        for update in reminder.to_approve:
+            lines.append(f"- {update.action.display_ref}: {update.action.title[:80]}")
+        url = reverse("deliverables:review", args=[plan.slug, period.code])
+        lines.append(f"  Review them at {_absolute(url)}")
+        lines.append("")
+    lines.append(
+        f"This is an automatic reminder from {settings.SERVICE_NAME}, {settings.COUNCIL_NAME}."
+    )
+    if reminder.to_update and reminder.to_approve:
+        subject = f"{period.label}: updates to enter and to approve"
+    elif reminder.to_update:
+        subject = f"{period.label} updates {when.split(' (')[0]}"
+    else:
+        subject = f"{period.label}: {len(reminder.to_approve)} update(s) waiting for your approval"
+    return subject, "\n".join(lines)
+
+
+def reminders_send(
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    before=DEFAULT_BEFORE,
+    after=DEFAULT_AFTER,
+) -> RunReport:
+    """Send today's reminders for every open quarter that has a deadline."""
+    report = RunReport()
+    periods = ReportingPeriod.objects.open().exclude(due_on=None).select_related("plan")
+    for period in periods:
+        days_left = period.days_left(today)
+        due_today = is_reminder_day(days_left, before, after)
+        report.periods.append((period, days_left, due_today))
+        if not due_today:
+            continue
+        for reminder in reminders_due(period):
+            if not reminder.user.email:
+                report.no_email.append(reminder)
+                continue
+            if dry_run:
+                if ReminderLog.objects.filter(
+                    user=reminder.user, period=period, sent_on=today
+                ).exists():
+                    report.already_reminded.append(reminder)
+                else:
+                    report.sent.append(reminder)
+                continue
+            subject, body = compose(reminder, today)
+            try:
+                with transaction.atomic():
+                    log = ReminderLog.objects.create(
+                        user=reminder.user, period=period, sent_on=today, summary=subject
+                    )
+            except IntegrityError:
+                report.already_reminded.append(reminder)
+                continue
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email])
+            except Exception as error:  # any mail failure: free the day's slot for a retry
+                log.delete()
+                report.failed.append((reminder, str(error)))
+            else:
+                report.sent.append(reminder)
+    return report
+
+
+def summarise(report: RunReport) -> list[str]:
+    lines = []
+    for period, days_left, due_today in report.periods:
+        when = (
+            "no deadline"
+            if days_left is None
+            else (
+                f"{days_left} days to the deadline"
+                if days_left >= 0
+                else f"{-days_left} days overdue"
+            )
+        )
+        lines.append(
+            f"{period.plan.name}, {period.label}: {when}; "
+            + ("a reminder day." if due_today else "not a reminder day.")
+        )
+    officers = sum(1 for r in report.sent if r.to_update)
+    approvers = sum(1 for r in report.sent if r.to_approve)
+    lines.append(
+        f"Reminders sent: {len(report.sent)} ({officers} to officers, {approvers} to approvers); "
+        f"already reminded today: {len(report.already_reminded)}; "
+        f"no email address: {len(report.no_email)}; failed: {len(report.failed)}."
+    )
+    for reminder in report.no_email:
+        lines.append(f"  No email address for {reminder.user.username}: not reminded.")
+    for reminder, error in report.failed:
+        lines.append(f"  Could not send to {reminder.user.username}: {error}")
+    return lines
