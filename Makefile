@@ -16,6 +16,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0
 ## run: install, migrate, load the Sandwell demo data into an empty database, serve on 127.0.0.1:8000
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_sandwell --if-empty --demo-users
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

@@ -1,12 +1,20 @@
 from django.contrib import admin
 
-from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.models import Action, ActionPlacement, Deliverable, ImportRecord, QuarterlyUpdate
+from deliverables.resources import (
+    ActionPlacementResource,
+    ActionResource,
+    DeliverableResource,
+    QuarterlyUpdateResource,
+)
+from plans.admin import ImportExportAdmin
 from plans.models import Status
 from plans.sanitise import sanitise_text
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(ImportExportAdmin):
+    resource_classes = [DeliverableResource]
     list_display = ["ref", "short_title", "outcome", "theme"]
     list_filter = ["outcome__plan", "outcome", "theme"]
     list_select_related = ["outcome__plan", "theme"]
@@ -26,7 +34,8 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ImportExportAdmin):
+    resource_classes = [ActionResource]
     list_display = ["ref", "short_title", "plan", "directorate", "lead_officer", "approver"]
     list_filter = ["plan", "directorate"]
     list_select_related = ["plan", "directorate", "lead_officer", "approver"]
@@ -41,7 +50,8 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlacement)
-class ActionPlacementAdmin(admin.ModelAdmin):
+class ActionPlacementAdmin(ImportExportAdmin):
+    resource_classes = [ActionPlacementResource]
     list_display = ["action", "outcome", "theme", "deliverable"]
     list_filter = ["outcome__plan", "outcome"]
     list_select_related = ["action", "outcome", "theme", "deliverable"]
@@ -50,7 +60,8 @@ class ActionPlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(admin.ModelAdmin):
+class QuarterlyUpdateAdmin(ImportExportAdmin):
+    resource_classes = [QuarterlyUpdateResource]
     list_display = ["action", "period", "status", "state", "source", "updated_at"]
     list_filter = ["period__plan", "period", "state", "source", "status"]
     list_select_related = ["action", "period__plan", "status"]
@@ -95,3 +106,20 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
         if obj is not None and obj.period.is_locked:
             return False
         return super().has_change_permission(request, obj)
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The import log, read-only: records are written by the importer alone."""
+
+    list_display = ["file_name", "plan", "period_code", "status", "user", "created_at"]
+    list_filter = ["status", "plan", "source"]
+    list_select_related = ["plan", "user"]
+    search_fields = ["file_name", "file_sha256", "period_code"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

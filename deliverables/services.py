@@ -97,8 +97,13 @@ def actions_refresh_completion(action_ids: Iterable[int]) -> int:
         .order_by("action_id", "-period__year", "-period__quarter")
     ):
         latest.setdefault(update.action_id, update)
-    changed = []
-    for action in Action.objects.filter(pk__in=ids).select_related("reopened_from"):
+    # Group by the value to set: one UPDATE per quarter, however many actions change.
+    to_set: dict[int | None, list[int]] = {}
+    for action in (
+        Action.objects.filter(pk__in=ids)
+        .select_related("reopened_from")
+        .only("pk", "completed_in_id", "reopened_from__year", "reopened_from__quarter")
+    ):
         update = latest.get(action.pk)
         completed = None
         if update is not None and update.status is not None and update.status.closes_action:
@@ -106,10 +111,13 @@ def actions_refresh_completion(action_ids: Iterable[int]) -> int:
             if reopened is None or update.period.sort_key > reopened.sort_key:
                 completed = update.period_id
         if action.completed_in_id != completed:
-            action.completed_in_id = completed
-            changed.append(action)
-    Action.objects.bulk_update(changed, ["completed_in"])
-    return len(changed)
+            to_set.setdefault(completed, []).append(action.pk)
+    for completed, action_ids in to_set.items():
+        for start in range(0, len(action_ids), 500):
+            Action.objects.filter(pk__in=action_ids[start : start + 500]).update(
+                completed_in_id=completed
+            )
+    return sum(len(v) for v in to_set.values())
 
 
 # -- entering, approving and returning updates -----------------------------------------------

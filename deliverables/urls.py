@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliverables import views
+from deliverables import views, views_imports
 
 app_name = "deliverables"
 
@@ -24,4 +24,14 @@ urlpatterns = [
     path("plans/<slug:slug>/quarters/<period:code>/review/", views.review, name="review"),
     path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
     path("updates/<int:pk>/return/", views.update_return, name="return"),
+    path(
+        "plans/<slug:slug>/quarters/<period:code>/tracker.xlsx",
+        views_imports.export_tracker,
+        name="export_tracker",
+    ),
+    path("imports/", views_imports.import_list, name="imports"),
+    path("imports/new/", views_imports.import_new, name="import_new"),
+    path("imports/<int:pk>/", views_imports.import_detail, name="import"),
+    path("imports/<int:pk>/apply/", views_imports.import_apply, name="import_apply"),
+    path("imports/<int:pk>/cancel/", views_imports.import_cancel, name="import_cancel"),
 ]

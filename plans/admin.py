@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from import_export.admin import ImportExportModelAdmin
 
 from plans.models import (
     Directorate,
@@ -11,6 +12,28 @@ from plans.models import (
     Theme,
     User,
 )
+from plans.resources import (
+    DirectorateResource,
+    PlanResource,
+    ReportingPeriodResource,
+    StatusResource,
+    StatusScaleResource,
+    StrategicOutcomeResource,
+    ThemeResource,
+)
+
+
+class ImportExportAdmin(ImportExportModelAdmin):
+    """Admin import and export: importing needs the import permission (administrators);
+    exporting needs only the right to view the model."""
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm("plans.import_tracker") and super().has_import_permission(
+            request
+        )
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)
 
 
 @admin.register(User)
@@ -26,7 +49,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Directorate)
-class DirectorateAdmin(admin.ModelAdmin):
+class DirectorateAdmin(ImportExportAdmin):
+    resource_classes = [DirectorateResource]
     list_display = ["name", "code", "prefixes"]
     search_fields = ["name", "code", "prefixes"]
 
@@ -47,7 +71,8 @@ class StatusInline(admin.TabularInline):
 
 
 @admin.register(StatusScale)
-class StatusScaleAdmin(admin.ModelAdmin):
+class StatusScaleAdmin(ImportExportAdmin):
+    resource_classes = [StatusScaleResource]
     list_display = ["name", "plan"]
     list_select_related = ["plan"]
     search_fields = ["name", "plan__name"]
@@ -55,7 +80,8 @@ class StatusScaleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Status)
-class StatusAdmin(admin.ModelAdmin):
+class StatusAdmin(ImportExportAdmin):
+    resource_classes = [StatusResource]
     list_display = ["label", "scale", "rag", "colour", "order", "is_exception", "closes_action"]
     list_filter = ["scale__plan", "rag", "is_exception", "closes_action", "means_no_update"]
     list_select_related = ["scale__plan"]
@@ -70,7 +96,8 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ImportExportAdmin):
+    resource_classes = [PlanResource]
     list_display = ["name", "slug", "first_year", "last_year", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "description"]
@@ -85,7 +112,8 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(StrategicOutcome)
-class StrategicOutcomeAdmin(admin.ModelAdmin):
+class StrategicOutcomeAdmin(ImportExportAdmin):
+    resource_classes = [StrategicOutcomeResource]
     list_display = ["name", "plan", "short_name", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -94,7 +122,8 @@ class StrategicOutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ImportExportAdmin):
+    resource_classes = [ThemeResource]
     list_display = ["name", "outcome", "order"]
     list_filter = ["outcome__plan"]
     list_select_related = ["outcome__plan"]
@@ -102,7 +131,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ImportExportAdmin):
+    resource_classes = [ReportingPeriodResource]
     list_display = ["__str__", "plan", "state", "opens_on", "due_on", "closes_on"]
     list_filter = ["plan", "state", "year"]
     list_select_related = ["plan"]

@@ -193,6 +193,21 @@ STORAGES = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The cache is a database table, so every app server sees the same one (`createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "app_cache",
+    }
+}
+
+# Admin import/export: all-or-nothing imports, and the uploaded file kept between preview
+# and confirmation in the (database) cache, not on one server. Formula escaping is done by
+# our resources (plans.resources), which cover = + - @ tab and CR and read back exactly;
+# import-export's own setting only strips a leading "=".
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
 
@@ -211,6 +226,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Longest commentary an officer may type; the council's longest in 2023/24 was 1,720.
 COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
+
+# Tracker uploads: the file, and what an .xlsx may unpack to before it is refused unopened.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000)
 
 # The council whose plan this instance tracks; shown in the header and on reports.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Sandwell Council")

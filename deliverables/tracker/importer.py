@@ -20,6 +20,7 @@ Rules (see DESIGN.md and the legacy import issue):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
@@ -120,17 +121,61 @@ def _title_case(heading: str) -> str:
 
 def parse_date(value: object) -> dt.date | None:
     """A date cell, or text like "May 2022" (the first of the month). Anything else is None."""
+    if value is None or value == "":
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value or "").strip()
+    text = str(value).strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y"):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     return None
+
+
+class _DeliverableIndex:
+    """One outcome's deliverables, found by text (exact, or one cut short) or by reference.
+
+    Cut-off texts are found without scanning: a sorted list of the known texts answers "is a
+    known text this one cut short?" by bisection, and the set of known text lengths limits
+    "is this one a known text cut short?" to one dictionary lookup a length.
+    """
+
+    SHORTEST_CUT = 30  # _same_text only matches a cut-off text of at least this many characters
+
+    def __init__(self) -> None:
+        self.exact: dict[str, Deliverable] = {}
+        self.sorted_keys: list[str] = []
+        self.lengths: set[int] = set()
+        self.by_ref: dict[str, Deliverable] = {}
+
+    def add(self, deliverable: Deliverable) -> None:
+        key = normalise_title(deliverable.title)
+        if key not in self.exact:
+            self.exact[key] = deliverable
+            bisect.insort(self.sorted_keys, key)
+            self.lengths.add(len(key))
+        if deliverable.ref_normalised:
+            self.by_ref.setdefault(deliverable.ref_normalised, deliverable)
+
+    def find(self, title_key: str) -> Deliverable | None:
+        found = self.exact.get(title_key)
+        if found is not None or len(title_key) < self.SHORTEST_CUT:
+            return found
+        # A known text that continues this one (this row's text was cut short).
+        position = bisect.bisect_left(self.sorted_keys, title_key)
+        if position < len(self.sorted_keys) and self.sorted_keys[position].startswith(title_key):
+            return self.exact[self.sorted_keys[position]]
+        # A known text that this one continues (the known text was cut short).
+        for length in sorted(self.lengths, reverse=True):
+            if self.SHORTEST_CUT <= length < len(title_key):
+                found = self.exact.get(title_key[:length])
+                if found is not None:
+                    return found
+        return None
 
 
 @dataclass
@@ -287,10 +332,10 @@ class _Matcher:
             (id(outcome_by_pk[t.outcome_id]), normalise_title(t.name)): t
             for t in Theme.objects.filter(outcome__plan=plan)
         }
-        self.deliverables: dict[int, list[Deliverable]] = {}
+        self.deliverables: dict[int, _DeliverableIndex] = {}
         for d in Deliverable.objects.filter(outcome__plan=plan).order_by("order", "pk"):
             d.outcome = outcome_by_pk[d.outcome_id]
-            self.deliverables.setdefault(id(d.outcome), []).append(d)
+            self.deliverables.setdefault(id(d.outcome), _DeliverableIndex()).add(d)
         actions = list(Action.objects.filter(plan=plan))
         self.actions_by_ref = {a.ref_normalised: a for a in actions if a.ref_normalised}
         self.actions_by_title: dict[str, Action] = {}
@@ -302,7 +347,12 @@ class _Matcher:
             )
         )
         self.new_placement_keys: set[tuple[int, int, int | None, int | None]] = set()
-        self.updates = {u.action_id: u for u in QuarterlyUpdate.objects.filter(period=period)}
+        # A quarter this import will create has no updates yet.
+        self.updates = (
+            {u.action_id: u for u in QuarterlyUpdate.objects.filter(period=period)}
+            if period.pk
+            else {}
+        )
         self.directorates = list(Directorate.objects.all())
         self.directorate_by_prefix = {p: d for d in self.directorates for p in d.prefix_list()}
         self.directorate_by_name = {
@@ -409,16 +459,16 @@ class _Matcher:
         if not title and not ref:
             return None
         ref_key = normalise_ref(ref)
-        candidates = self.deliverables.setdefault(id(outcome), [])
+        index = self.deliverables.setdefault(id(outcome), _DeliverableIndex())
         match = None
         if title:
-            key = normalise_title(title)
-            match = next((d for d in candidates if _same_text(normalise_title(d.title), key)), None)
+            match = index.find(normalise_title(title))
         elif ref_key:
-            match = next((d for d in candidates if d.ref_normalised == ref_key), None)
+            match = index.by_ref.get(ref_key)
         if match is not None:
             if ref and not match.ref:
                 match.ref, match.ref_normalised = ref, ref_key
+                index.by_ref.setdefault(ref_key, match)
                 self.mark_changed(self.preview._changed_deliverables, match, "ref", "deliverables")
                 self.mark_changed(
                     self.preview._changed_deliverables, match, "ref_normalised", "deliverables"
@@ -426,7 +476,7 @@ class _Matcher:
             if match.pk:
                 self.touched["deliverables"].add(id(match))
             return match
-        if ref_key and any(d.ref_normalised == ref_key for d in candidates):
+        if ref_key and ref_key in index.by_ref:
             self.warn_once(
                 ("deliverable-ref", id(outcome), ref_key),
                 row,
@@ -442,7 +492,7 @@ class _Matcher:
             title=title or ref,
             order=self.order,
         )
-        candidates.append(deliverable)
+        index.add(deliverable)
         self.preview._new_deliverables.append(deliverable)
         self.preview.created["deliverables"] += 1
         self.first_seen[id(deliverable)] = (row.sheet, row.row)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from deliverables.tracker.workbook import Cell, Sheet, Workbook
+from plans.formulae import unescape_formula
 from plans.refs import clean_text
 
 # Column roles, tried in this order on each header cell; the first that matches wins. Each
@@ -115,8 +116,23 @@ class Layout:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _could_be_header(cells: list[Cell]) -> bool:
+    """Cheap first look: a header has two or more short text cells and no long ones."""
+    short = 0
+    for cell in cells:
+        value = cell.value
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or len(value) > _HEADER_CELL_MAX:
+            return False
+        short += 1
+    return short >= 2
+
+
 def detect_layout(row_number: int, cells: list[Cell]) -> Layout | None:
     """A Layout if this row reads as a tracker header, else None."""
+    if not _could_be_header(cells):
+        return None
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     pending_refs: list[int] = []
@@ -225,7 +241,7 @@ def _value(cells: list[Cell], layout: Layout, role: str) -> object:
     index = layout.columns.get(role)
     if index is None or index >= len(cells):
         return None
-    return cells[index].value
+    return unescape_formula(cells[index].value)
 
 
 def _text(cells: list[Cell], layout: Layout, role: str) -> str:
@@ -241,6 +257,7 @@ def read_sheet(sheet: Sheet) -> tuple[list[TrackerRow], list[Layout], str | None
     pending: list[str] = []  # headings since the last header or data row
     section: str | None = None  # the heading of the block the current row is in
     previous_deliverable: tuple[str, str] = ("", "")
+    previous_theme = ""
     for number, cells in sheet.rows():
         if not any(clean_text(c.value) for c in cells):
             continue
@@ -276,6 +293,10 @@ def read_sheet(sheet: Sheet) -> tuple[list[TrackerRow], list[Layout], str | None
         candidates.append(sheet.name)
         deliverable_ref = _text(cells, layout, "deliverable_ref")
         deliverable = _text(cells, layout, "deliverable")
+        theme = _text(cells, layout, "theme")
+        if theme != previous_theme:
+            previous_deliverable = ("", "")  # a new theme starts afresh
+            previous_theme = theme
         if not deliverable_ref and not deliverable:
             # A blank deliverable under a merged or repeated one means "same as above".
             deliverable_ref, deliverable = previous_deliverable
@@ -292,7 +313,7 @@ def read_sheet(sheet: Sheet) -> tuple[list[TrackerRow], list[Layout], str | None
                 sheet=sheet.name,
                 row=number,
                 outcome_candidates=tuple(dict.fromkeys(candidates)),
-                theme=_text(cells, layout, "theme"),
+                theme=theme,
                 deliverable_ref=deliverable_ref,
                 deliverable=deliverable,
                 action_ref=_text(cells, layout, "action_ref"),

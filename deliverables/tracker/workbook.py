@@ -6,14 +6,18 @@ This is the only code that touches spreadsheet file formats. Everything above it
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 import openpyxl
+import xlrd
+from django.conf import settings
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
@@ -130,9 +134,9 @@ def _xlsx_rows(worksheet, merges: list[tuple[int, int, int, int]]):
     return rows
 
 
-def open_xlsx(source: str | Path | IO[bytes], filename: str) -> Workbook:
+def open_xlsx(data: bytes, filename: str) -> Workbook:
     try:
-        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TrackerFileError(
             f"{filename} could not be opened as an Excel workbook (.xlsx): {exc}"
@@ -152,7 +156,193 @@ def open_xlsx(source: str | Path | IO[bytes], filename: str) -> Workbook:
     return Workbook(filename=filename, sheets=sheets, _close=book.close)
 
 
-def open_tracker(source: str | Path | IO[bytes], filename: str | None = None) -> Workbook:
-    """Open a tracker workbook, choosing the reader from the file's content."""
-    name = filename or str(getattr(source, "name", source))
-    return open_xlsx(source, name)
+_ZIP = b"PK\x03\x04"
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_VBA_PROJECT = "_VBA_PROJECT".encode("utf-16-le")
+_MAX_ZIP_ENTRIES = 10_000
+_MAX_COMPRESSION_RATIO = 200  # deflate rarely beats 100:1 on real spreadsheets
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def check_size(size: int, filename: str) -> None:
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise TrackerFileError(
+            f"{filename} is {_megabytes(size)}; the limit is {_megabytes(limit)}. "
+            "Split the workbook, or ask your administrator to raise the limit."
+        )
+
+
+def check_tracker_file(data: bytes, filename: str) -> str:
+    """What kind of file this is ("xlsx", "xls" or "csv"), judged by its content.
+
+    Refuses, with a message the uploader can act on, files that are too big, zip bombs,
+    macro-enabled or password-protected workbooks, and files whose name says one format
+    while their content is another. Runs before any spreadsheet library opens the file.
+    """
+    name = filename.lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    if not data:
+        raise TrackerFileError(f"{filename} is empty.")
+    check_size(len(data), filename)
+    if extension in {"xlsm", "xltm", "xlam"}:
+        raise TrackerFileError(
+            f"{filename} is a macro-enabled workbook. Save it as an .xlsx workbook "
+            "(File > Save As > Excel Workbook) and upload that."
+        )
+    if data.startswith(_ZIP):
+        return _check_zip(data, filename, extension)
+    if data.startswith(_CFB):
+        if _ENCRYPTED_PACKAGE in data:
+            raise TrackerFileError(
+                f"{filename} is protected with a password. Remove the password in Excel "
+                "(File > Info > Protect Workbook) and upload it again."
+            )
+        if _VBA_PROJECT in data:
+            raise TrackerFileError(
+                f"{filename} contains macros. Save it as an .xlsx workbook and upload that."
+            )
+        if extension != "xls":
+            raise TrackerFileError(
+                f"{filename} is an Excel 97-2003 (.xls) workbook but is named .{extension or '?'}. "
+                "Rename it to .xls, or save it as .xlsx."
+            )
+        return "xls"
+    if extension == "csv":
+        if b"\x00" in data[:4096]:
+            raise TrackerFileError(f"{filename} is named .csv but is not a text file.")
+        return "csv"
+    if extension in {"xlsx", "xls"}:
+        raise TrackerFileError(
+            f"{filename} is named .{extension} but is not an Excel workbook. "
+            "Open it in Excel and save it as .xlsx."
+        )
+    raise TrackerFileError(
+        f"{filename} is not a spreadsheet this service reads: upload .xlsx, .xls or .csv."
+    )
+
+
+def _check_zip(data: bytes, filename: str, extension: str) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise TrackerFileError(f"{filename} is damaged and cannot be opened ({exc}).") from exc
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise TrackerFileError(
+            f"{filename} is a zip file but not an Excel workbook. Upload the .xlsx itself."
+        )
+    if len(entries) > _MAX_ZIP_ENTRIES:
+        raise TrackerFileError(f"{filename} holds {len(entries)} parts; a workbook has far fewer.")
+    uncompressed = sum(entry.file_size for entry in entries)
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    if uncompressed > limit or uncompressed > _MAX_COMPRESSION_RATIO * max(len(data), 1):
+        raise TrackerFileError(
+            f"{filename} unpacks to {_megabytes(uncompressed)}, which is more than a tracker "
+            f"needs (limit {_megabytes(limit)}). It was not opened."
+        )
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
+        raise TrackerFileError(
+            f"{filename} contains macros. Save it as an .xlsx workbook and upload that."
+        )
+    if extension not in {"xlsx", "xltx"}:
+        raise TrackerFileError(
+            f"{filename} is an .xlsx workbook but is named .{extension or '?'}. "
+            "Rename it to .xlsx and upload it again."
+        )
+    return "xlsx"
+
+
+def _xls_colour(book, xf_index: int) -> str | None:
+    xf = book.xf_list[xf_index]
+    background = xf.background
+    if background.fill_pattern != 1:  # 1: solid
+        return None
+    rgb = book.colour_map.get(background.pattern_colour_index)
+    if not rgb:
+        return None
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def open_xls(data: bytes, filename: str) -> Workbook:
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except xlrd.XLRDError as exc:
+        if "encrypted" in str(exc).lower():
+            raise TrackerFileError(
+                f"{filename} is protected with a password. Remove it and upload again."
+            ) from exc
+        raise TrackerFileError(f"{filename} could not be read as an .xls workbook: {exc}") from exc
+    except Exception as exc:  # xlrd raises many kinds on damaged files
+        raise TrackerFileError(f"{filename} could not be read as an .xls workbook: {exc}") from exc
+
+    def sheet_rows(index: int):
+        def rows() -> Iterator[tuple[int, list[Cell]]]:
+            sheet = book.sheet_by_index(index)
+            merged = {}
+            for rlo, rhi, clo, chi in sheet.merged_cells:
+                for r in range(rlo, rhi):
+                    for c in range(clo, chi):
+                        merged[(r, c)] = (rlo, clo)
+            for r in range(sheet.nrows):
+                cells = []
+                for c in range(sheet.ncols):
+                    rr, cc = merged.get((r, c), (r, c))
+                    cell = sheet.cell(rr, cc)
+                    value = cell.value
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        value = None
+                    cells.append(Cell(value, _xls_colour(book, sheet.cell_xf_index(rr, cc))))
+                yield r + 1, cells
+
+        return rows
+
+    sheets = []
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        sheets.append(Sheet(name=sheet.name, hidden=sheet.visibility != 0, _rows=sheet_rows(index)))
+    return Workbook(filename=filename, sheets=sheets, _close=book.release_resources)
+
+
+def open_csv(data: bytes, filename: str) -> Workbook:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise TrackerFileError(f"{filename} is not readable text.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            yield number, [Cell(value or None, None) for value in record]
+
+    stem = Path(filename).stem or "CSV"
+    return Workbook(filename=filename, sheets=[Sheet(name=stem, hidden=False, _rows=rows)])
+
+
+def open_tracker(source: bytes | str | Path, filename: str | None = None) -> Workbook:
+    """Open a tracker from its bytes or its path, after `check_tracker_file` has passed it."""
+    if isinstance(source, bytes):
+        data = source
+        name = filename or "upload"
+    else:
+        path = Path(source)
+        name = filename or path.name
+        check_size(path.stat().st_size, name)  # before reading a huge file into memory
+        data = path.read_bytes()
+    kind = check_tracker_file(data, name)
+    opener = {"xlsx": open_xlsx, "xls": open_xls, "csv": open_csv}[kind]
+    return opener(data, name)

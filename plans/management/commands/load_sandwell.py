@@ -20,19 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliverables import services
-from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
-from deliverables.tracker.importer import prepare_import
-from deliverables.tracker.layout import read_tracker
-from deliverables.tracker.workbook import open_tracker
+from deliverables.models import Action, ActionPlacement, Deliverable, ImportStatus, QuarterlyUpdate
+from deliverables.tracker.services import tracker_import
 from plans import roles
 from plans.models import (
     Directorate,
     Plan,
-    ReportingPeriod,
     Theme,
     User,
     long_date,
-    parse_period_code,
 )
 from plans.services import directorates_sync, plan_sync
 
@@ -113,20 +109,26 @@ class Command(BaseCommand):
         with transaction.atomic():
             plan, counts = plan_sync(spec)
             for tracker in spec.get("trackers", []):
-                year, quarter = parse_period_code(tracker["period"])
-                period = ReportingPeriod.objects.get(plan=plan, year=year, quarter=quarter)
                 path = fixtures / tracker["file"]
-                with open_tracker(path, path.name) as workbook:
-                    read = read_tracker(workbook)
-                preview = prepare_import(plan, period, read)
-                if preview.has_changes:
-                    preview.apply()
-                created = preview.created
+                # The same recorded import admins run on legacy spreadsheets.
+                record = tracker_import(
+                    None,
+                    plan,
+                    tracker["period"],
+                    path.read_bytes(),
+                    path.name,
+                    source="load_sandwell",
+                    record_no_change=False,
+                )
+                if record.status not in (ImportStatus.APPLIED, ImportStatus.DRY_RUN):
+                    raise CommandError(f"{path.name}: {record.message or record.status}")
+                created = record.summary["created"]
                 self.stdout.write(
-                    f"  {path.name} -> {period.label}: {len(read.rows)} rows; new "
+                    f"  {path.name} -> {tracker['period']}: {record.summary['rows']} rows; new "
                     f"{created['outcomes']} outcomes, {created['deliverables']} deliverables, "
                     f"{created['actions']} actions, {created['updates']} updates; "
-                    f"{len(preview.warnings)} warnings, {len(preview.errors)} rows not placed"
+                    f"{len(record.summary['warnings'])} warnings, "
+                    f"{len(record.summary['errors'])} rows not placed"
                 )
             aspirations = {
                 (outcome["name"], theme.get("name")): theme.get("aspirations", [])

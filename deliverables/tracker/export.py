@@ -1,0 +1,146 @@
+"""A quarter written back as the council's tracker workbook, which imports back to the same data.
+
+One sheet per outcome, its name in a title row; columns Theme, CP Ref, Deliverable, BP Ref.,
+Key deliverables (Directorate Action), Qn Rating - RAG, Qn Commentary. A deliverable's
+cells are merged down over its actions, status cells are filled in the scale's colour, and
+text that a spreadsheet would run as a formula is escaped.
+
+Row order is what keeps the round trip exact under the reader's "blank deliverable means
+same as above" rule: within a sheet, actions listed without a deliverable come first, and
+each theme's own actions come before its deliverables.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from deliverables.models import ActionPlacement, QuarterlyUpdate
+from plans.formulae import escape_formula
+from plans.models import ReportingPeriod
+
+HEADERS = [
+    "Theme",
+    "CP Ref",
+    "Deliverable",
+    "BP Ref.",
+    "Key deliverables (Directorate Action)",
+    "{q} Rating - RAG",
+    "{q} Commentary",
+]
+WIDTHS = [22, 9, 50, 10, 60, 24, 80]
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Sheet"
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
+def export_quarter(period: ReportingPeriod) -> bytes:
+    """The quarter's submitted and approved updates, laid out as the council's tracker."""
+    plan = period.plan
+    updates = {
+        u.action_id: u
+        for u in QuarterlyUpdate.objects.for_period(period).reportable().select_related("status")
+    }
+    placements = list(
+        ActionPlacement.objects.filter(outcome__plan=plan)
+        .select_related("outcome", "theme", "deliverable__theme", "action")
+        .order_by("outcome__order", "outcome__name", "order", "pk")
+    )
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    quarter = f"Q{period.quarter}"
+    by_outcome: dict[int, list[ActionPlacement]] = {}
+    outcomes = {}
+    for placement in placements:
+        by_outcome.setdefault(placement.outcome_id, []).append(placement)
+        outcomes[placement.outcome_id] = placement.outcome
+    for outcome_id, rows in by_outcome.items():
+        outcome = outcomes[outcome_id]
+        sheet = book.create_sheet(_sheet_title(outcome.short_name or outcome.name, used))
+        sheet.append([escape_formula(outcome.name)])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append([])
+        sheet.append([h.format(q=quarter) for h in HEADERS])
+        for cell in sheet[3]:
+            cell.font = bold
+        for index, width in enumerate(WIDTHS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+
+        def sort_key(p: ActionPlacement) -> tuple:
+            theme = p.deliverable.theme if p.deliverable else p.theme
+            theme_order = (0, 0, "") if theme is None else (1, theme.order, theme.name)
+            return (
+                theme_order,
+                p.deliverable is not None,
+                p.deliverable.order if p.deliverable else 0,
+                p.order,
+                p.pk,
+            )
+
+        rows.sort(key=sort_key)
+        row_number = 4
+        merge_from: tuple[int, int | None] | None = None  # (first row, deliverable id)
+        for placement in rows:
+            action, deliverable = placement.action, placement.deliverable
+            theme = deliverable.theme if deliverable else placement.theme
+            update = updates.get(action.pk)
+            status = update.status if update and update.status else None
+            sheet.append(
+                [
+                    escape_formula(theme.name if theme else None),
+                    escape_formula(deliverable.ref if deliverable else None),
+                    escape_formula(deliverable.title if deliverable else None),
+                    escape_formula(action.ref or None),
+                    escape_formula(action.title),
+                    status.label if status else None,
+                    escape_formula(update.commentary if update else None),
+                ]
+            )
+            for cell in sheet[row_number]:
+                cell.alignment = wrap
+            if status is not None:
+                colour = status.colour.lstrip("#").upper()
+                sheet.cell(row_number, 6).fill = PatternFill("solid", fgColor=colour)
+                sheet.cell(row_number, 6).font = Font(
+                    bold=True, color=status.text_colour.lstrip("#").upper()
+                )
+            # Merge the deliverable's cells down over the actions it spans.
+            current = deliverable.pk if deliverable else None
+            if merge_from is not None and merge_from[1] != current:
+                _merge_down(sheet, merge_from[0], row_number - 1, merge_from[1])
+                merge_from = None
+            if merge_from is None and current is not None:
+                merge_from = (row_number, current)
+            row_number += 1
+        if merge_from is not None:
+            _merge_down(sheet, merge_from[0], row_number - 1, merge_from[1])
+        sheet.freeze_panes = "A4"
+    if not book.sheetnames:
+        sheet = book.create_sheet("Tracker")
+        sheet.append([f"{plan.name} has no actions yet."])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _merge_down(sheet, first: int, last: int, deliverable_id: int | None) -> None:
+    if deliverable_id is None or last <= first:
+        return
+    for column in (2, 3):  # CP Ref and Deliverable
+        sheet.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)

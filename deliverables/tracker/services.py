@@ -1,0 +1,239 @@
+"""Importing a tracker as a recorded run: preview, then apply, or both at once for the command.
+
+A preview writes nothing but its ImportRecord. Applying reads the stored file again and
+works the changes out afresh against the database as it is then; if they differ from what
+the person saw, nothing is written and the new preview is shown instead. The write itself
+is one transaction: a failure anywhere leaves the plan exactly as it was, and the record
+says what went wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from deliverables.models import ImportRecord, ImportStatus
+from deliverables.tracker.importer import ImportPreview, prepare_import
+from deliverables.tracker.layout import ReadResult, read_tracker
+from deliverables.tracker.workbook import TrackerFileError, open_tracker
+from deliverables.workflow import NotAllowed, WorkflowError
+from plans.models import PeriodState, Plan, ReportingPeriod, User, parse_period_code
+
+ROW_RESULTS_KEPT = 20_000
+
+
+class PreviewChanged(WorkflowError):
+    """The plan changed between preview and confirmation; the new preview needs a look."""
+
+
+def _require_importer(user: User | None) -> None:
+    # None is the command line, run by whoever may run manage.py on the server.
+    if user is not None and not user.has_perm("plans.import_tracker"):
+        raise NotAllowed("Only administrators can import trackers.")
+
+
+def _target_period(plan: Plan, period_code: str) -> ReportingPeriod:
+    """The quarter to import into; a quarter not yet in the plan is prepared, unsaved, as closed:
+    a back-catalogue quarter is history, not a quarter for officers to fill in."""
+    year, quarter = parse_period_code(period_code)
+    period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
+    if period is None:
+        period = ReportingPeriod(plan=plan, year=year, quarter=quarter, state=PeriodState.CLOSED)
+    period.plan = plan
+    return period
+
+
+def _read(data: bytes, filename: str) -> ReadResult:
+    """Every row of the file, or TrackerFileError: the parsers read lazily, so a hostile or
+    damaged part (an XML entity defusedxml refuses, a broken zip member) surfaces here."""
+    try:
+        with open_tracker(data, filename) as workbook:
+            return read_tracker(workbook)
+    except TrackerFileError:
+        raise
+    except Exception as error:  # the boundary with third-party parsers on untrusted input
+        raise TrackerFileError(
+            f"{filename} could not be read ({error.__class__.__name__}: {error}). "
+            "Open it in Excel, save it again as .xlsx, and upload that."
+        ) from error
+
+
+def _prepare(record: ImportRecord, data: bytes) -> ImportPreview:
+    read = _read(data, record.file_name)
+    return prepare_import(
+        record.plan,
+        _target_period(record.plan, record.period_code),
+        read,
+        overwrite_closed=record.overwrite_closed,
+    )
+
+
+def _store(record: ImportRecord, preview: ImportPreview) -> None:
+    record.summary = preview.summary()
+    record.rows = [
+        {
+            "sheet": r.sheet,
+            "row": r.row,
+            "outcome": r.outcome,
+            "action": r.action,
+            "result": r.result,
+            "message": r.message,
+        }
+        for r in preview.rows[:ROW_RESULTS_KEPT]
+    ]
+
+
+def _figures(summary: dict) -> tuple:
+    return (summary.get("created"), summary.get("updated"), len(summary.get("errors", [])))
+
+
+def tracker_preview(
+    user: User | None,
+    plan: Plan,
+    period_code: str,
+    data: bytes,
+    filename: str,
+    *,
+    overwrite_closed: bool = False,
+    source: str = "web",
+) -> ImportRecord:
+    """Read the file and record what importing it would do. Writes nothing else."""
+    return _preview(user, plan, period_code, data, filename, overwrite_closed, source)[0]
+
+
+def _preview(
+    user: User | None,
+    plan: Plan,
+    period_code: str,
+    data: bytes,
+    filename: str,
+    overwrite_closed: bool,
+    source: str,
+) -> tuple[ImportRecord, ImportPreview | None]:
+    _require_importer(user)
+    started = time.perf_counter()
+    record = ImportRecord(
+        plan=plan,
+        period_code=period_code.strip().upper(),
+        user=user,
+        source=source,
+        file_name=filename[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        file_size=len(data),
+        overwrite_closed=overwrite_closed,
+    )
+    try:
+        parse_period_code(record.period_code)
+    except ValueError as error:
+        record.status, record.message = ImportStatus.REFUSED, str(error)
+        record.save()
+        return record, None
+    preview = None
+    try:
+        preview = _prepare(record, data)
+    except TrackerFileError as error:
+        record.status = ImportStatus.REFUSED
+        record.message = str(error)
+    else:
+        record.status = ImportStatus.PREVIEWED
+        record.content = data
+        _store(record, preview)
+        if not preview.rows and not preview.skipped_sheets:
+            record.message = "No rows were found under a tracker header."
+    record.duration_ms = round((time.perf_counter() - started) * 1000)
+    record.save()
+    return record, preview
+
+
+def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
+    """Write a previewed import, if the plan has not changed since the preview."""
+    _require_importer(user)
+    if record.status != ImportStatus.PREVIEWED or record.content is None:
+        raise WorkflowError(f"This import is {record.get_status_display().lower()}: nothing to do.")
+    started = time.perf_counter()
+    data = bytes(record.content)
+    preview = _prepare(record, data)
+    if _figures(preview.summary()) != _figures(record.summary):
+        _store(record, preview)
+        record.save(update_fields=["summary", "rows"])
+        raise PreviewChanged(
+            "The plan changed after this preview was made, so nothing was imported. "
+            "Check the new preview below, then import again."
+        )
+    return _write(user, record, preview, started)
+
+
+def _write(user: User | None, record: ImportRecord, preview: ImportPreview, started: float):
+    try:
+        with transaction.atomic():
+            if preview.period.pk is None:
+                preview.period._history_user = user
+                preview.period._change_reason = f"Created, closed, by importing {record.file_name}"
+                preview.period.save()
+            preview.apply(user, reason=f"Imported from {record.file_name}")
+    except DatabaseError as error:
+        record.status = ImportStatus.FAILED
+        record.message = (
+            f"Nothing was imported: the database refused the change ({error}). "
+            "If someone else was importing at the same time, preview the file again."
+        )
+        record.content = None
+        record.save(update_fields=["status", "message", "content"])
+        raise WorkflowError(record.message) from error
+    record.status = ImportStatus.APPLIED
+    record.period = preview.period
+    record.applied_at = timezone.now()
+    record.content = None
+    record.duration_ms += round((time.perf_counter() - started) * 1000)
+    record.save(update_fields=["status", "period", "applied_at", "content", "duration_ms"])
+    return record
+
+
+def tracker_cancel(user: User | None, record: ImportRecord) -> ImportRecord:
+    _require_importer(user)
+    if record.status == ImportStatus.PREVIEWED:
+        record.status = ImportStatus.CANCELLED
+        record.content = None
+        record.save(update_fields=["status", "content"])
+    return record
+
+
+def tracker_import(
+    user: User | None,
+    plan: Plan,
+    period_code: str,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    overwrite_closed: bool = False,
+    source: str = "command",
+    record_no_change: bool = True,
+) -> ImportRecord:
+    """Preview and, unless it is a dry run or the file was refused, apply at once.
+
+    With `record_no_change` false, an import that would change nothing leaves no record
+    (load_sandwell's reruns).
+    """
+    started = time.perf_counter()
+    record, preview = _preview(user, plan, period_code, data, filename, overwrite_closed, source)
+    if record.status != ImportStatus.PREVIEWED:
+        return record
+    summary = record.summary
+    unchanged = not any(summary["created"].values()) and not any(summary["updated"].values())
+    if not record_no_change and unchanged and not summary["links_created"]:
+        record.delete()
+        record.pk = None
+        record.status = ImportStatus.DRY_RUN
+        return record
+    if dry_run:
+        record.status = ImportStatus.DRY_RUN
+        record.content = None
+        record.save(update_fields=["status", "content"])
+        return record
+    # The preview was made a moment ago in this same call: write it without preparing again.
+    record.duration_ms = 0
+    return _write(user, record, preview, started)

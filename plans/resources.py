@@ -1,0 +1,118 @@
+"""django-import-export resources for the plan's frame, and what every resource shares.
+
+Admin import and export of each model: natural keys where a model has them (a plan's slug,
+a directorate's code), free text sanitised on the way in like every other write path, and
+whole imports in one transaction (IMPORT_EXPORT_USE_TRANSACTIONS).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from plans.formulae import escape_formula, unescape_formula
+from plans.models import (
+    Directorate,
+    Plan,
+    ReportingPeriod,
+    Status,
+    StatusScale,
+    StrategicOutcome,
+    Theme,
+)
+from plans.sanitise import sanitise_line, sanitise_text
+
+
+class SanitisedResource(resources.ModelResource):
+    """Strips markup from every text field of an imported row, as the forms and importer do,
+    and escapes exported text that a spreadsheet would run as a formula (read back on import).
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs) -> None:
+        for key, value in list(row.items()):
+            row[key] = unescape_formula(value)
+        super().before_import_row(row, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        for field in instance._meta.concrete_fields:
+            if isinstance(field, models.TextField):
+                setattr(instance, field.attname, sanitise_text(getattr(instance, field.attname)))
+            elif isinstance(field, models.CharField) and not field.choices:
+                value = getattr(instance, field.attname)
+                if value:
+                    setattr(
+                        instance, field.attname, sanitise_line(value, max_length=field.max_length)
+                    )
+        super().before_save_instance(instance, row, **kwargs)
+
+
+def plan_field() -> fields.Field:
+    return fields.Field(attribute="plan", column_name="plan", widget=ForeignKeyWidget(Plan, "slug"))
+
+
+class PlanResource(SanitisedResource):
+    class Meta:
+        model = Plan
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "name", "description", "first_year", "last_year", "outcome_label",
+            "theme_label", "deliverable_label", "action_label", "is_active",
+        ]  # fmt: skip
+
+
+class DirectorateResource(SanitisedResource):
+    class Meta:
+        model = Directorate
+        import_id_fields = ["code"]
+        fields = ["code", "name", "prefixes"]
+
+
+class StatusScaleResource(SanitisedResource):
+    plan = plan_field()
+
+    class Meta:
+        model = StatusScale
+        import_id_fields = ["plan"]
+        fields = ["plan", "name"]
+
+
+class StatusResource(SanitisedResource):
+    class Meta:
+        model = Status
+        import_id_fields = ["scale", "label"]
+        fields = [
+            "scale", "label", "colour", "rag", "order", "is_exception", "closes_action",
+            "means_no_update", "spellings",
+        ]  # fmt: skip
+
+
+class StrategicOutcomeResource(SanitisedResource):
+    plan = plan_field()
+
+    class Meta:
+        model = StrategicOutcome
+        import_id_fields = ["plan", "name"]
+        fields = ["id", "plan", "name", "short_name", "description", "order"]
+
+
+class ThemeResource(SanitisedResource):
+    class Meta:
+        model = Theme
+        fields = ["id", "outcome", "name", "order"]
+
+
+class ReportingPeriodResource(SanitisedResource):
+    """Quarters can be added or have their dates set; their state changes only through the
+    quarter pages, which record who and why, so it is exported but never imported."""
+
+    plan = plan_field()
+    state = fields.Field(attribute="state", column_name="state", readonly=True)
+
+    class Meta:
+        model = ReportingPeriod
+        import_id_fields = ["plan", "year", "quarter"]
+        fields = ["plan", "year", "quarter", "opens_on", "due_on", "closes_on", "state"]
