@@ -21,13 +21,20 @@ def outcome_for(user, plan: Plan, pk: int) -> StrategicOutcome:
     return outcome
 
 
-def period_for(plan: Plan, code: str | None) -> ReportingPeriod | None:
-    """The quarter asked for in ?period=, else the latest with approved updates, else the latest.
+def period_for(plan: Plan, code: str | None, *, latest: bool = False) -> ReportingPeriod | None:
+    """The quarter asked for in ?period=; else the latest quarter (`latest`), or the latest
+    with submitted or approved updates, falling back to the latest.
 
     An unknown or malformed code is a 404: a bookmarked link to a quarter that is gone
     should say so, not quietly show another quarter.
     """
     periods = ReportingPeriod.objects.for_plan(plan)
     if code:
-        return get_object_or_404(periods.by_code(code))
-    return periods.reported().first() or periods.order_by("-year", "-quarter").first()
+        period = get_object_or_404(periods.by_code(code))
+    elif latest:
+        period = periods.order_by("-year", "-quarter").first()
+    else:
+        period = periods.reported().first() or periods.order_by("-year", "-quarter").first()
+    if period is not None:
+        period.plan = plan
+    return period

@@ -17,5 +17,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("plans.urls")),
     path("", include("deliverables.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,167 @@
+"""The action register's filters (django-filter) and its sort orders.
+
+Filters work on actions annotated with `status_now`, `status_before` and `commentary_now`
+(reports.status). Filters on where an action sits use EXISTS, so an action listed under
+several deliverables is still one row. Sorting only ever uses the allow-list below: the
+query parameter picks a key, it is never passed to order_by itself.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from deliverables.models import Action, ActionPlacement, Deliverable
+from plans.models import Directorate, Plan, Rag, StrategicOutcome, Theme, User
+from plans.refs import normalise_ref
+from reports.status import Scale, movement_filter
+
+SORTS = {
+    "ref": ("ref_normalised", "pk"),
+    "title": ("title", "pk"),
+    "directorate": ("directorate__name", "ref_normalised", "pk"),
+    "lead": ("lead_officer__last_name", "lead_officer__first_name", "ref_normalised", "pk"),
+    "status": ("status_order", "ref_normalised", "pk"),
+    "previous": ("previous_order", "ref_normalised", "pk"),
+}
+SORT_LABELS = {
+    "ref": "Reference",
+    "title": "Action",
+    "directorate": "Directorate",
+    "lead": "Lead officer",
+    "status": "Status",
+    "previous": "Previous status",
+}
+
+
+def sort_order(value: str | None) -> tuple[str, tuple[str, ...]]:
+    """The allow-listed ordering for ?sort= (a leading '-' reverses it); anything else: ref."""
+    value = value or "ref"
+    descending = value.startswith("-")
+    key = value.lstrip("-")
+    if key not in SORTS:
+        key, descending = "ref", False
+    fields = tuple(f"-{name}" if descending else name for name in SORTS[key])
+    return ("-" if descending else "") + key, fields
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    outcome = django_filters.ModelChoiceFilter(
+        queryset=StrategicOutcome.objects.none(), method="in_outcome", label="Outcome"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.none(), method="in_theme", label="Theme"
+    )
+    deliverable = django_filters.ModelChoiceFilter(
+        queryset=Deliverable.objects.none(), method="in_deliverable", label="Deliverable"
+    )
+    directorate = django_filters.ChoiceFilter(method="of_directorate", label="Directorate")
+    lead_officer = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), field_name="lead_officer", label="Lead officer"
+    )
+    status = django_filters.ChoiceFilter(method="with_status", label="Status")
+    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="with_rag", label="RAG")
+    changed = django_filters.ChoiceFilter(
+        choices=[("yes", "Changed since last quarter"), ("no", "Unchanged since last quarter")],
+        method="by_change",
+        label="Since last quarter",
+    )
+    movement = django_filters.ChoiceFilter(
+        choices=[
+            ("improved", "Improved"),
+            ("worsened", "Worsened"),
+            ("stayed", "Stayed the same"),
+            ("turned_red", "Turned red"),
+        ],
+        method="by_movement",
+        label="Movement",
+    )
+
+    def __init__(self, data=None, queryset=None, *, plan: Plan, scale: Scale, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.plan, self.scale = plan, scale
+        fields = self.filters
+        fields["outcome"].queryset = plan.outcomes.order_by("order", "name")
+        fields["theme"].queryset = Theme.objects.filter(outcome__plan=plan).order_by(
+            "outcome__order", "order"
+        )
+        fields["deliverable"].queryset = Deliverable.objects.filter(outcome__plan=plan).order_by(
+            "outcome__order", "order"
+        )
+        fields["directorate"].extra["choices"] = [
+            *[(str(d.pk), d.name) for d in Directorate.objects.order_by("name")],
+            ("none", "No directorate"),
+        ]
+        fields["lead_officer"].queryset = (
+            User.objects.filter(led_actions__plan=plan)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        fields["status"].extra["choices"] = [
+            *[(str(s.pk), s.label) for s in scale.statuses],
+            ("none", "Not yet updated"),
+        ]
+
+    # The methods receive validated values; each narrows the queryset one way.
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = value.strip()
+        if not words:
+            return queryset
+        condition = (
+            Q(ref__icontains=words) | Q(title__icontains=words) | Q(commentary_now__icontains=words)
+        )
+        if normalise_ref(words):
+            condition |= Q(ref_normalised=normalise_ref(words))
+        return queryset.filter(condition)
+
+    def in_outcome(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ActionPlacement.objects.filter(action=OuterRef("pk"), outcome=value))
+        )
+
+    def in_theme(self, queryset, name, value):
+        placed = ActionPlacement.objects.filter(action=OuterRef("pk")).filter(
+            Q(theme=value) | Q(deliverable__theme=value)
+        )
+        return queryset.filter(Exists(placed))
+
+    def in_deliverable(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ActionPlacement.objects.filter(action=OuterRef("pk"), deliverable=value))
+        )
+
+    def of_directorate(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(directorate__isnull=True)
+        return queryset.filter(directorate_id=value)
+
+    def with_status(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(status_now__isnull=True)
+        return queryset.filter(status_now=value)
+
+    def with_rag(self, queryset, name, value):
+        return queryset.filter(status_now__in=self.scale.ids_with_rag(value))
+
+    def by_change(self, queryset, name, value):
+        changed = Q(status_before__isnull=False, status_now__isnull=False) & ~Q(
+            status_now=F("status_before")
+        )
+        return queryset.filter(changed) if value == "yes" else queryset.exclude(changed)
+
+    def by_movement(self, queryset, name, value):
+        return queryset.filter(movement_filter(value, self.scale))
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        for field in form.fields.values():
+            field.required = False
+        return form

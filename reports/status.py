@@ -1,0 +1,106 @@
+"""Each action's status for a quarter, and for the quarter before, computed in the database.
+
+Everything the dashboards and the register count starts here. An action's status for a
+quarter is the status of its submitted or approved update; in a closed quarter, an action
+with none counts as the scale's No Update status, never as absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
+
+from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate
+from plans.models import Plan, Rag, ReportingPeriod, Status
+
+# How bad each RAG category is, to say whether an action improved or worsened. Grey (No
+# Update, Not Started) is not on this ladder: a change to or from grey is not a movement.
+SEVERITY = {Rag.BLUE: 0, Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
+
+
+@dataclass
+class Scale:
+    """A plan's statuses, looked up once per request."""
+
+    statuses: list[Status]
+
+    @classmethod
+    def of(cls, plan: Plan) -> Scale:
+        return cls(list(Status.objects.for_plan(plan).order_by("order")))
+
+    @property
+    def by_pk(self) -> dict[int, Status]:
+        return {s.pk: s for s in self.statuses}
+
+    @property
+    def no_update(self) -> Status | None:
+        return next((s for s in self.statuses if s.means_no_update), None)
+
+    def ids_with_rag(self, rag: str) -> list[int]:
+        return [s.pk for s in self.statuses if s.rag == rag]
+
+    def red_ids(self) -> list[int]:
+        return self.ids_with_rag(Rag.RED)
+
+
+def _update_of(period: ReportingPeriod) -> QuerySet:
+    return QuarterlyUpdate.objects.filter(
+        action=OuterRef("pk"), period=period, state__in=REPORTABLE_STATES
+    )
+
+
+def status_expression(period: ReportingPeriod | None, scale: Scale):
+    """SQL for the action's status id in `period` (None: not updated yet in an open quarter)."""
+    if period is None:
+        return Value(None, output_field=IntegerField())
+    reported = Subquery(_update_of(period).values("status")[:1], output_field=IntegerField())
+    if period.is_locked and scale.no_update is not None:
+        return Coalesce(reported, Value(scale.no_update.pk), output_field=IntegerField())
+    return reported
+
+
+def with_statuses(
+    actions: QuerySet,
+    period: ReportingPeriod,
+    previous: ReportingPeriod | None,
+    scale: Scale,
+    *,
+    commentary: bool = False,
+) -> QuerySet:
+    """Annotate `status_now` and `status_before` (status ids), and optionally `commentary_now`."""
+    annotations = {
+        "status_now": status_expression(period, scale),
+        "status_before": status_expression(previous, scale),
+    }
+    if commentary:
+        annotations["commentary_now"] = Subquery(
+            _update_of(period).values("commentary")[:1], output_field=TextField()
+        )
+    return actions.annotate(**annotations)
+
+
+def in_scope(plan: Plan, period: ReportingPeriod) -> QuerySet:
+    """The plan's actions that owe, or gave, an update for `period`."""
+    return Action.objects.filter(plan=plan).in_scope_for(period)
+
+
+def movement_filter(kind: str, scale: Scale) -> Q:
+    """Actions that improved, worsened or stayed between the two quarters; or turned red."""
+    ranked = [(s.pk, SEVERITY[s.rag]) for s in scale.statuses if s.rag in SEVERITY]
+    if kind == "turned_red":
+        red = scale.red_ids()
+        return Q(status_now__in=red) & ~Q(status_before__in=red)
+    if kind == "stayed":
+        return Q(status_now=F("status_before"))
+    pairs = [
+        (a, b)
+        for a, rank_a in ranked
+        for b, rank_b in ranked
+        if (rank_a < rank_b if kind == "improved" else rank_a > rank_b)
+    ]
+    condition = Q(pk__in=[])
+    for now, before in pairs:
+        condition |= Q(status_now=now, status_before=before)
+    return condition

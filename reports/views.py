@@ -1,0 +1,251 @@
+"""The performance dashboard and the filterable action register, with its CSV and XLSX exports."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from deliverables.models import ActionPlacement
+from plans.access import period_for, plan_for
+from plans.formulae import escape_formula
+from plans.models import Plan, ReportingPeriod
+from reports.charts import bar_chart, trend_chart
+from reports.dashboard import build_dashboard
+from reports.filters import SORT_LABELS, RegisterFilter, sort_order
+from reports.status import Scale, in_scope, with_statuses
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 500
+
+
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plan's quarter at a glance: status by outcome and directorate, movement, trend."""
+    plan = plan_for(request.user, slug)
+    period = period_for(plan, request.GET.get("period"), latest=True)
+    periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
+    context = {
+        "plan": plan,
+        "period": period,
+        "periods": periods,
+        "movement_labels": [
+            ("improved", "improved"),
+            ("worsened", "worsened"),
+            ("stayed", "stayed the same"),
+            ("turned_red", "turned red"),
+        ],
+        "outcome_caption": f"Actions by status for each {plan.outcome_label.lower()}",
+        "nav_section": "dashboard",
+    }
+    if period is not None:
+        data = build_dashboard(plan, period)
+        statuses = data.scale.statuses
+        context.update(
+            data=data,
+            overall_chart=bar_chart(
+                "overall", f"All actions by status, {period.label}", [data.overall], statuses
+            ),
+            outcome_chart=bar_chart(
+                "outcomes",
+                f"Actions by status for each {plan.outcome_label.lower()}, {period.label}",
+                data.outcomes,
+                statuses,
+            ),
+            directorate_chart=bar_chart(
+                "directorates",
+                f"Actions by status for each directorate, {period.label}",
+                data.directorates,
+                statuses,
+            ),
+            trend=trend_chart(
+                "trend",
+                f"Share of actions in each status, {len(data.trend)} quarters to {period.label}",
+                data.trend,
+                statuses,
+            ),
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+def _register(request: HttpRequest, plan: Plan):
+    """The filtered, sorted register for the quarter asked for (None if the plan has none)."""
+    period = period_for(plan, request.GET.get("period"), latest=True)
+    if period is None:
+        return None
+    scale = Scale.of(plan)
+    previous = period.previous()
+    orders = {s.pk: s.order for s in scale.statuses}
+
+    def order_of(field: str) -> Case:
+        return Case(
+            *[When(**{field: pk}, then=Value(order)) for pk, order in orders.items()],
+            default=Value(999),
+            output_field=IntegerField(),
+        )
+
+    actions = with_statuses(in_scope(plan, period), period, previous, scale, commentary=True)
+    actions = actions.annotate(
+        status_order=order_of("status_now"), previous_order=order_of("status_before")
+    )
+    filterset = RegisterFilter(request.GET, actions, plan=plan, scale=scale, request=request)
+    sort, fields = sort_order(request.GET.get("sort"))
+    queryset = filterset.qs.select_related("directorate", "lead_officer").order_by(*fields)
+    return period, previous, scale, filterset, queryset, sort
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@require_GET
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every action with its current and previous status, filtered, sorted and paginated."""
+    plan = plan_for(request.user, slug)
+    found = _register(request, plan)
+    context = {"plan": plan, "nav_section": "register"}
+    if found is None:
+        return render(request, "reports/register.html", context)
+    period, previous, scale, filterset, queryset, sort = found
+    page = Paginator(
+        queryset.prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=ActionPlacement.objects.select_related("deliverable").order_by("order"),
+            )
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    by_pk = scale.by_pk
+    for action in page:
+        action.plan = plan
+        action.now = by_pk.get(action.status_now)
+        action.before = by_pk.get(action.status_before)
+        action.deliverable_refs = sorted(
+            {
+                p.deliverable.ref or p.deliverable.title[:40]
+                for p in action.placements.all()
+                if p.deliverable
+            }
+        )
+    sort_links = []
+    base = _query_without(request, "sort", "page")
+    for key, label in SORT_LABELS.items():
+        next_sort = f"-{key}" if sort == key else key
+        sort_links.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{base}&sort={next_sort}" if base else f"?sort={next_sort}",
+                "current": sort.lstrip("-") == key,
+                "descending": sort == f"-{key}",
+            }
+        )
+    context.update(
+        period=period,
+        previous=previous,
+        periods=list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter")),
+        filterset=filterset,
+        page=page,
+        sort_links=sort_links,
+        query=_query_without(request, "page"),
+        export_query=_query_without(request, "page"),
+        statuses=scale.statuses,
+    )
+    return render(request, "reports/register.html", context)
+
+
+def _export_rows(
+    queryset: QuerySet, scale: Scale, period: ReportingPeriod, previous
+) -> Iterator[list]:
+    """The register's rows for export, fetched in chunks so memory stays flat."""
+    by_pk = scale.by_pk
+    yield [
+        "Reference", "Action", "Directorate", "Lead officer", "Deliverables",
+        f"Status {period.label}", f"Status {previous.label if previous else 'previous quarter'}",
+        f"Commentary {period.label}",
+    ]  # fmt: skip
+    chunk: list = []
+
+    def flush(items: list) -> Iterator[list]:
+        refs: dict[int, list[str]] = {}
+        for placement in ActionPlacement.objects.filter(
+            action_id__in=[a.pk for a in items], deliverable__isnull=False
+        ).select_related("deliverable"):
+            refs.setdefault(placement.action_id, []).append(
+                placement.deliverable.ref or placement.deliverable.title[:40]
+            )
+        for action in items:
+            now, before = by_pk.get(action.status_now), by_pk.get(action.status_before)
+            yield [
+                escape_formula(value)
+                for value in (
+                    action.ref,
+                    action.title,
+                    action.directorate.name if action.directorate else "",
+                    str(action.lead_officer) if action.lead_officer else "",
+                    "; ".join(sorted(set(refs.get(action.pk, [])))),
+                    now.label if now else "Not yet updated",
+                    before.label if before else "",
+                    action.commentary_now or "",
+                )
+            ]
+
+    for action in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(action)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def register_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The filtered register as CSV (streamed) or XLSX (written row by row)."""
+    plan = plan_for(request.user, slug)
+    found = _register(request, plan)
+    if found is None:
+        return HttpResponse("This plan has no quarters yet.", status=404, content_type="text/plain")
+    period, previous, scale, _filterset, queryset, _sort = found
+    name = f"{plan.slug}-{period.code}-register"
+    rows = _export_rows(queryset, scale, period, previous)
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse(
+            ("\ufeff" if index == 0 else "") + writer.writerow(row)
+            for index, row in enumerate(rows)
+        )
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(period.label.replace("/", "-"))
+    for row in rows:
+        sheet.append(row)
+    spool = tempfile.SpooledTemporaryFile(max_size=10_000_000)  # noqa: SIM115 - FileResponse closes it
+    book.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
