@@ -42,6 +42,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     APPROVER: ["deliverables.enter_update", "deliverables.approve_update"],
     PERFORMANCE_TEAM: [
         "plans.manage_periods",
+        "reports.build_report",
+        "reports.publish_report",
         "deliverables.view_all_updates",
         "deliverables.view_quarterlyupdate",
         *_structure(("view", "add", "change")),
@@ -50,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATOR: [
         "plans.manage_periods",
+        "reports.build_report",
+        "reports.publish_report",
         "plans.import_tracker",
         "deliverables.view_all_updates",
         *_structure(("view", "add", "change", "delete")),

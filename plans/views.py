@@ -156,13 +156,10 @@ def status_css(request: HttpRequest) -> HttpResponse:
 
     Public: it carries colours only, and the sign-in page uses the stylesheet too.
     """
-    lines = []
-    for s in Status.objects.filter(~Q(colour="")):
-        lines.append(f".app-status--{s.pk}{{background-color:{s.colour};color:{s.text_colour};}}")
-        # SVG charts: the segment's fill, and the colour of a number written on it.
-        lines.append(
-            f".app-fill--{s.pk}{{fill:{s.colour};}}.app-ink--{s.pk}{{fill:{s.text_colour};}}"
-        )
+    lines = [
+        f".app-status--{s.pk}{{background-color:{s.colour};color:{s.text_colour};}}"
+        for s in Status.objects.filter(~Q(colour=""))
+    ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=300"
     return response

@@ -1,6 +1,8 @@
 """Geometry for server-rendered SVG charts: stacked bars by status, and the quarterly trend.
 
-The templates draw what this computes; no chart needs JavaScript, and each prints. Every
+The templates draw what this computes, with SVG presentation attributes only (no
+stylesheet), so the same markup renders in browsers, in WeasyPrint's PDFs and on paper; no
+chart needs JavaScript. Every
 status segment gets the scale's colour *and* a pattern of its own (by its place on the scale),
 and numbers are written on segments wide enough to hold them, so colour is never the only
 way to tell statuses apart. Each chart comes with a text summary and a data table.
@@ -29,15 +31,26 @@ class Rect:
     pattern: int
     show_count: bool
 
+    # Colours are the status's own, written on the shape: a published report keeps its
+    # colours, and PDF and Word renderings need no stylesheet.
     @property
-    def fill_class(self) -> str:
+    def fill(self) -> str:
         status = self.segment.status
-        return f"app-fill--{status.pk}" if status else "app-fill--none"
+        return status.colour if status else "#ffffff"
 
     @property
-    def ink_class(self) -> str:
+    def ink(self) -> str:
         status = self.segment.status
-        return f"app-ink--{status.pk}" if status else "app-ink--none"
+        return status.text_colour if status else "#0b0c0c"
+
+    @property
+    def stroke(self) -> str:
+        """White between segments; a dashed grey edge for "not yet updated"."""
+        return "#ffffff" if self.segment.status else "#505a5f"
+
+    @property
+    def stroke_width(self) -> str:
+        return "1" if self.segment.status else "1.5"
 
     @property
     def text_x(self) -> float:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_report
 
 app_name = "reports"
 
@@ -15,5 +15,30 @@ urlpatterns = [
         views.register_export,
         {"fmt": "xlsx"},
         name="register_xlsx",
+    ),
+    path("plans/<slug:slug>/reports/", views_report.report_list, name="reports"),
+    path("plans/<slug:slug>/reports/new/", views_report.report_new, name="report_new"),
+    path("reports/<int:pk>/", views_report.report_detail, name="report"),
+    path("reports/<int:pk>/edit/", views_report.report_edit_view, name="report_edit"),
+    path("reports/<int:pk>/publish/", views_report.report_publish_view, name="report_publish"),
+    path("reports/<int:pk>/correct/", views_report.report_correct, name="report_correct"),
+    path("reports/<int:pk>/statuses.css", views_report.report_css, name="report_css"),
+    path(
+        "reports/<int:pk>/report.pdf",
+        views_report.report_download,
+        {"fmt": "pdf"},
+        name="report_pdf",
+    ),
+    path(
+        "reports/<int:pk>/report.docx",
+        views_report.report_download,
+        {"fmt": "docx"},
+        name="report_docx",
+    ),
+    path(
+        "reports/<int:pk>/report.xlsx",
+        views_report.report_download,
+        {"fmt": "xlsx"},
+        name="report_xlsx",
     ),
 ]

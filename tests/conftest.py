@@ -51,3 +51,9 @@ def users(db, directorates):
 def sandwell(db):
     """Sandwell's real plans, loaded the way `make run` loads them."""
     call_command("load_sandwell", "--demo-users", stdout=io.StringIO())
+
+
+@pytest.fixture
+def sandwell_data(db):
+    """Sandwell's plans without the demo users, for tests that bring their own."""
+    call_command("load_sandwell", stdout=io.StringIO())

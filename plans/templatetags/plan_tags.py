@@ -25,3 +25,9 @@ def listify(value: object) -> list:
 def choice_list(choices) -> list:
     """A form field's choices as a list, without the COUNT query asking their length costs."""
     return [choice for choice in choices]  # noqa: C416 - list() would ask for the length first
+
+
+@register.filter
+def report_status(data, status_id):
+    """{{ data|report_status:line.status_id }}: a report's own record of a status."""
+    return data.status(status_id)

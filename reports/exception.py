@@ -1,0 +1,273 @@
+"""The exception report's content: built once, rendered as a web page, PDF, Word and Excel.
+
+`build_report` reads the live data into a `ReportData`; publishing stores `to_snapshot()`
+of it, and `from_snapshot` gives the same `ReportData` back, so a published report renders
+from exactly what it was built from. Every rendering takes a `ReportData` and nothing else:
+statuses, colours, names and commentary are all inside it.
+
+Which statuses are exceptions comes from the plan's scale (statuses marked "counts as an
+exception"), plus any the report adds (Medium Issue/Slippage in 2023/24, if wanted). No
+status word is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from deliverables.models import ActionPlacement
+from plans.models import long_date
+from plans.sanitise import paragraphs
+from reports.dashboard import Row, Segment
+from reports.models import ExceptionReport
+from reports.status import Scale, in_scope, with_statuses
+
+
+@dataclass
+class StatusInfo:
+    id: int
+    label: str
+    colour: str
+    text_colour: str
+    rag: str
+    order: int
+    is_exception: bool
+
+    @property
+    def pk(self) -> int:  # templates and charts call statuses by pk
+        return self.id
+
+
+@dataclass
+class ActionLine:
+    ref: str
+    title: str
+    directorate: str
+    lead: str
+    status_id: int | None
+    previous_status_id: int | None
+    commentary: str
+    path: str
+    outcomes: list[str] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.commentary)
+
+
+@dataclass
+class Section:
+    outcome_id: int
+    name: str
+    narrative: str
+    counts: dict[str, int]  # status id (as text, JSON keys are text) or "none" -> actions
+    total: int
+    exceptions: list[ActionLine]
+    moved_in: list[ActionLine]
+    recovered: list[ActionLine]
+
+
+@dataclass
+class ReportData:
+    council: str
+    plan_name: str
+    plan_slug: str
+    outcome_label: str
+    action_label: str
+    period_label: str
+    period_code: str
+    period_closed: bool
+    previous_label: str | None
+    generated_on: str
+    introduction: str
+    statuses: list[StatusInfo]
+    exception_ids: list[int]
+    overview_counts: dict[str, int]
+    overview_total: int
+    sections: list[Section]
+    no_update: list[ActionLine]
+    version: int
+    state: str
+    published_by: str = ""
+    published_at: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"Exception report, {self.period_label}"
+
+    @property
+    def status_by_id(self) -> dict[int, StatusInfo]:
+        return {s.id: s for s in self.statuses}
+
+    @property
+    def exception_statuses(self) -> list[StatusInfo]:
+        return [s for s in self.statuses if s.id in self.exception_ids]
+
+    @property
+    def exception_count(self) -> int:
+        """Actions listed as exceptions; one under two outcomes is listed twice, counted once."""
+        return len({line.path for section in self.sections for line in section.exceptions})
+
+    def status(self, status_id: int | None) -> StatusInfo | None:
+        return self.status_by_id.get(status_id) if status_id is not None else None
+
+    def row(self, label: str, counts: dict[str, int]) -> Row:
+        """Counts as a chart row, in scale order, with a final "not yet updated" segment."""
+        segments = [Segment(s, counts.get(str(s.id), 0), "") for s in self.statuses]
+        if counts.get("none"):
+            segments.append(Segment(None, counts["none"], ""))
+        return Row(label, "", segments)
+
+    @property
+    def overview_row(self) -> Row:
+        return self.row(self.plan_name, self.overview_counts)
+
+    def section_rows(self) -> list[tuple[Section, Row]]:
+        return [(section, self.row(section.name, section.counts)) for section in self.sections]
+
+    def to_snapshot(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> ReportData:
+        data = dict(data)
+        data["statuses"] = [StatusInfo(**s) for s in data["statuses"]]
+        data["sections"] = [
+            Section(
+                **{
+                    **section,
+                    "exceptions": [ActionLine(**a) for a in section["exceptions"]],
+                    "moved_in": [ActionLine(**a) for a in section["moved_in"]],
+                    "recovered": [ActionLine(**a) for a in section["recovered"]],
+                }
+            )
+            for section in data["sections"]
+        ]
+        data["no_update"] = [ActionLine(**a) for a in data["no_update"]]
+        return cls(**data)
+
+
+def report_data(report: ExceptionReport) -> ReportData:
+    """A published report's frozen content, or a draft's content built now."""
+    if report.is_published and report.snapshot:
+        return ReportData.from_snapshot(report.snapshot)
+    return build_report(report)
+
+
+def _key(status_id: int | None) -> str:
+    return "none" if status_id is None else str(status_id)
+
+
+def build_report(report: ExceptionReport) -> ReportData:
+    """The report's content from the live data: a fixed handful of queries."""
+    plan, period = report.plan, report.period
+    scale = Scale.of(plan)
+    exception_ids = {s.pk for s in scale.statuses if s.is_exception}
+    if report.pk:  # an unsaved report (the command's one-off build) has no extra statuses
+        exception_ids |= set(report.extra_statuses.values_list("pk", flat=True))
+    previous = period.previous()
+    no_update_id = scale.no_update.pk if scale.no_update else None
+    actions = list(
+        with_statuses(in_scope(plan, period), period, previous, scale, commentary=True)
+        .select_related("directorate", "lead_officer")
+        .order_by("ref_normalised", "pk")
+    )
+    outcomes = list(plan.outcomes.order_by("order", "name"))
+    outcome_names = {o.pk: o.name for o in outcomes}
+    outcomes_of: dict[int, list[int]] = {}
+    for action_id, outcome_id in (
+        ActionPlacement.objects.filter(action__in=[a.pk for a in actions])
+        .values_list("action_id", "outcome_id")
+        .distinct()
+    ):
+        outcomes_of.setdefault(action_id, []).append(outcome_id)
+
+    def line(action) -> ActionLine:
+        return ActionLine(
+            ref=action.ref,
+            title=action.title,
+            directorate=action.directorate.name if action.directorate else "",
+            lead=str(action.lead_officer) if action.lead_officer else action.lead_role,
+            status_id=action.status_now,
+            previous_status_id=action.status_before,
+            commentary=action.commentary_now or "",
+            path=f"/plans/{plan.slug}/actions/{action.pk}/",
+            outcomes=[
+                outcome_names[o]
+                for o in sorted(outcomes_of.get(action.pk, []), key=list(outcome_names).index)
+            ],
+        )
+
+    overview: dict[str, int] = {}
+    per_outcome: dict[int, list] = {o.pk: [] for o in outcomes}
+    for action in actions:
+        overview[_key(action.status_now)] = overview.get(_key(action.status_now), 0) + 1
+        for outcome_id in outcomes_of.get(action.pk, []):
+            per_outcome.setdefault(outcome_id, []).append(action)
+
+    sections = []
+    for outcome in outcomes:
+        members = per_outcome.get(outcome.pk, [])
+        counts: dict[str, int] = {}
+        for action in members:
+            counts[_key(action.status_now)] = counts.get(_key(action.status_now), 0) + 1
+        now_exception = [a for a in members if a.status_now in exception_ids]
+        sections.append(
+            Section(
+                outcome_id=outcome.pk,
+                name=outcome.name,
+                narrative=str(report.narratives.get(str(outcome.pk), "")),
+                counts=counts,
+                total=len(members),
+                exceptions=[line(a) for a in now_exception],
+                moved_in=[
+                    line(a)
+                    for a in now_exception
+                    if previous is not None
+                    and a.status_before is not None
+                    and a.status_before not in exception_ids
+                ],
+                recovered=[
+                    line(a)
+                    for a in members
+                    if a.status_before in exception_ids
+                    and a.status_now is not None
+                    and a.status_now not in exception_ids
+                ],
+            )
+        )
+    no_update = [line(a) for a in actions if a.status_now is None or a.status_now == no_update_id]
+    return ReportData(
+        council=settings.COUNCIL_NAME,
+        plan_name=plan.name,
+        plan_slug=plan.slug,
+        outcome_label=plan.outcome_label,
+        action_label=plan.action_label,
+        period_label=period.label,
+        period_code=period.code,
+        period_closed=period.is_locked,
+        previous_label=previous.label if previous else None,
+        generated_on=long_date(timezone.localdate()),
+        introduction=report.introduction,
+        statuses=[
+            StatusInfo(
+                id=s.pk,
+                label=s.label,
+                colour=s.colour,
+                text_colour=s.text_colour,
+                rag=s.rag,
+                order=s.order,
+                is_exception=s.pk in exception_ids,
+            )
+            for s in scale.statuses
+        ],
+        exception_ids=sorted(exception_ids),
+        overview_counts=overview,
+        overview_total=len(actions),
+        sections=sections,
+        no_update=no_update,
+        version=report.version,
+        state=report.state,
+    )

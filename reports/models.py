@@ -1,0 +1,95 @@
+"""The quarterly exception report: drafts, and published versions frozen with their data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from plans.models import Plan, ReportingPeriod, Status
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ExceptionReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ExceptionReportQuerySet:
+        """Published versions for everyone signed in; drafts for those who build reports."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("reports.build_report"):
+            return self
+        return self.filter(state=ReportState.PUBLISHED)
+
+
+class ExceptionReport(models.Model):
+    """One version of a plan's exception report for a quarter.
+
+    A draft is built from the live data each time it is shown. Publishing stores the built
+    report in `snapshot`, so a published version reads the same however the data changes
+    later; a correction is a new version, and older versions stay readable.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exception_reports")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="exception_reports"
+    )
+    version = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=10, choices=ReportState.choices, default="draft")
+    introduction = models.TextField(blank=True)
+    narratives = models.JSONField(
+        default=dict, blank=True, help_text="A short narrative per outcome, by outcome id."
+    )
+    extra_statuses = models.ManyToManyField(
+        Status,
+        blank=True,
+        related_name="+",
+        help_text="Statuses listed as exceptions in this report besides the scale's own "
+        "(for example Medium Issue/Slippage in 2023/24).",
+    )
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExceptionReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-period__year", "-period__quarter", "-version"]
+        permissions = [
+            ("build_report", "Can build and edit draft exception reports"),
+            ("publish_report", "Can publish exception reports"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period", "version"], name="report_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "period"],
+                condition=Q(state="draft"),
+                name="one_draft_report_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(snapshot__isnull=False, published_at__isnull=False),
+                name="published_report_is_frozen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} exception report, {self.period.label} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == ReportState.PUBLISHED

@@ -1,0 +1,117 @@
+"""Renderings of a ReportData: the web page's context, PDF (WeasyPrint) and Excel."""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from plans.formulae import escape_formula
+from reports.charts import bar_chart
+from reports.exception import ReportData
+
+
+def status_css(data: ReportData) -> str:
+    """The report's own status colours: a published report keeps the colours it had."""
+    return "\n".join(
+        f".app-rs--{s.id}{{background-color:{s.colour};color:{s.text_colour};}}"
+        for s in data.statuses
+    )
+
+
+def report_context(data: ReportData) -> dict:
+    """What the report body template needs: the data and its charts."""
+    overview = data.overview_row
+    return {
+        "data": data,
+        "overview_chart": bar_chart(
+            "report-overview",
+            f"All actions by status, {data.period_label}",
+            [overview],
+            data.statuses,
+        ),
+        "overview_rows": [overview],
+        "section_charts": [
+            (
+                section,
+                bar_chart(
+                    f"report-section-{index}",
+                    f"{section.name}: actions by status, {data.period_label}",
+                    [row],
+                    data.statuses,
+                ),
+            )
+            for index, (section, row) in enumerate(data.section_rows(), start=1)
+        ],
+    }
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """A4, page numbers, repeated table headers, vector charts."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
+
+    html = render_to_string(
+        "reports/report_pdf.html", {**report_context(data), "status_css": status_css(data)}
+    )
+    return HTML(string=html, base_url="/").write_pdf()
+
+
+def render_xlsx(data: ReportData) -> bytes:
+    """The exception table, one row per exception, plus counts per outcome."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Exceptions"
+    previous = (
+        f"Previous status ({data.previous_label})" if data.previous_label else "Previous status"
+    )
+    headers = [
+        data.outcome_label, "Ref", data.action_label, "Directorate", "Lead officer", "Status",
+        previous, f"{data.period_label} commentary",
+    ]  # fmt: skip
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for section in data.sections:
+        for line in section.exceptions:
+            status = data.status(line.status_id)
+            before = data.status(line.previous_status_id)
+            values = (
+                section.name, line.ref, line.title, line.directorate, line.lead,
+                status.label if status else "", before.label if before else "", line.commentary,
+            )  # fmt: skip
+            sheet.append([escape_formula(value) for value in values])
+            if status:
+                cell = sheet.cell(sheet.max_row, 6)
+                cell.fill = PatternFill("solid", fgColor=status.colour.lstrip("#").upper())
+                cell.font = Font(bold=True, color=status.text_colour.lstrip("#").upper())
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate([28, 9, 50, 24, 22, 22, 22, 80], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+    counts = book.create_sheet("Counts")
+    counts.append([data.outcome_label, *[s.label for s in data.statuses], "Total"])
+    for cell in counts[1]:
+        cell.font = Font(bold=True)
+    for section in data.sections:
+        counts.append(
+            [
+                escape_formula(section.name),
+                *[section.counts.get(str(s.id), 0) for s in data.statuses],
+                section.total,
+            ]
+        )
+    counts.append(
+        [
+            "All actions",
+            *[data.overview_counts.get(str(s.id), 0) for s in data.statuses],
+            data.overview_total,
+        ]
+    )
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()

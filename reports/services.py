@@ -1,0 +1,101 @@
+"""Writes of the exception report: drafting, publishing (freezing) and correcting."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deliverables.workflow import NotAllowed, WorkflowError
+from plans.models import ReportingPeriod, Status, User, long_date
+from plans.sanitise import sanitise_text
+from reports.exception import build_report
+from reports.models import ExceptionReport, ReportState
+
+
+def _require(user: User, permission: str, message: str) -> None:
+    if not user.has_perm(permission):
+        raise NotAllowed(message)
+
+
+@transaction.atomic
+def report_start(user: User, period: ReportingPeriod) -> ExceptionReport:
+    """The quarter's draft report: the one in progress, or a new version."""
+    _require(user, "reports.build_report", "Only the performance team builds reports.")
+    draft = ExceptionReport.objects.filter(period=period, state=ReportState.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = ExceptionReport.objects.filter(period=period).order_by("-version").first()
+    report = ExceptionReport(
+        plan=period.plan,
+        period=period,
+        version=(latest.version + 1) if latest else 1,
+        created_by=user,
+    )
+    if latest is not None:  # a correction starts from the words of the version it corrects
+        report.introduction = latest.introduction
+        report.narratives = dict(latest.narratives)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Someone else started the draft at the same moment: use theirs.
+        return ExceptionReport.objects.get(period=period, state=ReportState.DRAFT)
+    if latest is not None:
+        report.extra_statuses.set(latest.extra_statuses.all())
+    return report
+
+
+@transaction.atomic
+def report_edit(
+    user: User,
+    report: ExceptionReport,
+    *,
+    introduction: str,
+    narratives: dict[int, str],
+    extra_statuses: list[Status],
+) -> ExceptionReport:
+    _require(user, "reports.build_report", "Only the performance team edits reports.")
+    report = ExceptionReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_published:
+        raise WorkflowError(
+            "This version is published and cannot change. Start a correction: it becomes "
+            "a new version, and this one stays readable."
+        )
+    outcome_ids = set(report.plan.outcomes.values_list("pk", flat=True))
+    report.introduction = sanitise_text(introduction, max_length=10_000)
+    report.narratives = {
+        str(outcome_id): sanitise_text(text, max_length=5_000)
+        for outcome_id, text in narratives.items()
+        if outcome_id in outcome_ids and sanitise_text(text)
+    }
+    report.save(update_fields=["introduction", "narratives", "updated_at"])
+    report.extra_statuses.set([s for s in extra_statuses if s.scale.plan_id == report.plan_id])
+    return report
+
+
+@transaction.atomic
+def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
+    """Freeze the draft with the data it is built from, now."""
+    _require(user, "reports.publish_report", "Only the performance team publishes reports.")
+    report = ExceptionReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_published:
+        raise WorkflowError(f"Version {report.version} is already published.")
+    report.state = ReportState.PUBLISHED
+    report.published_by = user
+    report.published_at = timezone.now()
+    data = build_report(report)
+    data.state = ReportState.PUBLISHED
+    data.published_by = str(user)
+    published = timezone.localtime(report.published_at)
+    data.published_at = f"{long_date(published.date())} at {published:%H:%M}"
+    report.snapshot = data.to_snapshot()
+    report.save(update_fields=["state", "published_by", "published_at", "snapshot", "updated_at"])
+    return report
+
+
+def latest_published(period: ReportingPeriod) -> ExceptionReport | None:
+    return (
+        ExceptionReport.objects.filter(period=period, state=ReportState.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )

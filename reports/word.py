@@ -1,0 +1,280 @@
+"""The exception report as a Word document, for councils that edit before Cabinet.
+
+Headings, tables whose header row repeats on every page, status cells shaded in the
+status's colour, and the charts as PNG pictures drawn with Pillow from the same geometry
+as the SVG charts (colour, pattern and numbers).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from PIL import Image, ImageDraw, ImageFont
+
+from reports.charts import WIDTH, bar_chart
+from reports.exception import ActionLine, ReportData
+
+SCALE = 1.6  # PNG pixels per chart unit: sharp when printed at 16 cm
+FONT_FILES = [
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+]
+
+
+def _font(size: int) -> ImageFont.ImageFont:
+    for path in FONT_FILES:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size)
+    return ImageFont.load_default(size=size)
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _hatch(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], pattern: int) -> None:
+    """The pattern for a status's place on the scale, as in the SVG charts."""
+    x0, y0, x1, y1 = box
+    ink = (11, 12, 12, 90)
+    if pattern in (1, 3, 6):  # diagonal lines
+        step = 14 if pattern != 6 else 17
+        for offset in range(-(y1 - y0), x1 - x0, step):
+            draw.line([(x0 + offset, y1), (x0 + offset + (y1 - y0), y0)], fill=ink, width=3)
+    if pattern == 3:  # and across
+        for y in range(y0 + 7, y1, 14):
+            draw.line([(x0, y), (x1, y)], fill=ink, width=3)
+    if pattern == 2:  # dots
+        for y in range(y0 + 7, y1, 14):
+            for x in range(x0 + 7, x1, 14):
+                draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=ink)
+    if pattern == 4:  # horizontal lines
+        for y in range(y0 + 6, y1, 12):
+            draw.line([(x0, y), (x1, y)], fill=ink, width=3)
+    if pattern == 5:  # vertical lines
+        for x in range(x0 + 6, x1, 12):
+            draw.line([(x, y0), (x, y1)], fill=ink, width=3)
+    if pattern == 7:  # squares
+        for y in range(y0 + 4, y1, 12):
+            for x in range(x0 + 4, x1, 12):
+                draw.rectangle([x, y, x + 4, y + 4], fill=ink)
+
+
+def chart_png(chart) -> bytes:
+    width, height = int(WIDTH * SCALE), int(chart.height * SCALE)
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 255))
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))  # the patterns, laid over the fills
+    draw = ImageDraw.Draw(image)
+    label_font, count_font = _font(int(17 * SCALE)), _font(int(16 * SCALE))
+    for bar in chart.rows:
+        draw.text(
+            (0, int((bar.label_y - 15) * SCALE)),
+            f"{bar.row.label} ({bar.row.total})",
+            fill=(11, 12, 12),
+            font=label_font,
+        )
+        for rect in bar.rects:
+            box = tuple(
+                int(v * SCALE) for v in (rect.x, rect.y, rect.x + rect.width, rect.y + rect.height)
+            )
+            if rect.segment.status is None:
+                draw.rectangle(box, fill=(255, 255, 255), outline=(80, 90, 95), width=2)
+            else:
+                draw.rectangle(box, fill=_hex(rect.fill), outline=(255, 255, 255), width=1)
+                hatch_layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+                _hatch(ImageDraw.Draw(hatch_layer), box, rect.pattern)
+                mask = Image.new("L", image.size, 0)
+                ImageDraw.Draw(mask).rectangle(box, fill=255)
+                overlay.paste(hatch_layer, (0, 0), mask)
+    image = Image.alpha_composite(image, overlay)
+    draw = ImageDraw.Draw(image)
+    for bar in chart.rows:
+        for rect in bar.rects:
+            if rect.show_count:
+                draw.text(
+                    (int(rect.text_x * SCALE), int((rect.y + rect.height / 2) * SCALE)),
+                    str(rect.segment.count),
+                    fill=_hex(rect.ink),
+                    font=count_font,
+                    anchor="mm",
+                )
+    output = io.BytesIO()
+    image.convert("RGB").save(output, format="PNG", optimize=True)
+    return output.getvalue()
+
+
+def _shade(cell, colour: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour.lstrip("#").upper())
+    properties.append(shading)
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _status_cell(cell, data: ReportData, status_id: int | None) -> None:
+    status = data.status(status_id)
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(status.label if status else "Not yet updated")
+    run.bold = True
+    if status is not None:
+        _shade(cell, status.colour)
+        run.font.color.rgb = RGBColor(*_hex(status.text_colour))
+
+
+def _table(document, headers: list[str], widths: list[float]):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+        cell.width = Cm(width)
+    _repeat_header(table.rows[0])
+    return table
+
+
+def _actions_table(
+    document, data: ReportData, lines: list[ActionLine], *, commentary: bool
+) -> None:
+    headers = ["Ref", data.action_label, "Directorate and lead", "Status"]
+    widths = [1.6, 6.0, 3.4, 3.0]
+    if commentary:
+        headers.append(f"{data.period_label} commentary")
+        widths = [1.4, 4.4, 2.8, 2.6, 6.8]
+    table = _table(document, headers, widths)
+    for line in lines:
+        cells = table.add_row().cells
+        cells[0].text = line.ref or "-"
+        cells[1].text = line.title
+        cells[2].text = "\n".join(filter(None, [line.directorate or "No directorate", line.lead]))
+        _status_cell(cells[3], data, line.status_id)
+        if commentary:
+            cells[4].text = "\n\n".join(line.paragraphs) or "No commentary."
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def _counts_table(
+    document, data: ReportData, label: str, counts: dict[str, int], total: int
+) -> None:
+    table = _table(
+        document,
+        ["", *[s.label for s in data.statuses], "Total"],
+        [4.0, *[1.9] * len(data.statuses), 1.5],
+    )
+    cells = table.add_row().cells
+    cells[0].text = label
+    for cell, status in zip(cells[1:], data.statuses, strict=False):
+        cell.text = str(counts.get(str(status.id), 0))
+    cells[-1].text = str(total)
+
+
+def _chart(document, chart) -> None:
+    document.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16.5))
+    document.add_paragraph(chart.summary).runs[0].font.size = Pt(8)
+
+
+def render_docx(data: ReportData) -> bytes:
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(1.8)
+    document.core_properties.title = f"{data.plan_name}: exception report, {data.period_label}"
+    document.core_properties.author = data.council
+
+    document.add_paragraph(data.council).runs[0].font.size = Pt(14)
+    document.add_heading(f"{data.plan_name}: exception report, {data.period_label}", level=0)
+    if data.state == "published":
+        document.add_paragraph(
+            f"Published {data.published_at} by {data.published_by} · version {data.version}"
+        )
+    else:
+        document.add_paragraph(
+            f"Draft built {data.generated_on} from the live data · version {data.version}"
+        )
+    document.add_heading("Status key", level=2)
+    key = _table(document, ["Status", "Meaning"], [5.0, 11.0])
+    for status in data.statuses:
+        cells = key.add_row().cells
+        _status_cell(cells[0], data, status.id)
+        cells[1].text = status.rag.capitalize() + (
+            ": listed as an exception in this report" if status.is_exception else ""
+        )
+    if data.introduction:
+        document.add_heading("Introduction", level=2)
+        for paragraph in data.introduction.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+    document.add_page_break()
+
+    document.add_heading("Overview", level=1)
+    document.add_paragraph(
+        f"{data.overview_total} actions in {data.period_label}; {data.exception_count} listed as "
+        f"exceptions ({' or '.join(s.label for s in data.exception_statuses)})."
+    )
+    _chart(
+        document,
+        bar_chart(
+            "overview",
+            f"All actions by status, {data.period_label}",
+            [data.overview_row],
+            data.statuses,
+        ),
+    )
+    _counts_table(document, data, data.plan_name, data.overview_counts, data.overview_total)
+
+    for index, (section, row) in enumerate(data.section_rows(), start=1):
+        document.add_page_break()
+        document.add_heading(section.name, level=1)
+        if section.narrative:
+            for paragraph in section.narrative.split("\n\n"):
+                document.add_paragraph(paragraph.strip())
+        _chart(
+            document,
+            bar_chart(
+                f"section-{index}", f"{section.name}: actions by status", [row], data.statuses
+            ),
+        )
+        if section.exceptions:
+            document.add_heading(f"Exceptions in {section.name}", level=2)
+            _actions_table(document, data, section.exceptions, commentary=True)
+        else:
+            document.add_paragraph(f"No exceptions in {section.name} this quarter.")
+        if data.previous_label:
+            document.add_heading(
+                f"Moved into an exception status since {data.previous_label}", level=2
+            )
+            if section.moved_in:
+                _actions_table(document, data, section.moved_in, commentary=False)
+            else:
+                document.add_paragraph("None.")
+            document.add_heading(f"Recovered since {data.previous_label}", level=2)
+            if section.recovered:
+                _actions_table(document, data, section.recovered, commentary=False)
+            else:
+                document.add_paragraph("None.")
+
+    document.add_page_break()
+    document.add_heading("Appendix: actions with no update", level=1)
+    if data.no_update:
+        _actions_table(document, data, data.no_update, commentary=False)
+    else:
+        document.add_paragraph(f"Every action has an update for {data.period_label}.")
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
