@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the test suite needs: a browser, a database server, fonts for PDFs.
 APT_PACKAGES := chromium postgresql fonts-liberation
-TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0
 
 .PHONY: run test test-sqlite test-postgres lint install install-test system-deps node-deps assets clean
 

@@ -36,7 +36,17 @@ from deliverables.workflow import (
     can_delegate,
     can_edit,
 )
-from plans.models import PeriodState, Plan, ReportingPeriod, Status, Theme, User, long_date
+from plans.audit import audit
+from plans.models import (
+    AuditKind,
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    Status,
+    Theme,
+    User,
+    long_date,
+)
 from plans.refs import normalise_title
 from plans.sanitise import sanitise_text
 
@@ -278,6 +288,7 @@ def period_open(user: User, period: ReportingPeriod, *, due_on) -> ReportingPeri
     period.opens_on = timezone.localdate()
     period.due_on = due_on
     _save(period, user, f"Opened; updates due {long_date(due_on)}")
+    audit(AuditKind.QUARTER, f"{period.plan} {period.label} opened", user=user)
     return period
 
 
@@ -335,6 +346,7 @@ def period_close(user: User, period: ReportingPeriod, *, mark_missing: bool) -> 
     period.closes_on = timezone.localdate()
     note = f"; {marked} missing updates marked No Update" if mark_missing else ""
     _save(period, user, f"Closed{note}")
+    audit(AuditKind.QUARTER, f"{period.plan} {period.label} closed{note}", user=user)
     return marked
 
 
@@ -351,6 +363,7 @@ def period_reopen(user: User, period: ReportingPeriod, *, reason: str) -> Report
         raise WorkflowError("Another quarter of this plan is open. Close it first.")
     period.state = PeriodState.OPEN
     _save(period, user, f"Reopened: {reason}")
+    audit(AuditKind.QUARTER, f"{period.plan} {period.label} reopened: {reason}", user=user)
     return period
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from import_export.admin import ImportExportModelAdmin
 
 from plans.models import (
+    AuditEvent,
     Directorate,
     Plan,
     ReportingPeriod,
@@ -137,3 +138,23 @@ class ReportingPeriodAdmin(ImportExportAdmin):
     list_filter = ["plan", "state", "year"]
     list_select_related = ["plan"]
     search_fields = ["plan__name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: sign-ins, lockouts, refusals, imports, quarters, reports."""
+
+    list_display = ["created_at", "kind", "username", "ip_address", "message"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["username", "message", "ip_address", "path"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

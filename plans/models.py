@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -391,3 +392,35 @@ class ReportingPeriod(models.Model):
     def days_left(self, today: dt.date) -> int | None:
         """Days until the deadline (negative once it has passed), or None with no deadline."""
         return (self.due_on - today).days if self.due_on else None
+
+
+class AuditKind(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Locked out"
+    SESSION_EXPIRED = "session_expired", "Session ended by its time limit"
+    DENIED = "denied", "Permission denied"
+    IMPORT = "import", "Tracker import"
+    QUARTER = "quarter", "Quarter opened, closed or reopened"
+    REPORT_PUBLISHED = "report_published", "Exception report published"
+
+
+class AuditEvent(models.Model):
+    """Security-relevant events, kept in the database for administrators to review."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failures.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"], name="audit_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.message[:80]}"

@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("plans", "statusscale"),
         *_crud("plans", "user"),
         *_crud("auth", "group", ("view",)),
+        "plans.view_auditevent",
         *_crud("deliverables", "quarterlyupdate", ("view", "change")),
     ],
 }

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deliverables.workflow import NotAllowed, WorkflowError
-from plans.models import ReportingPeriod, Status, User, long_date
+from plans.audit import audit
+from plans.models import AuditKind, ReportingPeriod, Status, User, long_date
 from plans.sanitise import sanitise_text
 from reports.exception import build_report
 from reports.models import ExceptionReport, ReportState
@@ -90,6 +91,11 @@ def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
     data.published_at = f"{long_date(published.date())} at {published:%H:%M}"
     report.snapshot = data.to_snapshot()
     report.save(update_fields=["state", "published_by", "published_at", "snapshot", "updated_at"])
+    audit(
+        AuditKind.REPORT_PUBLISHED,
+        f"{report.plan} exception report {report.period.label} version {report.version} published",
+        user=user,
+    )
     return report
 
 

@@ -6,12 +6,15 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
 DATABASE_URL          default sqlite:///<project>/db.sqlite3; or postgresql://user:pw@host/name
 DJANGO_CONN_MAX_AGE   seconds a database connection is reused (default 60)
 DJANGO_EMAIL_*        SMTP settings for reminders (see README)
+DJANGO_HTTPS          on unless DEBUG: HTTPS redirect, secure cookies, HSTS
+DJANGO_PROXY_COUNT    reverse proxies in front of the app (client IPs, lockouts)
 SITE_URL              where the app is reached, for links in reminder emails
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -110,6 +113,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
     "plans",
     "deliverables",
     "reports",
@@ -117,6 +121,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After CSP, so its response pass runs first: relaxes style-src for the admin only.
+    "plans.middleware.AdminInlineStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +135,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made admin edits in the audit history; services name the user themselves.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "plans.middleware.SessionLifetimeMiddleware",
+    "plans.middleware.AuditDeniedMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-ins for a locked-out user name and address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "sandwell_perf.urls"
@@ -208,8 +225,60 @@ CACHES = {
 # import-export's own setting only strips a leading "=".
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
+# Idle timeout: the session ends after this long without a request. Activity renews it, at
+# most every few minutes (plans.middleware), rather than writing the session on every page.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", 60 * 60)
+SESSION_RENEW_SECONDS = 300
+# Absolute lifetime: however active, a sign-in lasts at most this long.
+SESSION_ABSOLUTE_SECONDS = env_int("DJANGO_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 10)
+
+# Production transport security, on unless debugging (DJANGO_HTTPS=0 for a plain-HTTP test).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+if PROXY_COUNT:
+    # The proxy terminates TLS and says so; only trust it when one is configured.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): nothing inline, nothing from elsewhere, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in lockout (django-axes): failures count per user name *and* address together, so a
+# whole office behind one address is not locked out by one person's typing.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -248,5 +317,6 @@ LOGGING = {
         # WeasyPrint narrates every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -20,7 +20,8 @@ from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
 from deliverables.tracker.workbook import TrackerFileError, open_tracker
 from deliverables.workflow import NotAllowed, WorkflowError
-from plans.models import PeriodState, Plan, ReportingPeriod, User, parse_period_code
+from plans.audit import audit
+from plans.models import AuditKind, PeriodState, Plan, ReportingPeriod, User, parse_period_code
 
 ROW_RESULTS_KEPT = 20_000
 
@@ -145,6 +146,8 @@ def _preview(
             record.message = "No rows were found under a tracker header."
     record.duration_ms = round((time.perf_counter() - started) * 1000)
     record.save()
+    if record.status == ImportStatus.REFUSED:
+        audit(AuditKind.IMPORT, f"Refused {record.file_name}: {record.message}", user=user)
     return record, preview
 
 
@@ -183,6 +186,13 @@ def _write(user: User | None, record: ImportRecord, preview: ImportPreview, star
         record.content = None
         record.save(update_fields=["status", "message", "content"])
         raise WorkflowError(record.message) from error
+    audit(
+        AuditKind.IMPORT,
+        f"Imported {record.file_name} (sha256 {record.file_sha256[:12]}) into {record.plan} "
+        f"{preview.period.label}: {sum(preview.created.values())} created, "
+        f"{sum(preview.updated.values())} changed, {len(preview.errors)} rows not placed",
+        user=user,
+    )
     record.status = ImportStatus.APPLIED
     record.period = preview.period
     record.applied_at = timezone.now()

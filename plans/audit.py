@@ -1,0 +1,62 @@
+"""The audit log: a database row for administrators, and a log line that cannot be forged.
+
+User input (a user name typed at sign-in, a file name, a reason) is written to the log with
+its control characters escaped, so nothing a user types can start a new, fake log line.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest
+
+from plans.models import AuditEvent
+
+logger = logging.getLogger("sandwell_perf.audit")
+
+
+def escape_for_log(value: object) -> str:
+    """One line, whatever the input: newlines and other control characters made visible."""
+    text = str(value)
+    return "".join(
+        char if char.isprintable() or char == " " else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # django-axes resolves the client address with the configured proxy count.
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def audit(
+    kind: str,
+    message: str,
+    *,
+    request: HttpRequest | None = None,
+    user=None,
+    username: str = "",
+) -> AuditEvent:
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    event = AuditEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=(username or (user.get_username() if user else ""))[:150],
+        ip_address=client_ip(request),
+        path=(request.get_full_path()[:500] if request is not None else ""),
+        message=message,
+    )
+    logger.warning(
+        "%s user=%s ip=%s path=%s %s",
+        kind,
+        escape_for_log(event.username or "-"),
+        event.ip_address or "-",
+        escape_for_log(event.path or "-"),
+        escape_for_log(message),
+    )
+    return event

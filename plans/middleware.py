@@ -1,0 +1,82 @@
+"""Request-level rules: session lifetime, logging refusals, the admin's inline styles."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+
+from plans.audit import audit
+from plans.models import AuditKind
+
+SIGNED_IN_AT = "signed_in_at"
+RENEWED_AT = "renewed_at"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a sign-in after SESSION_ABSOLUTE_SECONDS, however active it has been, and keeps an
+    active one from idling out: the session's expiry is pushed on when it is more than
+    SESSION_RENEW_SECONDS old, so a page view writes the session at most every few minutes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SIGNED_IN_AT)
+            now = time.time()
+            if started is None:
+                request.session[SIGNED_IN_AT] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                audit(
+                    AuditKind.SESSION_EXPIRED,
+                    "Signed out at the end of the session's lifetime",
+                    request=request,
+                )
+                logout(request)
+                messages.info(
+                    request,
+                    "You have been signed out because your session reached "
+                    "its time limit. Sign in again to carry on.",
+                )
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+            if now - request.session.get(RENEWED_AT, 0) > settings.SESSION_RENEW_SECONDS:
+                request.session[RENEWED_AT] = now  # saving the session renews its expiry
+        return self.get_response(request)
+
+
+class AuditDeniedMiddleware:
+    """Records every refusal on permission grounds in the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, PermissionDenied):
+            audit(AuditKind.DENIED, str(exception) or "Permission denied", request=request)
+        return None  # Django goes on to render the 403 page
+
+
+class AdminInlineStylesMiddleware:
+    """Django's admin writes some style attributes; allow inline *styles* there only.
+
+    Scripts stay 'self' everywhere, the admin included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response
