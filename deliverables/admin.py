@@ -9,7 +9,6 @@ from deliverables.resources import (
 )
 from plans.admin import ImportExportAdmin
 from plans.models import Status
-from plans.sanitise import sanitise_text
 
 
 @admin.register(Deliverable)
@@ -93,9 +92,8 @@ class QuarterlyUpdateAdmin(ImportExportAdmin):
         return form
 
     def save_model(self, request, obj: QuarterlyUpdate, form, change: bool) -> None:
-        # The admin is one more write path: same sanitising and version bump as the others.
-        obj.commentary = sanitise_text(obj.commentary)
-        obj.return_reason = sanitise_text(obj.return_reason)
+        # The admin is one more write path: the same version bump as the others (the base
+        # class sanitises the text).
         obj.updated_by = request.user
         if change:
             obj.version = obj.version + 1

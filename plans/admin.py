@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from import_export.admin import ImportExportModelAdmin
 
 from plans.models import (
@@ -22,11 +23,24 @@ from plans.resources import (
     StrategicOutcomeResource,
     ThemeResource,
 )
+from plans.sanitise import sanitise_line, sanitise_text
 
 
 class ImportExportAdmin(ImportExportModelAdmin):
     """Admin import and export: importing needs the import permission (administrators);
-    exporting needs only the right to view the model."""
+    exporting needs only the right to view the model. Free text typed into the admin is
+    sanitised on the way in, like every other write path."""
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname)
+            if not isinstance(value, str) or not value or field.choices:
+                continue
+            if isinstance(field, models.TextField):
+                setattr(obj, field.attname, sanitise_text(value))
+            elif isinstance(field, models.CharField):
+                setattr(obj, field.attname, sanitise_line(value, max_length=field.max_length))
+        super().save_model(request, obj, form, change)
 
     def has_import_permission(self, request) -> bool:
         return request.user.has_perm("plans.import_tracker") and super().has_import_permission(

@@ -1,0 +1,332 @@
+"""Every URL the project defines, from the resolver: who may use it, and who is refused.
+
+A new URL pattern fails `test_every_url_is_classified` until it is added to ACCESS below,
+saying who counts as an outsider for it. Anonymous visitors are sent to sign in everywhere
+except the allow-list; outsiders get 403 or 404 for GET and POST alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from deliverables import services
+from deliverables.models import ImportRecord, QuarterlyUpdate
+from plans.models import Plan
+from reports.services import report_start
+from tests import factories
+
+# Reached without signing in: the sign-in page itself, and status colours (no data).
+PUBLIC = {"login", "plans:status_css"}
+DENIED = {403, 404}
+
+
+def walk(patterns, namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            yield from walk(
+                pattern.url_patterns, f"{namespace}:{inner}".strip(":") if inner else namespace
+            )
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}".strip(":"), pattern
+
+
+@pytest.fixture
+def world(db, directorates, users):
+    """A plan with an open quarter, a submitted update, a delegate, a draft report and an
+    import; and a retired plan, whose pages only plan managers may read."""
+    small = factories.small_plan(directorates)
+    plan = small.plan
+    ch6 = small.actions[0]
+    ch6.lead_officer = users["officer"]
+    ch6.save(update_fields=["lead_officer"])
+    q4 = factories.period(plan, "2023-24-Q4", state="open")
+    q4.due_on = timezone.localdate() + dt.timedelta(days=7)
+    q4.save()
+    submitted = factories.update(ch6, q4, "On Track", "Words", state="submitted", source="entered")
+    colleague = factories.user("colleague", "Lead officer", [directorates["CH"]])
+    services.action_delegate(users["officer"], ch6, colleague)
+    ph_approver = factories.user("ph-approver", "Approver", [directorates["PH"]])
+    draft = report_start(users["performance"], small.period)
+    record = ImportRecord.objects.create(
+        plan=plan,
+        period_code="2023-24-Q3",
+        file_name="t.xlsx",
+        file_sha256="0",
+        file_size=1,
+        status="previewed",
+        content=b"x",
+    )
+    retired = factories.small_plan(directorates, slug="retired-plan")
+    Plan.objects.filter(pk=retired.plan.pk).update(is_active=False)
+    return SimpleNamespace(
+        plan=plan,
+        small=small,
+        ch6=ch6,
+        q4=q4,
+        update=submitted,
+        colleague=colleague,
+        ph_approver=ph_approver,
+        report=draft,
+        record=record,
+        retired=retired,
+        **users,
+    )
+
+
+def _plan(w):
+    return {"slug": w.plan.slug}
+
+
+def _retired(w):
+    return {"slug": w.retired.plan.slug}
+
+
+# name -> (kwargs for the URL, methods the view serves, outsiders: (user, kwargs maker)).
+ACCESS = {
+    "home": (lambda w: {}, ("GET",), []),
+    "logout": (lambda w: {}, ("POST",), []),
+    "plans:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
+    "plans:plan": (_plan, ("GET",), [("viewer", _retired)]),
+    "plans:outcome": (
+        lambda w: {**_plan(w), "pk": w.small.outcomes[0].pk},
+        ("GET",),
+        [
+            ("viewer", lambda w: {**_retired(w), "pk": w.retired.outcomes[0].pk}),
+            ("viewer", lambda w: {**_plan(w), "pk": w.retired.outcomes[0].pk}),
+        ],
+    ),
+    "plans:quarters": (_plan, ("GET",), ["viewer", "officer", "approver"]),
+    "plans:quarter_create": (_plan, ("POST",), ["viewer", "officer", "approver"]),
+    "plans:quarter": (lambda w: {**_plan(w), "code": w.q4.code}, ("GET",), ["viewer", "officer"]),
+    "plans:quarter_transition": (
+        lambda w: {**_plan(w), "code": w.q4.code, "transition": "close"},
+        ("POST",),
+        ["viewer", "officer", "approver"],
+    ),
+    "plans:reassign": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
+    "deliverables:landing": (lambda w: {}, ("GET",), []),
+    "deliverables:my_updates": (lambda w: {}, ("GET",), []),
+    "deliverables:review_index": (lambda w: {}, ("GET",), ["viewer", "officer", "performance"]),
+    "deliverables:action": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("GET",),
+        [
+            ("viewer", lambda w: {**_retired(w), "pk": w.retired.actions[0].pk}),
+            ("viewer", lambda w: {**_retired(w), "pk": w.ch6.pk}),
+        ],
+    ),
+    "deliverables:delegate_add": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("POST",),
+        ["other_officer", "viewer", "colleague"],
+    ),
+    "deliverables:delegate_remove": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk, "user_pk": w.colleague.pk},
+        ("POST",),
+        ["other_officer", "viewer", "colleague"],
+    ),
+    "deliverables:action_reopen": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("POST",),
+        ["other_officer", "viewer", "officer"],
+    ),
+    "deliverables:update": (
+        lambda w: {**_plan(w), "code": w.q4.code, "pk": w.ch6.pk},
+        ("GET", "POST"),
+        ["other_officer", "viewer", "approver", "performance"],
+    ),
+    "deliverables:review": (
+        lambda w: {**_plan(w), "code": w.q4.code},
+        ("GET",),
+        ["viewer", "officer", "performance"],
+    ),
+    "deliverables:approve": (
+        lambda w: {"pk": w.update.pk},
+        ("POST",),
+        ["ph_approver", "officer", "viewer", "performance"],
+    ),
+    "deliverables:return": (
+        lambda w: {"pk": w.update.pk},
+        ("GET", "POST"),
+        ["ph_approver", "officer", "viewer", "performance"],
+    ),
+    "deliverables:export_tracker": (
+        lambda w: {**_plan(w), "code": "2023-24-Q3"},
+        ("GET",),
+        [("viewer", lambda w: {**_retired(w), "code": "2023-24-Q3"})],
+    ),
+    "deliverables:imports": (lambda w: {}, ("GET",), ["performance", "viewer", "officer"]),
+    "deliverables:import_new": (
+        lambda w: {},
+        ("GET", "POST"),
+        ["performance", "viewer", "officer"],
+    ),
+    "deliverables:import": (lambda w: {"pk": w.record.pk}, ("GET",), ["performance", "viewer"]),
+    "deliverables:import_apply": (
+        lambda w: {"pk": w.record.pk},
+        ("POST",),
+        ["performance", "viewer"],
+    ),
+    "deliverables:import_cancel": (
+        lambda w: {"pk": w.record.pk},
+        ("POST",),
+        ["performance", "viewer"],
+    ),
+    "reports:dashboard": (_plan, ("GET",), [("viewer", _retired)]),
+    "reports:register": (_plan, ("GET",), [("viewer", _retired)]),
+    "reports:register_csv": (_plan, ("GET",), [("viewer", _retired)]),
+    "reports:register_xlsx": (_plan, ("GET",), [("viewer", _retired)]),
+    "reports:reports": (_plan, ("GET",), [("viewer", _retired)]),
+    "reports:report_new": (_plan, ("POST",), ["viewer", "officer", "approver"]),
+    "reports:report": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer", "approver"]),
+    "reports:report_edit": (lambda w: {"pk": w.report.pk}, ("GET", "POST"), ["viewer", "officer"]),
+    "reports:report_publish": (lambda w: {"pk": w.report.pk}, ("POST",), ["viewer", "officer"]),
+    "reports:report_correct": (lambda w: {"pk": w.report.pk}, ("POST",), ["viewer", "officer"]),
+    "reports:report_css": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    "reports:report_pdf": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    "reports:report_docx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    "reports:report_xlsx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+}
+
+
+def url_for(name: str, kwargs: dict) -> str:
+    return reverse(name, kwargs=kwargs)
+
+
+def admin_url(pattern: URLPattern, name: str, world) -> str | None:
+    """A concrete address for an admin pattern, filled with the first object it can name,
+    or None for a pattern that takes arguments other than an app label or object id."""
+    keys = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+    kwargs = {}
+    if "app_label" in keys:
+        kwargs["app_label"] = "plans"
+    if "object_id" in keys:
+        kwargs["object_id"] = str(world.plan.pk)
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def test_every_url_is_classified():
+    names = {name for name, _ in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+    unclassified = names - set(ACCESS) - PUBLIC
+    assert not unclassified, f"Say who may use these URLs in ACCESS: {sorted(unclassified)}"
+    assert not set(ACCESS) - names, "ACCESS names URLs that no longer exist"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in_everywhere(client, world):
+    checked = 0
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name in PUBLIC:
+            continue
+        if name.startswith("admin:"):
+            url = admin_url(pattern, name, world)
+            if url is None or name in {"admin:login", "admin:logout", "admin:jsi18n"}:
+                continue
+            response = client.get(url)
+            assert response.status_code == 302, (name, url, response.status_code)
+            location = response["Location"]
+            assert location.startswith((reverse("admin:login"), reverse("login"))), (name, url)
+        else:
+            kwargs_for, _methods, _outsiders = ACCESS[name]
+            url = url_for(name, kwargs_for(world))
+            for method in ("GET", "POST"):
+                response = getattr(client, method.lower())(url)
+                assert response.status_code == 302, (name, method, response.status_code)
+                assert response["Location"].startswith(reverse("login")), (name, method)
+        checked += 1
+    assert checked > 100  # the app's URLs and the admin's
+
+
+@pytest.mark.django_db
+def test_public_urls_are_only_the_sign_in_page_and_colours(client, world):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("plans:status_css")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_outsiders_are_refused_on_every_object_url(client, world):
+    refused = 0
+    for name, (kwargs_for, methods, outsiders) in ACCESS.items():
+        for outsider in outsiders:
+            username, kwargs_maker = (
+                outsider if isinstance(outsider, tuple) else (outsider, kwargs_for)
+            )
+            client.force_login(getattr(world, username))
+            url = url_for(name, kwargs_maker(world))
+            for method in ("GET", "POST"):
+                status = getattr(client, method.lower())(url).status_code
+                allowed = DENIED if method in methods else DENIED | {405}
+                assert status in allowed, (name, username, method, status)
+                refused += 1
+    assert refused > 150
+    # Nothing an outsider posted changed anything.
+    world.update.refresh_from_db()
+    world.q4.refresh_from_db()
+    world.report.refresh_from_db()
+    assert (world.update.state, world.q4.state, world.report.state) == (
+        "submitted",
+        "open",
+        "draft",
+    )
+    assert world.ch6.delegations.count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_pages_refuse_signed_in_users_without_staff_rights(client, world):
+    client.force_login(world.viewer)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(world.officer)
+    assert client.get(reverse("admin:plans_plan_changelist")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_hidden_fields_posted_by_hand_are_ignored(client, world):
+    """A hand-made POST cannot set the workflow state, the owner, the source or the plan."""
+    ch5 = world.small.actions[1]
+    ch5.lead_officer = world.officer
+    ch5.save(update_fields=["lead_officer"])
+    other_plan = factories.plan("elsewhere")
+    client.force_login(world.officer)
+    response = client.post(
+        reverse("deliverables:update", args=[world.plan.slug, world.q4.code, ch5.pk]),
+        {
+            "intent": "draft",
+            "status": factories.status(world.plan, "Delayed").pk,
+            "commentary": "Mine",
+            "version": 0,
+            "state": "approved",
+            "source": "imported",
+            "updated_by": world.admin.pk,
+            "approved_by": world.admin.pk,
+            "plan": other_plan.pk,
+            "action": world.ch6.pk,
+            "period": world.small.period.pk,
+        },
+    )
+    assert response.status_code == 302
+    update = QuarterlyUpdate.objects.get(action=ch5, period=world.q4)
+    assert (update.state, update.source, update.updated_by, update.approved_by) == (
+        "draft",
+        "entered",
+        world.officer,
+        None,
+    )
+    assert QuarterlyUpdate.objects.filter(action=world.ch6).count() == 2  # untouched
+    # A version from the future is refused, not trusted.
+    response = client.post(
+        reverse("deliverables:update", args=[world.plan.slug, world.q4.code, ch5.pk]),
+        {"intent": "draft", "commentary": "Later", "version": 99},
+    )
+    assert "after you opened it" in response.content.decode()
+    update.refresh_from_db()
+    assert update.commentary == "Mine"
