@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
@@ -22,6 +22,8 @@ class SessionLifetimeMiddleware:
     """Ends a sign-in after SESSION_ABSOLUTE_SECONDS, however active it has been, and keeps an
     active one from idling out: the session's expiry is pushed on when it is more than
     SESSION_RENEW_SECONDS old, so a page view writes the session at most every few minutes.
+    A session whose user can no longer sign in (deactivated, deleted, password changed) is
+    deleted, not just ignored.
     """
 
     def __init__(self, get_response):
@@ -48,6 +50,8 @@ class SessionLifetimeMiddleware:
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
             if now - request.session.get(RENEWED_AT, 0) > settings.SESSION_RENEW_SECONDS:
                 request.session[RENEWED_AT] = now  # saving the session renews its expiry
+        elif SESSION_KEY in request.session:
+            request.session.flush()
         return self.get_response(request)
 
 
