@@ -84,6 +84,10 @@ class QuarterlyUpdateResource(SanitisedResource):
             "commentary", "state", "source",
         ]  # fmt: skip
         import_id_fields = ["action", "period"]
+        # A row that matches what is stored is left alone, so an export of a closed quarter
+        # imports back as "skipped" rather than being refused for the closed quarter.
+        skip_unchanged = True
+        report_skipped = True
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         super().before_save_instance(instance, row, **kwargs)

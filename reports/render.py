@@ -71,7 +71,7 @@ def render_xlsx(data: ReportData) -> bytes:
         data.outcome_label, "Ref", data.action_label, "Directorate", "Lead officer", "Status",
         previous, f"{data.period_label} commentary",
     ]  # fmt: skip
-    sheet.append(headers)
+    sheet.append([escape_formula(header) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for section in data.sections:
@@ -94,7 +94,10 @@ def render_xlsx(data: ReportData) -> bytes:
     sheet.freeze_panes = "A2"
 
     counts = book.create_sheet("Counts")
-    counts.append([data.outcome_label, *[s.label for s in data.statuses], "Total"])
+    counts.append(
+        [escape_formula(label) for label in (data.outcome_label, *[s.label for s in data.statuses])]
+        + ["Total"]
+    )
     for cell in counts[1]:
         cell.font = Font(bold=True)
     for section in data.sections:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from deliverables.services import actions_refresh_completion
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
@@ -57,3 +61,28 @@ def sandwell(db):
 def sandwell_data(db):
     """Sandwell's plans without the demo users, for tests that bring their own."""
     call_command("load_sandwell", stdout=io.StringIO())
+
+
+@pytest.fixture
+def cycle(small_plan, users):
+    """Q3 closed (CH6 On Track, CH5 Delayed, PH5 Complete, F1 none); Q4 open, due in 10 days.
+
+    `officer` leads CH6 and CH5 and `approver` approves them (both in Children & Education).
+    """
+    plan = small_plan.plan
+    ch6, ch5, ph5, f1 = small_plan.actions[:4]
+    for action in (ch6, ch5):
+        action.lead_officer = users["officer"]
+        action.approver = users["approver"]
+        action.save()
+    ph5.lead_officer = users["other_officer"]
+    ph5.save()
+    q4 = factories.period(plan, "2023-24-Q4", state="open")
+    q4.due_on = timezone.localdate() + dt.timedelta(days=10)
+    q4.save()
+    actions_refresh_completion(a.pk for a in small_plan.actions)
+    for action in (ch6, ch5, ph5, f1):
+        action.refresh_from_db()
+    return SimpleNamespace(
+        plan=plan, q3=small_plan.period, q4=q4, ch6=ch6, ch5=ch5, ph5=ph5, f1=f1, **users
+    )

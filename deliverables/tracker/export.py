@@ -108,7 +108,7 @@ def export_quarter(period: ReportingPeriod) -> bytes:
                     escape_formula(deliverable.title if deliverable else None),
                     escape_formula(action.ref or None),
                     escape_formula(action.title),
-                    status.label if status else None,
+                    escape_formula(status.label if status else None),
                     escape_formula(update.commentary if update else None),
                 ]
             )
