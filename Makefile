@@ -11,7 +11,7 @@ PORT ?= 8000
 APT_PACKAGES := chromium postgresql fonts-liberation
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0
 
-.PHONY: run test test-sqlite test-postgres lint audit install install-test system-deps node-deps assets clean
+.PHONY: run test test-sqlite test-postgres lint audit loadtest install install-test system-deps node-deps assets clean
 
 ## run: install, migrate, load the Sandwell demo data into an empty database, serve on 127.0.0.1:8000
 run: install
@@ -38,6 +38,14 @@ lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+## loadtest: 50 simulated officers for 60 s against gunicorn on a throwaway PostgreSQL
+LOADTEST_ARGS ?= --officers 50 --seconds 60
+loadtest: install system-deps
+	DJANGO_SECRET_KEY=loadtest-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0 PG_DURABLE=1 \
+	.ci/with-postgres sh -c '$(PY) manage.py migrate --noinput -v 0 && \
+		$(PY) manage.py createcachetable && \
+		$(PY) manage.py loadtest --allow-writes $(LOADTEST_ARGS)'
 
 ## audit: known vulnerabilities in the installed dependencies (pip-audit; see .ci/audit-deps)
 audit: install-test
