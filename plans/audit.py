@@ -10,6 +10,7 @@ import logging
 
 from django.http import HttpRequest
 
+from plans.client_ip import client_ip as _client_ip
 from plans.models import AuditEvent
 
 logger = logging.getLogger("sandwell_perf.audit")
@@ -27,10 +28,7 @@ def escape_for_log(value: object) -> str:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # django-axes resolves the client address with the configured proxy count.
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    return _client_ip(request)
 
 
 def audit(

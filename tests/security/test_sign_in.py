@@ -190,3 +190,49 @@ def test_weak_passwords_are_refused(users, password, reason):
 @pytest.mark.django_db
 def test_a_strong_password_is_accepted(users):
     validate_password("Tipton canal boat 1962", user=users["officer"])
+
+
+# -- behind a reverse proxy -------------------------------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+@pytest.mark.parametrize(
+    "count, forwarded, expected",
+    [
+        (0, "203.0.113.10", PROXY),  # no proxy configured: the header is not trusted
+        (1, "203.0.113.10", "203.0.113.10"),
+        (1, "6.6.6.6, 203.0.113.10", "203.0.113.10"),  # the client wrote the first entry
+        (2, "6.6.6.6, 203.0.113.10, 10.0.0.9", "203.0.113.10"),
+        (2, "203.0.113.10", PROXY),  # shorter than configured: not as described
+        (1, "not-an-address", PROXY),
+        (1, "", PROXY),
+    ],
+)
+def test_the_client_address_behind_proxies(rf, settings, count, forwarded, expected):
+    from plans.client_ip import client_ip
+
+    settings.PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, users, settings):
+    settings.PROXY_COUNT = 1
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": "officer", "password": f"guess-{attempt}"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"1.2.3.4, {HOME}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "officer", "password": factories.PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=OFFICE,
+    )
+    assert response.status_code == 302 and signed_in(client)
+    failed = AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_FAILED)
+    assert set(failed.values_list("ip_address", flat=True)) == {HOME}
