@@ -8,6 +8,8 @@ DJANGO_CONN_MAX_AGE   seconds a database connection is reused (default 60)
 DJANGO_EMAIL_*        SMTP settings for reminders (see README)
 DJANGO_HTTPS          on unless DEBUG: HTTPS redirect, secure cookies, HSTS
 DJANGO_PROXY_COUNT    reverse proxies in front of the app (client IPs, lockouts)
+DJANGO_SESSION_IDLE_SECONDS / _ABSOLUTE_SECONDS   sign-in idle timeout and lifetime
+DJANGO_LOCKOUT_FAILURES / _MINUTES                failed sign-ins before a lockout, its length
 SITE_URL              where the app is reached, for links in reminder emails
 """
 
