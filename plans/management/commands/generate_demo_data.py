@@ -1,0 +1,296 @@
+"""Synthetic council plans of any size, for measuring: `bench` runs on what this makes.
+
+    python manage.py generate_demo_data --actions 5000 --years 10 [--plans 1] [--seed 1]
+
+Each plan has Sandwell's shape: seven strategic outcomes with their themes, deliverables
+(about one per three actions, half of them under a theme), actions with directorate-prefixed
+references spread over the nine directorates, one in ten linked to a second deliverable and
+a few placed straight under a theme, lead officers and an approver per directorate. Each
+action has an update for every quarter from the one it started in, its status moving the
+way statuses move (mostly staying put, slipping sometimes, recovering, now and then
+completing) with
+commentary of council length; an action stops owing updates once Complete. Every quarter is
+closed except the last, which is open with most updates in. The same seed makes the same
+data. Rows are written with bulk inserts: 5,000 actions over ten years (about 190,000
+updates) take about half a minute on SQLite. Update history rows are not generated.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from plans import roles
+from plans.models import Directorate, Plan, ReportingPeriod, Status, Theme, User
+from plans.refs import normalise_ref
+from plans.services import directorates_sync, plan_sync
+
+DEMO_PASSWORD = "generated-demo-2026"  # noqa: S105 - synthetic users on a demo database
+BATCH = 5_000
+LAST_YEAR = 2025  # the newest financial year generated: 2025/26
+_TEXT = (
+    "the service continues to work with partners to deliver the programme and has completed "
+    "the review of provision procurement is under way funding has been secured from the "
+    "combined authority consultation with residents closed and the report to cabinet is "
+    "scheduled for the next quarter risks remain around staffing capacity recruitment and "
+    "rising costs which are being managed through the directorate risk register while the "
+    "project board monitors delivery milestones against the agreed plan"
+)
+_WORDS = _TEXT.split()
+# Quarter-to-quarter movement between the Sandwell statuses, by label.
+_MOVES = {
+    "On Track": {"On Track": 86, "Medium Issue/Slippage": 10, "Complete": 0.6, "No Update": 2,
+                 "Significant issues/risks/slippage": 1},
+    "Medium Issue/Slippage": {"On Track": 40, "Medium Issue/Slippage": 45, "Complete": 1,
+                              "Significant issues/risks/slippage": 10, "No Update": 2},
+    "Significant issues/risks/slippage": {"Significant issues/risks/slippage": 50,
+                                          "Medium Issue/Slippage": 35, "On Track": 13,
+                                          "No Update": 2},
+    "No Update": {"On Track": 60, "Medium Issue/Slippage": 25, "No Update": 10,
+                  "Significant issues/risks/slippage": 5},
+}  # fmt: skip
+_FIRST = {"On Track": 70, "Medium Issue/Slippage": 20, "Significant issues/risks/slippage": 5,
+          "No Update": 5}  # fmt: skip
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _sentence(rng: random.Random, low: int, high: int) -> str:
+    words = rng.choices(_WORDS, k=rng.randint(low, high))
+    return (" ".join(words)).capitalize() + "."
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic plans with N actions and Y years of quarterly updates."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--actions", type=int, default=250, help="actions per plan")
+        parser.add_argument("--years", type=int, default=2, help="years of quarterly updates")
+        parser.add_argument("--plans", type=int, default=1)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **options) -> None:
+        actions, years, plans = options["actions"], options["years"], options["plans"]
+        if not 1 <= actions <= 100_000 or not 1 <= years <= 30 or not 1 <= plans <= 100:
+            raise CommandError("Use 1-100,000 actions, 1-30 years and 1-100 plans.")
+        started = time.perf_counter()
+        base = json.loads(
+            (Path(settings.BASE_DIR) / "fixtures/sandwell/corporate-plan-2021-25.json").read_text()
+        )
+        directorates_sync(
+            json.loads(
+                (Path(settings.BASE_DIR) / "fixtures/sandwell/directorates.json").read_text()
+            )["directorates"]
+        )
+        password = make_password(DEMO_PASSWORD)
+        for number in range(1, plans + 1):
+            slug = f"demo-{actions}x{years}-{number}"
+            if Plan.objects.filter(slug=slug).exists():
+                raise CommandError(f"{slug} exists already: nothing was generated.")
+            rng = random.Random(f"{options['seed']}-{number}")  # noqa: S311 - demo data
+            with transaction.atomic():
+                counts = self.generate(base, slug, number, actions, years, rng, password)
+            self.stdout.write(
+                f"{slug}: {counts['deliverables']:,} deliverables, {actions:,} actions, "
+                f"{counts['placements']:,} placements, {counts['periods']} quarters, "
+                f"{counts['updates']:,} updates, {counts['users']} officers"
+            )
+        self.stdout.write(f"Generated in {time.perf_counter() - started:.1f} s.")
+
+    def generate(self, base, slug, number, action_count, years, rng, password) -> dict[str, int]:
+        first_year = LAST_YEAR - years + 1
+        codes = [
+            f"{year}-{(year + 1) % 100:02d}-Q{quarter}"
+            for year in range(first_year, LAST_YEAR + 1)
+            for quarter in (1, 2, 3, 4)
+        ]
+        spec = {
+            "plan": {
+                **base["plan"],
+                "name": f"Demo plan {number} ({action_count:,} actions, {years} years)",
+                "slug": slug,
+                "first_year": first_year,
+                "last_year": LAST_YEAR,
+                "description": "Synthetic data made by generate_demo_data, for measuring.",
+            },
+            "scale": {**base["scale"], "name": f"{slug} scale"},
+            "outcomes": base["outcomes"],
+            "periods": [
+                {"code": code, "state": "open" if code == codes[-1] else "closed"} for code in codes
+            ],
+        }
+        plan, _ = plan_sync(spec)
+        statuses = {s.label: s for s in Status.objects.for_plan(plan)}
+        periods = list(ReportingPeriod.objects.for_plan(plan).order_by("year", "quarter"))
+        ReportingPeriod.objects.filter(pk=periods[-1].pk).update(
+            due_on=timezone.localdate() + timezone.timedelta(days=14)
+        )
+        themes = list(Theme.objects.filter(outcome__plan=plan).select_related("outcome"))
+        outcomes = list(plan.outcomes.order_by("order"))
+        directorates = list(Directorate.objects.order_by("code"))
+
+        # People: lead officers spread over the directorates, an approver for each.
+        lead_role = Group.objects.get(name=roles.LEAD_OFFICER)
+        approver_role = Group.objects.get(name=roles.APPROVER)
+        officer_count = max(5, action_count // 12)
+        people = User.objects.bulk_create(
+            [
+                User(
+                    username=f"{slug}.officer.{index:05d}",
+                    first_name=rng.choice(["Amrit", "Bola", "Chris", "Dana", "Eilidh", "Femi"]),
+                    last_name=f"Officer {index}",
+                    password=password,
+                )
+                for index in range(officer_count)
+            ]
+            + [
+                User(
+                    username=f"{slug}.approver.{d.code.lower()}",
+                    password=password,
+                    first_name="Approver",
+                    last_name=d.name,
+                )
+                for d in directorates
+            ]
+        )
+        officers, approvers = people[:officer_count], people[officer_count:]
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=u.pk, group_id=lead_role.pk) for u in officers]
+            + [User.groups.through(user_id=u.pk, group_id=approver_role.pk) for u in approvers]
+        )
+        User.directorates.through.objects.bulk_create(
+            [
+                User.directorates.through(
+                    user_id=u.pk, directorate_id=directorates[i % len(directorates)].pk
+                )
+                for i, u in enumerate(officers)
+            ]
+            + [
+                User.directorates.through(user_id=u.pk, directorate_id=d.pk)
+                for u, d in zip(approvers, directorates, strict=True)
+            ]
+        )
+
+        # Deliverables: about one for every three actions, half of them under a theme.
+        deliverables = []
+        for index in range(max(7, action_count // 3)):
+            outcome = outcomes[index % len(outcomes)]
+            own_themes = [t for t in themes if t.outcome_id == outcome.pk]
+            ref = f"{'BLSQJHC'[index % 7]}{index // 7 + 1}"
+            deliverables.append(
+                Deliverable(
+                    outcome=outcome,
+                    theme=rng.choice(own_themes) if own_themes and rng.random() < 0.5 else None,
+                    ref=ref,
+                    ref_normalised=normalise_ref(ref),
+                    title="We will " + _sentence(rng, 10, 28).lower(),
+                    order=index,
+                )
+            )
+        deliverables = Deliverable.objects.bulk_create(deliverables, batch_size=BATCH)
+
+        # Actions, and where they sit in the plan.
+        actions = []
+        for index in range(action_count):
+            directorate = directorates[index % len(directorates)]
+            ref = f"{directorate.code}{index // len(directorates) + 1}"
+            actions.append(
+                Action(
+                    plan=plan,
+                    ref=ref,
+                    ref_normalised=normalise_ref(ref),
+                    title=_sentence(rng, 8, 30),
+                    directorate=directorate,
+                    lead_officer=officers[index % officer_count],
+                    approver=approvers[index % len(directorates)],
+                )
+            )
+        actions = Action.objects.bulk_create(actions, batch_size=BATCH)
+        placements = []
+        for index, action in enumerate(actions):
+            if rng.random() < 0.03:
+                theme = rng.choice(themes)
+                placements.append(
+                    ActionPlacement(action=action, outcome_id=theme.outcome_id, theme=theme)
+                )
+                continue
+            first = deliverables[index % len(deliverables)]
+            chosen = [first]
+            if rng.random() < 0.1:
+                second = rng.choice(deliverables)
+                if second.pk != first.pk:
+                    chosen.append(second)
+            placements += [
+                ActionPlacement(action=action, outcome_id=d.outcome_id, deliverable=d, order=i)
+                for i, d in enumerate(chosen)
+            ]
+        ActionPlacement.objects.bulk_create(placements, batch_size=BATCH)
+
+        # A status history per action, quarter by quarter, until it completes.
+        now = timezone.now()
+        updates, completed, written = [], [], 0
+        last = len(periods) - 1
+        for action in actions:
+            start = rng.randint(0, max(0, last // 2)) if rng.random() < 0.1 else 0
+            label = _pick(rng, _FIRST)
+            for position in range(start, len(periods)):
+                if position > start:
+                    label = _pick(rng, _MOVES[label])
+                is_open = position == last
+                if is_open and rng.random() < 0.25:
+                    break  # not in yet
+                status = statuses[label]
+                state = "approved"
+                if is_open:
+                    state = rng.choice(["draft", "submitted", "submitted", "approved"])
+                updates.append(
+                    QuarterlyUpdate(
+                        action=action,
+                        period=periods[position],
+                        status=status,
+                        commentary=_sentence(rng, 20, 180) if label != "No Update" else "",
+                        state=state,
+                        source="imported" if not is_open else "entered",
+                        version=1,
+                        updated_by=action.lead_officer,
+                        submitted_at=now if state != "draft" else None,
+                        approved_at=now if state == "approved" else None,
+                        approved_by=action.approver if state == "approved" else None,
+                    )
+                )
+                if status.closes_action and not is_open:
+                    completed.append((action.pk, periods[position].pk))
+                    break
+            if len(updates) >= BATCH:
+                QuarterlyUpdate.objects.bulk_create(updates)
+                written += len(updates)
+                updates = []
+        QuarterlyUpdate.objects.bulk_create(updates)
+        written += len(updates)
+        by_period: dict[int, list[int]] = {}
+        for action_pk, period_pk in completed:
+            by_period.setdefault(period_pk, []).append(action_pk)
+        for period_pk, action_pks in by_period.items():
+            for chunk in range(0, len(action_pks), 900):
+                Action.objects.filter(pk__in=action_pks[chunk : chunk + 900]).update(
+                    completed_in_id=period_pk
+                )
+        return {
+            "deliverables": len(deliverables),
+            "placements": len(placements),
+            "periods": len(periods),
+            "updates": written,
+            "users": officer_count,
+        }

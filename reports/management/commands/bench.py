@@ -1,0 +1,441 @@
+"""How fast the pages are on the current database, next to the least they could cost.
+
+    python manage.py bench [--plan SLUG] [--repeat 7] [--import-rows 10000] [--json]
+
+In one process, through the whole Django stack (middleware, views, templates) but without a
+network: the dashboard, the action register (unfiltered, filtered to red, a text search),
+"my updates", an action page, the exception report as a page and as a PDF, saving an update,
+and importing a generated tracker workbook. For each: the median and 95th percentile over
+--repeat runs (after one warm-up), the queries one run makes, and the *floor*: the time of
+the bare SQL that fetches the same numbers or rows (for the import, openpyxl alone reading
+the workbook). The ratio to the floor is what the page adds on top of its data.
+
+Figures only: nothing here passes or fails. It writes a little: a draft exception report, a
+user `bench.performance`, the saves it times (on one of the officer's draft updates), and
+nothing from the import, which is rolled back. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from deliverables.models import Action, QuarterlyUpdate
+from deliverables.tracker.services import tracker_import
+from plans import roles
+from plans.models import Plan, ReportingPeriod, User
+from reports.services import report_start
+
+PLAIN_STATIC = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+@dataclass
+class Result:
+    name: str
+    median_ms: float
+    p95_ms: float
+    queries: int
+    floor_ms: float
+    ratio: float
+    note: str = ""
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(work: Callable[[], object], repeat: int) -> list[float]:
+    work()  # warm-up: caches, first connection, template loading
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def sql(query: str, params: list) -> Callable[[], None]:
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            cursor.fetchall()
+
+    return run
+
+
+class Command(BaseCommand):
+    help = "Time the main pages, the report, a save and an import against their floors."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--plan", help="plan slug (default: the plan with most updates)")
+        parser.add_argument("--repeat", type=int, default=7)
+        parser.add_argument("--import-rows", type=int, default=10_000)
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    def handle(self, *args, **options) -> None:
+        plan = self.choose_plan(options["plan"])
+        period = (
+            ReportingPeriod.objects.for_plan(plan)
+            .filter(updates__isnull=False)
+            .order_by("-year", "-quarter")
+            .first()
+        )
+        if period is None:
+            raise CommandError(f"{plan} has no quarterly updates to measure.")
+        repeat = max(1, options["repeat"])
+        performance = self.performance_user()
+        officer = (
+            User.objects.filter(led_actions__plan=plan)
+            .annotate(n=Count("led_actions"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        host = next((h for h in settings.ALLOWED_HOSTS if "*" not in h), "127.0.0.1")
+        results: list[Result] = []
+        with override_settings(STORAGES=PLAIN_STATIC):
+            client = Client(HTTP_HOST=host.lstrip("."))
+            client.force_login(performance)
+            results += self.pages(client, plan, period, repeat, performance)
+            if officer is not None:
+                client.force_login(officer)
+                results += self.officer_pages(client, plan, period, officer, repeat)
+        results.append(self.import_result(plan, options["import_rows"]))
+        summary = {
+            "database": connection.vendor,
+            "plan": plan.slug,
+            "period": period.code,
+            "actions": Action.objects.filter(plan=plan).count(),
+            "updates": QuarterlyUpdate.objects.filter(action__plan=plan).count(),
+            "all_updates": QuarterlyUpdate.objects.count(),
+            "repeat": repeat,
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(terse=True),
+            },
+            "results": [asdict(r) for r in results],
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        self.stdout.write(
+            f"{plan} {period.label} on {connection.vendor}: {summary['actions']:,} actions, "
+            f"{summary['updates']:,} updates ({summary['all_updates']:,} in the database); "
+            f"median and p95 of {repeat} runs after a warm-up."
+        )
+        self.stdout.write(
+            f"{'':34}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'floor ms':>10}{'ratio':>7}"
+        )
+        for r in results:
+            self.stdout.write(
+                f"{r.name:34}{r.median_ms:>10.1f}{r.p95_ms:>9.1f}{r.queries:>8}"
+                f"{r.floor_ms:>10.2f}{r.ratio:>7.1f}" + (f"  {r.note}" if r.note else "")
+            )
+
+    # -- what is measured ------------------------------------------------------------------
+
+    def choose_plan(self, slug: str | None) -> Plan:
+        if slug:
+            plan = Plan.objects.filter(slug=slug).first()
+            if plan is None:
+                raise CommandError(f"No plan {slug!r}.")
+            return plan
+        plan = Plan.objects.annotate(n=Count("actions__updates")).order_by("-n", "pk").first()
+        if plan is None:
+            raise CommandError("No plans: run load_sandwell or generate_demo_data first.")
+        return plan
+
+    def performance_user(self) -> User:
+        user, _ = User.objects.get_or_create(
+            username="bench.performance", defaults={"is_staff": True, "first_name": "Bench"}
+        )
+        user.groups.add(Group.objects.get(name=roles.PERFORMANCE_TEAM))
+        return User.objects.get(pk=user.pk)  # fresh permission cache
+
+    def page(self, client, name, url, repeat, floor, note="") -> Result:
+        def get() -> None:
+            response = client.get(url, secure=True)
+            if response.status_code != 200:
+                raise CommandError(f"{name}: {url} answered {response.status_code}")
+            if response.streaming:
+                b"".join(response.streaming_content)
+
+        self.stderr.write(f"  {name}…")
+        times = timed(get, repeat)
+        with CaptureQueriesContext(connection) as queries:
+            get()
+        floor_times = timed(floor, repeat)
+        median, floor_median = statistics.median(times), statistics.median(floor_times)
+        return Result(
+            name, median, p95(times), len(queries), floor_median,
+            median / floor_median if floor_median else 0.0, note,
+        )  # fmt: skip
+
+    def pages(self, client, plan, period, repeat, performance) -> list[Result]:
+        slug, code = plan.slug, period.code
+        shown = ("submitted", "approved")
+        status_counts = sql(
+            "SELECT u.status_id, COUNT(*) FROM deliverables_quarterlyupdate u "
+            "WHERE u.period_id = %s AND u.state IN (%s, %s) GROUP BY u.status_id",
+            [period.pk, *shown],
+        )
+        first_page = (
+            "SELECT a.id, a.ref, a.title, u.status_id, u.commentary FROM deliverables_action a "
+            "LEFT JOIN deliverables_quarterlyupdate u ON u.action_id = a.id "
+            "AND u.period_id = %s AND u.state IN (%s, %s) "
+            "LEFT JOIN plans_status s ON s.id = u.status_id WHERE a.plan_id = %s {extra} "
+            "ORDER BY a.ref_normalised LIMIT 50"
+        )
+        current = (
+            "FROM deliverables_action a JOIN deliverables_quarterlyupdate u "
+            "ON u.action_id = a.id AND u.period_id = %s AND u.state IN (%s, %s) "
+        )
+        by_outcome = sql(
+            f"SELECT p.outcome_id, u.status_id, COUNT(DISTINCT a.id) {current}"
+            "JOIN deliverables_actionplacement p ON p.action_id = a.id "
+            "GROUP BY p.outcome_id, u.status_id",
+            [period.pk, *shown],
+        )
+        by_directorate = sql(
+            f"SELECT a.directorate_id, u.status_id, COUNT(*) {current}"
+            "GROUP BY a.directorate_id, u.status_id",
+            [period.pk, *shown],
+        )
+        trend = sql(
+            "SELECT u.period_id, u.status_id, COUNT(*) FROM deliverables_quarterlyupdate u "
+            "WHERE u.period_id IN (SELECT id FROM plans_reportingperiod WHERE plan_id = %s "
+            "AND (year < %s OR (year = %s AND quarter <= %s)) "
+            "ORDER BY year DESC, quarter DESC LIMIT 8) AND u.state IN (%s, %s) "
+            "GROUP BY u.period_id, u.status_id",
+            [plan.pk, period.year, period.year, period.quarter, *shown],
+        )
+
+        def dashboard_floor() -> None:
+            status_counts()
+            by_outcome()
+            by_directorate()
+            trend()
+
+        register = reverse("reports:register", args=[slug])
+        results = [
+            self.page(
+                client, "dashboard",
+                reverse("reports:dashboard", args=[slug]) + f"?period={code}",
+                repeat, dashboard_floor,
+            ),
+            self.page(
+                client, "register", f"{register}?period={code}", repeat,
+                sql(first_page.format(extra=""), [period.pk, *shown, plan.pk]),
+            ),
+            self.page(
+                client, "register, red only", f"{register}?period={code}&rag=red", repeat,
+                sql(first_page.format(extra="AND s.rag = %s"), [period.pk, *shown, plan.pk, "red"]),
+            ),
+            self.page(
+                client, "register, text search", f"{register}?period={code}&q=cabinet", repeat,
+                sql(
+                    first_page.format(
+                        extra="AND (LOWER(a.title) LIKE %s OR LOWER(u.commentary) LIKE %s)"
+                    ),
+                    [period.pk, *shown, plan.pk, "%cabinet%", "%cabinet%"],
+                ),
+            ),
+        ]  # fmt: skip
+        report = report_start(performance, period)
+        exceptions = sql(
+            "SELECT a.ref, a.title, u.commentary, u.status_id FROM deliverables_quarterlyupdate u "
+            "JOIN deliverables_action a ON a.id = u.action_id "
+            "JOIN plans_status s ON s.id = u.status_id "
+            "WHERE u.period_id = %s AND u.state IN (%s, %s) AND s.is_exception",
+            [period.pk, *shown],
+        )
+
+        def report_floor() -> None:
+            status_counts()
+            exceptions()
+
+        results.append(
+            self.page(
+                client, "exception report, page",
+                reverse("reports:report", args=[report.pk]), repeat, report_floor,
+            )
+        )  # fmt: skip
+        results.append(
+            self.page(
+                client, "exception report, PDF",
+                reverse("reports:report_pdf", args=[report.pk]), max(1, min(repeat, 3)),
+                report_floor,
+            )
+        )  # fmt: skip
+        return results
+
+    def officer_pages(self, client, plan, period, officer, repeat) -> list[Result]:
+        mine = (
+            "SELECT a.id, a.ref, a.title, u.status_id, u.state FROM deliverables_action a "
+            "LEFT JOIN deliverables_quarterlyupdate u ON u.action_id = a.id "
+            "AND u.period_id = %s WHERE a.lead_officer_id = %s"
+        )
+        action = Action.objects.filter(lead_officer=officer, plan=plan).order_by("pk").first()
+        results = [
+            self.page(
+                client, "my updates", reverse("deliverables:my_updates"), repeat,
+                sql(mine, [period.pk, officer.pk]),
+            ),
+            self.page(
+                client, "action page", action.get_absolute_url(), repeat,
+                sql(
+                    "SELECT u.id, u.status_id, u.commentary, p.year, p.quarter "
+                    "FROM deliverables_quarterlyupdate u JOIN plans_reportingperiod p "
+                    "ON p.id = u.period_id WHERE u.action_id = %s ORDER BY p.year, p.quarter",
+                    [action.pk],
+                ),
+            ),
+        ]  # fmt: skip
+        # Saving needs an open quarter: the plan's, which may be newer than the one measured.
+        period = ReportingPeriod.objects.for_plan(plan).filter(state="open").first()
+        if period is None:
+            return results
+        target = (
+            Action.objects.in_scope_for(period)
+            .filter(lead_officer=officer)
+            .exclude(Q(updates__period=period) & ~Q(updates__state__in=["draft", "returned"]))
+            .order_by("pk")
+            .first()
+        )
+        if target is None:
+            return results
+        url = reverse("deliverables:update", args=[plan.slug, period.code, target.pk])
+        status = period.plan.scale.statuses.order_by("order").first()
+
+        def save() -> None:
+            current = QuarterlyUpdate.objects.filter(action=target, period=period).first()
+            response = client.post(
+                url,
+                {
+                    "intent": "draft",
+                    "status": status.pk,
+                    "commentary": f"Benchmark save at {time.time_ns()}.",
+                    "version": current.version if current else 0,
+                },
+                secure=True,
+            )
+            if response.status_code != 302:
+                raise CommandError(f"saving {url} answered {response.status_code}")
+
+        times = timed(save, repeat)
+        with CaptureQueriesContext(connection) as queries:
+            save()
+        updated = QuarterlyUpdate.objects.get(action=target, period=period)
+
+        def floor() -> None:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE deliverables_quarterlyupdate SET commentary = %s, "
+                        "version = version + 1 WHERE id = %s AND version = %s",
+                        ["Floor save.", updated.pk, updated.version],
+                    )
+                transaction.set_rollback(True)
+
+        floor_times = timed(floor, repeat)
+        median, floor_median = statistics.median(times), statistics.median(floor_times)
+        results.append(
+            Result(
+                "save an update", median, p95(times), len(queries), floor_median,
+                median / floor_median if floor_median else 0.0,
+                "the GET counts only the version lookup",
+            )
+        )  # fmt: skip
+        return results
+
+    def import_result(self, plan: Plan, rows: int) -> Result:
+        from openpyxl import load_workbook
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "bench.xlsx"
+            call_command("make_tracker_workbook", str(path), rows=rows, stdout=io.StringIO())
+            data = path.read_bytes()
+
+            def bare_read() -> None:
+                book = load_workbook(path, read_only=True, data_only=True)
+                for sheet in book.worksheets:
+                    for _ in sheet.iter_rows(values_only=True):
+                        pass
+                book.close()
+
+            floor_times = timed(bare_read, 1)
+
+        def run_import() -> float:
+            started = time.perf_counter()
+            try:
+                with transaction.atomic():
+                    target = Plan.objects.create(
+                        slug=f"bench-import-{time.time_ns()}",
+                        name=f"Bench {time.time_ns()}",
+                        first_year=2023,
+                        last_year=2026,
+                    )
+                    target_spec_from(plan, target)
+                    record = tracker_import(None, target, "2023-24-Q3", data, "bench.xlsx")
+                    if record.status != "applied":
+                        raise CommandError(f"The bench workbook was refused: {record.message}")
+                    raise Rollback
+            except Rollback:
+                pass
+            return (time.perf_counter() - started) * 1000
+
+        elapsed = run_import()
+        tracemalloc.start()
+        run_import()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        floor = statistics.median(floor_times)
+        return Result(
+            f"import {rows:,} rows", elapsed, elapsed, 0, floor, elapsed / floor,
+            f"{rows / elapsed * 1000:,.0f} rows/s; peak Python memory {peak / 1e6:,.0f} MB",
+        )  # fmt: skip
+
+
+def target_spec_from(source: Plan, target: Plan) -> None:
+    """Give a fresh plan the source plan's status scale, so the workbook's words are known."""
+    from plans.models import Status, StatusScale
+
+    scale = StatusScale.objects.create(plan=target, name=f"{target.slug} scale")
+    Status.objects.bulk_create(
+        [
+            Status(
+                scale=scale, label=s.label, colour=s.colour, rag=s.rag, order=s.order,
+                is_exception=s.is_exception, closes_action=s.closes_action,
+                means_no_update=s.means_no_update, spellings=s.spellings,
+            )
+            for s in source.scale.statuses.all()
+        ]
+    )  # fmt: skip
