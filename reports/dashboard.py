@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate
 from plans.models import Plan, ReportingPeriod, Status
-from reports.status import Scale, in_scope, movement_filter, with_statuses
+from reports.status import Scale, in_scope, movement_filter, movement_kinds, with_statuses
 
 TREND_QUARTERS = 8
 
@@ -147,9 +147,12 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
     movement = {}
     if previous is not None:
         kinds = ["improved", "worsened", "stayed", "turned_red"]
-        figures = actions.aggregate(
-            **{kind: Count("pk", filter=movement_filter(kind, scale)) for kind in kinds}
-        )
+        # One GROUP BY of (now, before) pairs, classified here: a filtered count per kind
+        # made PostgreSQL evaluate both status subqueries once per condition per action.
+        figures = dict.fromkeys(kinds, 0)
+        for row in actions.values("status_now", "status_before").annotate(n=Count("pk")).order_by():
+            for kind in movement_kinds(row["status_now"], row["status_before"], scale):
+                figures[kind] += row["n"]
         movement = {kind: (figures[kind], link(movement=kind)) for kind in kinds}
     turned_red = (
         list(actions.filter(movement_filter("turned_red", scale)).select_related("directorate"))

@@ -104,3 +104,23 @@ def movement_filter(kind: str, scale: Scale) -> Q:
     for now, before in pairs:
         condition |= Q(status_now=now, status_before=before)
     return condition
+
+
+def movement_kinds(now: int | None, before: int | None, scale: Scale) -> set[str]:
+    """The movements `movement_filter` would find for one pair of status ids, in Python:
+    for counting from a GROUP BY of (now, before) pairs instead of one filtered count each."""
+    if now is None or before is None:
+        return set()
+    kinds = set()
+    red = set(scale.red_ids())
+    if now in red and before not in red:
+        kinds.add("turned_red")
+    if now == before:
+        kinds.add("stayed")
+    rank = {s.pk: SEVERITY[s.rag] for s in scale.statuses if s.rag in SEVERITY}
+    if now in rank and before in rank:
+        if rank[now] < rank[before]:
+            kinds.add("improved")
+        elif rank[now] > rank[before]:
+            kinds.add("worsened")
+    return kinds
