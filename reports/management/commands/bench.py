@@ -269,7 +269,15 @@ class Command(BaseCommand):
                 ),
             ),
         ]  # fmt: skip
-        report = report_start(performance, period)
+        # The report is published for a quarter once it closes: measure the newest closed one.
+        report_period = (
+            ReportingPeriod.objects.for_plan(plan)
+            .filter(state__in=["closed", "published"], updates__isnull=False)
+            .order_by("-year", "-quarter")
+            .first()
+        ) or period
+        report = report_start(performance, report_period)
+        period = report_period
         exceptions = sql(
             "SELECT a.ref, a.title, u.commentary, u.status_id FROM deliverables_quarterlyupdate u "
             "JOIN deliverables_action a ON a.id = u.action_id "
@@ -278,21 +286,28 @@ class Command(BaseCommand):
             [period.pk, *shown],
         )
 
+        report_counts = sql(
+            "SELECT u.status_id, COUNT(*) FROM deliverables_quarterlyupdate u "
+            "WHERE u.period_id = %s AND u.state IN (%s, %s) GROUP BY u.status_id",
+            [period.pk, *shown],
+        )
+
         def report_floor() -> None:
-            status_counts()
+            report_counts()
             exceptions()
 
         results.append(
             self.page(
                 client, "exception report, page",
                 reverse("reports:report", args=[report.pk]), repeat, report_floor,
+                note=report_period.label,
             )
         )  # fmt: skip
         results.append(
             self.page(
                 client, "exception report, PDF",
                 reverse("reports:report_pdf", args=[report.pk]), max(1, min(repeat, 3)),
-                report_floor,
+                report_floor, note=report_period.label,
             )
         )  # fmt: skip
         return results
