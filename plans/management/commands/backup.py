@@ -3,7 +3,8 @@
 Plans, actions, updates with their full audit history, reports, users and their roles, the
 audit log and import records. Left out, because `migrate` rebuilds them or they are
 short-lived: content types, permissions, sessions (everyone signs in again) and sign-in
-lockouts. On PostgreSQL, `pg_dump` is the faster whole-database alternative (see README).
+lockouts. Times are kept to the millisecond (Django's JSON format). On PostgreSQL, `pg_dump`
+is the faster whole-database alternative (see README).
 """
 
 from __future__ import annotations
