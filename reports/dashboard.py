@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate
 from plans.models import Plan, ReportingPeriod, Status
-from reports.status import Scale, in_scope, movement_filter, movement_kinds, with_statuses
+from reports.status import Scale, in_scope, movement_kinds, with_statuses
 
 TREND_QUARTERS = 8
 
@@ -100,11 +100,25 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
     def link(**filters) -> str:
         return register_link(plan, period, **filters)
 
-    # The plan as a whole.
-    overall_counts = {
-        row["status_now"]: row["n"]
-        for row in actions.values("status_now").annotate(n=Count("pk")).order_by()
-    }
+    # One GROUP BY (directorate, status now, status before) gives the plan as a whole, each
+    # directorate and the movement since the quarter before: each action is in exactly one
+    # group, so summing the groups here adds up the same as three separate counts would.
+    grouped = list(
+        actions.values("directorate_id", "directorate__name", "status_now", "status_before")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    overall_counts: dict = {}
+    by_directorate: dict[tuple, dict] = {}
+    pairs: dict[tuple, int] = {}
+    for row in grouped:
+        now, n = row["status_now"], row["n"]
+        overall_counts[now] = overall_counts.get(now, 0) + n
+        key = (row["directorate__name"] or "No directorate", row["directorate_id"])
+        counts = by_directorate.setdefault(key, {})
+        counts[now] = counts.get(now, 0) + n
+        pair = (now, row["status_before"])
+        pairs[pair] = pairs.get(pair, 0) + n
     overall = Row(plan.name, link(), _segments(overall_counts, scale, link))
 
     # By outcome: an action listed under two outcomes counts in each.
@@ -125,14 +139,6 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
         outcomes.append(Row(outcome.name, outcome_link(), _segments(counts, scale, outcome_link)))
 
     # By directorate.
-    by_directorate: dict[tuple, dict] = {}
-    for row in (
-        actions.values("directorate_id", "directorate__name", "status_now")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        key = (row["directorate__name"] or "No directorate", row["directorate_id"])
-        by_directorate.setdefault(key, {})[row["status_now"]] = row["n"]
     directorates = []
     for (name, directorate_id), counts in sorted(by_directorate.items()):
 
@@ -147,20 +153,22 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
     movement = {}
     if previous is not None:
         kinds = ["improved", "worsened", "stayed", "turned_red"]
-        # One GROUP BY of (now, before) pairs, classified here: a filtered count per kind
-        # made PostgreSQL evaluate both status subqueries once per condition per action.
+        # The (now, before) pairs classified here, rather than a filtered count per kind.
         figures = dict.fromkeys(kinds, 0)
-        for row in actions.values("status_now", "status_before").annotate(n=Count("pk")).order_by():
-            for kind in movement_kinds(row["status_now"], row["status_before"], scale):
-                figures[kind] += row["n"]
+        for (now, before), n in pairs.items():
+            for kind in movement_kinds(now, before, scale):
+                figures[kind] += n
         movement = {kind: (figures[kind], link(movement=kind)) for kind in kinds}
+    red = scale.red_ids()
+    red_now = list(actions.filter(status_now__in=red).select_related("directorate")) if red else []
+    # The same rule as the register's "turned red" filter (reports.status.movement_filter).
     turned_red = (
-        list(actions.filter(movement_filter("turned_red", scale)).select_related("directorate"))
+        [action for action in red_now if action.status_before not in red]
         if previous is not None
         else []
     )
 
-    red_streaks = _red_streaks(plan, period, actions, scale)
+    red_streaks = _red_streaks(plan, period, red_now, red)
     trend = _trend(plan, period, scale)
 
     dashboard = Dashboard(
@@ -196,12 +204,8 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
     return dashboard
 
 
-def _red_streaks(plan, period, actions, scale: Scale) -> list[tuple[Action, int]]:
+def _red_streaks(plan, period, red_now: list[Action], red: list[int]) -> list[tuple[Action, int]]:
     """Each action red this quarter, with how many quarters in a row it has been red."""
-    red = scale.red_ids()
-    if not red:
-        return []
-    red_now = list(actions.filter(status_now__in=red).select_related("directorate"))
     if not red_now:
         return []
     periods = list(
@@ -240,12 +244,13 @@ def _trend(plan: Plan, period: ReportingPeriod, scale: Scale) -> list[TrendColum
     if not periods:
         return []
     counts: dict[int, dict] = {}
+    # The quarters are the plan's, and an update's quarter is always its action's plan's (a
+    # database rule), so no join to the actions; an action has one update a quarter, so no
+    # DISTINCT.
     for row in (
-        QuarterlyUpdate.objects.filter(
-            period__in=periods, state__in=REPORTABLE_STATES, action__plan=plan
-        )
+        QuarterlyUpdate.objects.filter(period__in=periods, state__in=REPORTABLE_STATES)
         .values("period", "status")
-        .annotate(n=Count("action", distinct=True))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         counts.setdefault(row["period"], {})[row["status"]] = row["n"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, FilteredRelation, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate
+from deliverables.models import REPORTABLE_STATES, Action
 from plans.models import Plan, Rag, ReportingPeriod, Status
 
 # How bad each RAG category is, to say whether an action improved or worsened. Grey (No
@@ -45,17 +45,19 @@ class Scale:
         return self.ids_with_rag(Rag.RED)
 
 
-def _update_of(period: ReportingPeriod) -> QuerySet:
-    return QuarterlyUpdate.objects.filter(
-        action=OuterRef("pk"), period=period, state__in=REPORTABLE_STATES
-    )
+def _joined(actions: QuerySet, alias: str, period: ReportingPeriod) -> QuerySet:
+    """Join each action to its reportable update for `period` under `alias`: a LEFT JOIN on
+    (action, period), which the unique key makes at most one row, instead of a correlated
+    subquery per action per use."""
+    condition = Q(updates__period=period, updates__state__in=REPORTABLE_STATES)
+    return actions.annotate(**{alias: FilteredRelation("updates", condition=condition)})
 
 
-def status_expression(period: ReportingPeriod | None, scale: Scale):
+def status_expression(alias: str, period: ReportingPeriod | None, scale: Scale):
     """SQL for the action's status id in `period` (None: not updated yet in an open quarter)."""
     if period is None:
         return Value(None, output_field=IntegerField())
-    reported = Subquery(_update_of(period).values("status")[:1], output_field=IntegerField())
+    reported = F(f"{alias}__status")
     if period.is_locked and scale.no_update is not None:
         return Coalesce(reported, Value(scale.no_update.pk), output_field=IntegerField())
     return reported
@@ -70,14 +72,15 @@ def with_statuses(
     commentary: bool = False,
 ) -> QuerySet:
     """Annotate `status_now` and `status_before` (status ids), and optionally `commentary_now`."""
+    actions = _joined(actions, "update_now", period)
+    if previous is not None:
+        actions = _joined(actions, "update_before", previous)
     annotations = {
-        "status_now": status_expression(period, scale),
-        "status_before": status_expression(previous, scale),
+        "status_now": status_expression("update_now", period, scale),
+        "status_before": status_expression("update_before", previous, scale),
     }
     if commentary:
-        annotations["commentary_now"] = Subquery(
-            _update_of(period).values("commentary")[:1], output_field=TextField()
-        )
+        annotations["commentary_now"] = F("update_now__commentary")
     return actions.annotate(**annotations)
 
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -22,9 +23,28 @@ def listify(value: object) -> list:
 
 
 @register.filter
-def choice_list(choices) -> list:
-    """A form field's choices as a list, without the COUNT query asking their length costs."""
-    return [choice for choice in choices]  # noqa: C416 - list() would ask for the length first
+def select_options(field, width: int = 70) -> str:
+    """{{ field|select_options:70 }}: a choice field's <option>s, the blank one as "Any",
+    labels cut to `width` characters, the chosen value selected. Built in one pass in Python:
+    a county's register offers ~1,700 deliverables and officers, and a template loop over them
+    cost more than the page's queries. Every value and label is escaped by format_html_join.
+    """
+    chosen = field.value()
+    chosen = "" if chosen is None else str(chosen)
+
+    def options():
+        # Iterating the choices directly: len() on a ModelChoiceIterator costs a COUNT query.
+        for value, label in field.field.choices:
+            value = "" if value is None else str(value)
+            if value == "":
+                yield value, "", "Any"
+                continue
+            text = str(label)
+            if len(text) > width:
+                text = text[: width - 1].rstrip() + "…"
+            yield value, " selected" if value == chosen else "", text
+
+    return format_html_join("", '<option value="{}"{}>{}</option>', options())
 
 
 @register.filter

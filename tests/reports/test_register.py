@@ -8,8 +8,9 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
-from deliverables.models import Action, QuarterlyUpdate
+from deliverables.models import Action, Deliverable, QuarterlyUpdate
 from plans.models import Plan
 from tests import factories
 
@@ -113,6 +114,24 @@ def test_an_invalid_filter_value_is_reported_not_a_500(viewer, two_quarters):
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert viewer.get(url(two_quarters.plan), {"period": "not-a-quarter"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_filter_choices_show_any_the_choice_made_and_short_escaped_labels(viewer, two_quarters):
+    long_title = "We will <b>build</b> " + "homes and schools " * 10
+    deliverable = Deliverable.objects.create(
+        outcome=two_quarters.outcome, ref="B3", title=long_title, order=1
+    )
+    page = viewer.get(
+        url(two_quarters.plan), {"deliverable": deliverable.pk, "rag": "red"}
+    ).content.decode()
+    label = str(deliverable)[:69].rstrip() + "…"
+    assert label.startswith("B3 We will <b>build</b>")
+    assert f'<option value="{deliverable.pk}" selected>{escape(label)}</option>' in page
+    assert "<b>build</b>" not in page
+    assert '<option value="red" selected>Red</option>' in page
+    assert page.count('<option value="">Any</option>') == 9  # every filter but the quarter
+    assert page.count(" selected>") == 3  # the quarter, the deliverable and the RAG
 
 
 @pytest.mark.django_db
