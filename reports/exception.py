@@ -169,16 +169,27 @@ def build_report(report: ExceptionReport) -> ReportData:
         exception_ids |= set(report.extra_statuses.values_list("pk", flat=True))
     previous = period.previous()
     no_update_id = scale.no_update.pk if scale.no_update else None
+    # Only the columns a report line shows: a county plan has thousands of actions in scope,
+    # and their descriptions and the officers' other columns were much of the time spent.
     actions = list(
         with_statuses(in_scope(plan, period), period, previous, scale, commentary=True)
         .select_related("directorate", "lead_officer")
+        .only(
+            "ref",
+            "title",
+            "lead_role",
+            "directorate__name",
+            "lead_officer__first_name",
+            "lead_officer__last_name",
+            "lead_officer__username",
+        )
         .order_by("ref_normalised", "pk")
     )
     outcomes = list(plan.outcomes.order_by("order", "name"))
     outcome_names = {o.pk: o.name for o in outcomes}
     outcomes_of: dict[int, list[int]] = {}
     for action_id, outcome_id in (
-        ActionPlacement.objects.filter(action__in=[a.pk for a in actions])
+        ActionPlacement.objects.filter(action__plan=plan)
         .values_list("action_id", "outcome_id")
         .distinct()
     ):
