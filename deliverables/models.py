@@ -71,7 +71,7 @@ class ActionQuerySet(models.QuerySet):
         condition names the quarter, so the other quarters' updates are never read)."""
         counts = {
             state: models.Count("update_here", filter=Q(update_here__state=state))
-            for state in ("draft", "submitted", "returned", "approved")
+            for state in PROGRESS_STATES
         }
         return (
             self.annotate(
@@ -88,6 +88,23 @@ class ActionQuerySet(models.QuerySet):
 
     def with_people(self) -> ActionQuerySet:
         return self.select_related("plan", "directorate", "lead_officer", "approver")
+
+
+PROGRESS_STATES = ("draft", "submitted", "returned", "approved")
+
+
+def submission_progress(period: ReportingPeriod) -> tuple[list[dict], dict]:
+    """Per directorate and in total, the actions owing an update for `period` and how many
+    updates are in each state; `missing` have none yet, `outstanding` are not yet submitted
+    (missing, draft or returned). The quarter page and the dashboard both show it."""
+    rows = list(Action.objects.in_scope_for(period).progress_by_directorate(period))
+    totals = dict.fromkeys(("total", *PROGRESS_STATES, "missing", "outstanding"), 0)
+    for row in rows:
+        row["missing"] = row["total"] - sum(row[state] for state in PROGRESS_STATES)
+        row["outstanding"] = row["missing"] + row["draft"] + row["returned"]
+        for key in totals:
+            totals[key] += row[key]
+    return rows, totals
 
 
 class Action(models.Model):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliverables import services
 from deliverables.access import period_by_code
 from deliverables.forms import CloseForm, DueDateForm, PeriodCreateForm, ReasonForm, ReassignForm
-from deliverables.models import Action, ActionPlacement, QuarterlyUpdate
+from deliverables.models import Action, ActionPlacement, QuarterlyUpdate, submission_progress
 from deliverables.workflow import WorkflowError
 from plans.access import outcome_for, period_for, plan_for
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, User, long_date
@@ -220,14 +220,7 @@ def quarter_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _quarter_context(request, plan: Plan, period: ReportingPeriod, forms: dict) -> dict:
     today = timezone.localdate()
-    rows = list(Action.objects.in_scope_for(period).progress_by_directorate(period))
-    totals = dict.fromkeys(("total", "draft", "submitted", "returned", "approved", "missing"), 0)
-    for row in rows:
-        row["missing"] = row["total"] - sum(
-            row[k] for k in ("draft", "submitted", "returned", "approved")
-        )
-        for key in totals:
-            totals[key] += row[key]
+    rows, totals = submission_progress(period)
     history = list(period.history.select_related("history_user").order_by("-history_date")[:50])
     return {
         "plan": plan,

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate
+from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate, submission_progress
 from plans.models import Plan, ReportingPeriod, Status
 from reports.status import Scale, in_scope, movement_kinds, with_statuses
 
@@ -186,19 +186,8 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
     )
     if period.is_open:
         dashboard.days_left = period.days_left(timezone.localdate())
-        rows = list(
-            Action.objects.filter(plan=plan).in_scope_for(period).progress_by_directorate(period)
-        )
-        totals = dict.fromkeys(
-            ("total", "draft", "submitted", "returned", "approved", "missing"), 0
-        )
+        rows, totals = submission_progress(period)
         for row in rows:
-            row["missing"] = row["total"] - sum(
-                row[k] for k in ("draft", "submitted", "returned", "approved")
-            )
-            row["outstanding"] = row["missing"] + row["draft"] + row["returned"]
-            for key in totals:
-                totals[key] += row[key]
             row["link"] = link(directorate=row["directorate_id"] or "none", status="none")
         dashboard.progress, dashboard.progress_totals = rows, totals
     return dashboard
