@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 
+from deliverables import services
 from deliverables.models import Action, ActionPlacement, Deliverable, ImportRecord, QuarterlyUpdate
 from deliverables.resources import (
     ActionPlacementResource,
@@ -7,6 +10,7 @@ from deliverables.resources import (
     DeliverableResource,
     QuarterlyUpdateResource,
 )
+from deliverables.workflow import WorkflowError
 from plans.admin import ImportExportAdmin
 from plans.models import Status
 
@@ -32,6 +36,22 @@ class PlacementInline(admin.TabularInline):
     autocomplete_fields = ["deliverable"]
 
 
+class ActionAddFormMixin:
+    """A new action's first quarter, checked by the rule the service applies."""
+
+    def clean(self):
+        data = super().clean()
+        plan = data.get("plan")
+        if plan is not None and data.get("reported_from") is None:
+            try:
+                services.first_quarter_for_new_action(plan)
+            except WorkflowError as error:
+                self.add_error("reported_from", str(error))
+        elif plan is not None and data["reported_from"].plan_id != plan.pk:
+            self.add_error("reported_from", "Choose a quarter of the action's own plan.")
+        return data
+
+
 @admin.register(Action)
 class ActionAdmin(ImportExportAdmin):
     resource_classes = [ActionResource]
@@ -39,9 +59,36 @@ class ActionAdmin(ImportExportAdmin):
     list_filter = ["plan", "directorate"]
     list_select_related = ["plan", "directorate", "lead_officer", "approver"]
     search_fields = ["ref", "ref_normalised", "title", "external_ref", "lead_role"]
-    readonly_fields = ["ref_normalised", "created_at", "updated_at"]
+    readonly_fields = [
+        "ref_normalised",
+        "completed_in",
+        "reopened_from",
+        "withdrawn_from",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["lead_officer", "approver"]
     inlines = [PlacementInline]
+
+    def get_readonly_fields(self, request, obj: Action | None = None) -> list[str]:
+        # Which quarters count an action is set when it is added; changing it later would
+        # change closed quarters' figures.
+        if obj is not None:
+            return [*self.readonly_fields, "reported_from"]
+        return self.readonly_fields
+
+    def get_form(self, request, obj: Action | None = None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form = type("ActionAddForm", (ActionAddFormMixin, form), {})
+        return form
+
+    def save_model(self, request, obj: Action, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        self.sanitise(obj)
+        services.action_create(request.user, obj)
 
     @admin.display(description="Title")
     def short_title(self, obj: Action) -> str:
@@ -58,9 +105,28 @@ class ActionPlacementAdmin(ImportExportAdmin):
     autocomplete_fields = ["action", "deliverable"]
 
 
+class QuarterlyUpdateAdminForm(forms.ModelForm):
+    """The admin's correction form: the version it was loaded with travels with it, so a save
+    made after someone else's is refused rather than overwriting it."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = QuarterlyUpdate
+        fields = ["status", "commentary", "return_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "expected_version" in self.fields:
+            self.fields["expected_version"].initial = self.instance.version
+        if self.instance.pk and "status" in self.fields:
+            self.fields["status"].queryset = Status.objects.for_plan(self.instance.action.plan)
+
+
 @admin.register(QuarterlyUpdate)
 class QuarterlyUpdateAdmin(ImportExportAdmin):
     resource_classes = [QuarterlyUpdateResource]
+    form = QuarterlyUpdateAdminForm
     list_display = ["action", "period", "status", "state", "source", "updated_at"]
     list_filter = ["period__plan", "period", "state", "source", "status"]
     list_select_related = ["action", "period__plan", "status"]
@@ -79,25 +145,54 @@ class QuarterlyUpdateAdmin(ImportExportAdmin):
         "approved_at",
         "approved_by",
     ]
-    fields = ["action", "period", "status", "commentary", "return_reason", *readonly_fields[2:]]
+    fields = [
+        "action",
+        "period",
+        "status",
+        "commentary",
+        "return_reason",
+        "expected_version",
+        *readonly_fields[2:],
+    ]
 
     def has_add_permission(self, request) -> bool:
         # Updates are entered through the quarterly update pages or the importer.
         return False
 
-    def get_form(self, request, obj: QuarterlyUpdate | None = None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None and "status" in form.base_fields:
-            form.base_fields["status"].queryset = Status.objects.for_plan(obj.action.plan)
-        return form
+    def has_delete_permission(self, request, obj: QuarterlyUpdate | None = None) -> bool:
+        # A quarter's record is never deleted; corrections are new versions of the row.
+        return False
 
     def save_model(self, request, obj: QuarterlyUpdate, form, change: bool) -> None:
-        # The admin is one more write path: the same version bump as the others (the base
-        # class sanitises the text).
-        obj.updated_by = request.user
-        if change:
-            obj.version = obj.version + 1
-        super().save_model(request, obj, form, change)
+        # The admin is one more door: the correction goes through the same service as every
+        # other write to an update (open quarter, commentary rule, version, completion).
+        expected = form.cleaned_data.get("expected_version")
+        stored = QuarterlyUpdate.objects.select_related("action__plan", "period").get(pk=obj.pk)
+        try:
+            services.update_correct(
+                request.user,
+                stored,
+                status=form.cleaned_data.get("status"),
+                commentary=form.cleaned_data.get("commentary", ""),
+                return_reason=form.cleaned_data.get("return_reason", ""),
+                expected_version=stored.version if expected is None else expected,
+            )
+        except WorkflowError as error:
+            request._update_refused = str(error)
+        else:
+            obj.refresh_from_db()
+
+    def response_change(self, request, obj: QuarterlyUpdate):
+        refused = getattr(request, "_update_refused", None)
+        if refused:
+            self.message_user(request, f"Not saved: {refused}", level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_update_refused", None):
+            return None  # nothing changed: the service refused it
+        return super().log_change(request, obj, message)
 
     def has_change_permission(self, request, obj: QuarterlyUpdate | None = None) -> bool:
         # A closed or published quarter is read-only everywhere, the admin included.

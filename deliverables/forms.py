@@ -8,7 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from plans.models import Plan, Rag, Status, User, parse_period_code
+from deliverables.workflow import commentary_problem
+from plans.models import Plan, Status, User, parse_period_code
 
 
 class UpdateForm(forms.Form):
@@ -49,19 +50,10 @@ class UpdateForm(forms.Form):
             if "status" not in self.errors:
                 self.add_error("status", "Choose a status before you submit.")
             return data
-        commentary = (data.get("commentary") or "").strip()
-        if not commentary and "commentary" not in self.errors:
-            if status.rag in (Rag.RED, Rag.AMBER):
-                self.add_error(
-                    "commentary",
-                    f"Explain the '{status.label}' status: red and amber statuses need commentary.",
-                )
-            elif self.previous_status is not None and status != self.previous_status:
-                self.add_error(
-                    "commentary",
-                    f"Explain why the status changed from '{self.previous_status.label}' "
-                    f"to '{status.label}'.",
-                )
+        if "commentary" not in self.errors:
+            problem = commentary_problem(status, self.previous_status, data.get("commentary"))
+            if problem:
+                self.add_error("commentary", problem)
         return data
 
 

@@ -20,6 +20,8 @@ _ACTION_FIELDS = {
     "due_date": "due date",
     "external_ref": "external reference",
     "description": "description",
+    "reported_from": "first quarter reported",
+    "withdrawn_from": "withdrawn from",
 }
 
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from deliverables import rules
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, Theme
 from plans.refs import fold_lookalikes, normalise_ref
 
@@ -52,27 +53,23 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(ref_normalised=normalise_ref(ref))
 
     def in_scope_for(self, period: ReportingPeriod) -> ActionQuerySet:
-        """Actions that owe an update for `period`: not closed in an earlier quarter."""
-        later = Q(completed_in__year__gt=period.year) | Q(
-            completed_in__year=period.year, completed_in__quarter__gte=period.quarter
-        )
-        return self.filter(plan_id=period.plan_id).filter(Q(completed_in__isnull=True) | later)
+        """Actions that owe, or gave, an update for `period` (deliverables.rules.in_scope_q)."""
+        return self.filter(rules.in_scope_q(period))
 
     def editable_by(self, user) -> ActionQuerySet:
         """Actions whose updates `user` may enter: those they lead or were delegated."""
-        if not user.is_authenticated or not user.has_perm("deliverables.enter_update"):
-            return self.none()
-        delegated = ActionDelegate.objects.filter(action=OuterRef("pk"), user=user)
-        return self.filter(Q(lead_officer=user) | Exists(delegated))
+        return self.filter(rules.enters_updates_q(user))
 
     def progress_by_directorate(self, period: ReportingPeriod) -> models.QuerySet:
         """Per directorate: actions, and how many of their updates for `period` are in each
         state. One query joining each action to its one update for `period` (the join's
         condition names the quarter, so the other quarters' updates are never read)."""
+        closing = Q(update_here__source=UpdateSource.CLOSE)
         counts = {
-            state: models.Count("update_here", filter=Q(update_here__state=state))
-            for state in PROGRESS_STATES
+            state: models.Count("update_here", filter=Q(update_here__state=state) & ~closing)
+            for state in PROGRESS_STATES[:4]
         }
+        counts["closed_no_update"] = models.Count("update_here", filter=closing)
         return (
             self.annotate(
                 update_here=models.FilteredRelation("updates", condition=Q(updates__period=period))
@@ -90,18 +87,23 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("plan", "directorate", "lead_officer", "approver")
 
 
-PROGRESS_STATES = ("draft", "submitted", "returned", "approved")
+# The workflow states the submission progress counts. "closed_no_update" is the No Update that
+# closing a quarter writes for an action with nothing submitted: never counted as an approval.
+PROGRESS_STATES = ("draft", "submitted", "returned", "approved", "closed_no_update")
 
 
 def submission_progress(period: ReportingPeriod) -> tuple[list[dict], dict]:
     """Per directorate and in total, the actions owing an update for `period` and how many
     updates are in each state; `missing` have none yet, `outstanding` are not yet submitted
-    (missing, draft or returned). The quarter page and the dashboard both show it."""
+    (missing, draft, returned, or the No Update written at close). The quarter page and the
+    dashboard both show it."""
     rows = list(Action.objects.in_scope_for(period).progress_by_directorate(period))
     totals = dict.fromkeys(("total", *PROGRESS_STATES, "missing", "outstanding"), 0)
     for row in rows:
         row["missing"] = row["total"] - sum(row[state] for state in PROGRESS_STATES)
-        row["outstanding"] = row["missing"] + row["draft"] + row["returned"]
+        row["outstanding"] = (
+            row["missing"] + row["draft"] + row["returned"] + row["closed_no_update"]
+        )
         for key in totals:
             totals[key] += row[key]
     return rows, totals
@@ -176,6 +178,24 @@ class Action(models.Model):
         related_name="+",
         help_text="Reopened after completing in this quarter: a completion at or before it no "
         "longer closes the action.",
+    )
+    reported_from = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The first quarter the action reports in; blank for every quarter of the plan. "
+        "An action added later is not counted (as No Update) in the quarters before it.",
+    )
+    withdrawn_from = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Withdrawn from the plan from this quarter on: it is no longer counted there or "
+        "later, and keeps its history in the quarters before.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -332,41 +352,38 @@ class UpdateState(models.TextChoices):
 class UpdateSource(models.TextChoices):
     ENTERED = "entered", "Entered in the browser"
     IMPORTED = "imported", "Imported from a spreadsheet"
-    BULK = "bulk", "Set by the performance team"
-
-
-REPORTABLE_STATES = ("submitted", "approved")
+    CLOSE = "close", "Marked No Update when the quarter closed"
 
 
 class QuarterlyUpdateQuerySet(models.QuerySet):
     def for_period(self, period: ReportingPeriod) -> QuarterlyUpdateQuerySet:
         return self.filter(period=period)
 
-    def reportable(self) -> QuarterlyUpdateQuerySet:
-        """Updates that count in dashboards and reports: submitted or approved.
-
-        A draft or a returned update does not count: in a closed quarter its action counts
-        as the scale's No Update status.
-        """
-        return self.filter(state__in=REPORTABLE_STATES)
+    def counted_for(self, user) -> QuarterlyUpdateQuerySet:
+        """Updates whose status counts for `user` (deliverables.rules.counted_q): approved,
+        or submitted where they see the action's work in progress; never drafts, returned
+        updates or the No Update written at close."""
+        return self.filter(rules.counted_q(user))
 
     def visible_to(self, user) -> QuarterlyUpdateQuerySet:
-        """Submitted and approved updates are open to everyone signed in; work in progress
-        is not. A draft or returned update is seen by the action's lead officer and
-        delegates, the approvers of its directorate, and people who oversee every directorate.
-        """
-        if not user.is_authenticated:
+        """Updates `user` may read (deliverables.rules.readable_q): approved ones for everyone
+        signed in; the rest for the action's people, its directorate's approvers and those
+        who oversee every directorate."""
+        if user is None or not user.is_authenticated:
             return self.none()
-        if user.has_perm("deliverables.view_all_updates"):
-            return self
-        own = (
-            Q(action__lead_officer=user)
-            | Q(action__approver=user)
-            | Q(action__delegations__user=user)
+        return self.filter(rules.readable_q(user))
+
+    def with_readable(self, user) -> QuarterlyUpdateQuerySet:
+        """Every update, with `readable`: whether `user` may read it (the rule of visible_to)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.annotate(
+            readable=models.Case(
+                models.When(rules.readable_q(user), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
         )
-        if user.has_perm("deliverables.approve_update"):
-            own |= Q(action__directorate__in=user.directorates.all())
-        return self.filter(Q(state__in=REPORTABLE_STATES) | own).distinct()
 
     def chronological(self) -> QuarterlyUpdateQuerySet:
         return self.order_by("period__year", "period__quarter")
@@ -443,8 +460,8 @@ class QuarterlyUpdate(models.Model):
         return f"{self.action.display_ref} {self.period.label}"
 
     @property
-    def is_reportable(self) -> bool:
-        return self.state in REPORTABLE_STATES
+    def written_at_close(self) -> bool:
+        return self.source == UpdateSource.CLOSE
 
     def clean(self) -> None:
         """The same rules the database triggers enforce, as form errors."""

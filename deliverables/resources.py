@@ -6,14 +6,9 @@ from django.core.exceptions import ValidationError
 from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
-from deliverables.models import (
-    Action,
-    ActionPlacement,
-    Deliverable,
-    QuarterlyUpdate,
-    UpdateSource,
-    UpdateState,
-)
+from deliverables import services
+from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.workflow import WorkflowError
 from plans.models import Directorate, User
 from plans.resources import SanitisedResource, plan_field
 
@@ -53,7 +48,22 @@ class ActionResource(SanitisedResource):
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         super().before_save_instance(instance, row, **kwargs)
-        instance.full_clean(exclude=["ref_normalised", "completed_in", "reopened_from"])
+        self._user = kwargs.get("user")
+        instance.full_clean(
+            exclude=[
+                "ref_normalised", "completed_in", "reopened_from", "reported_from",
+                "withdrawn_from",
+            ]
+        )  # fmt: skip
+
+    def do_instance_save(self, instance, is_create) -> None:
+        if not is_create:
+            instance.save()
+            return
+        try:  # a new action starts in the plan's open or next quarter (the service's rule)
+            services.action_create(getattr(self, "_user", None), instance)
+        except WorkflowError as error:
+            raise ValidationError(str(error)) from error
 
 
 class ActionPlacementResource(SanitisedResource):
@@ -91,20 +101,18 @@ class QuarterlyUpdateResource(SanitisedResource):
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         super().before_save_instance(instance, row, **kwargs)
-        if instance.period.is_locked:
-            raise ValidationError(f"{instance.period.label} is closed: its updates cannot change.")
-        if instance.pk:
-            stored = (
-                QuarterlyUpdate.objects.filter(pk=instance.pk).values("source", "version").first()
-            )
-            if stored and stored["source"] == UpdateSource.ENTERED:
-                raise ValidationError(
-                    f"{instance.action.display_ref} has an update entered in the service for "
-                    f"{instance.period.label}; an import does not overwrite it."
-                )
-            instance.version = (stored or {}).get("version", 0) + 1
+        self._user = kwargs.get("user")
         instance.clean()
-        if instance.status_id is None:
-            raise ValidationError("Give each update a status.")
-        instance.state = UpdateState.APPROVED
-        instance.source = UpdateSource.IMPORTED
+
+    def do_instance_save(self, instance, is_create) -> None:
+        # Every write to an update goes through the services: the closed-quarter rule, entered
+        # updates never overwritten, history and completion hold here as on every other door.
+        try:
+            services.updates_import(
+                getattr(self, "_user", None),
+                [instance] if is_create else [],
+                [] if is_create else [instance],
+                reason="Imported in the admin",
+            )
+        except WorkflowError as error:
+            raise ValidationError(str(error)) from error

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from deliverables import rules
 from deliverables.models import (
     Action,
     ActionDelegate,
@@ -35,6 +37,7 @@ from deliverables.workflow import (
     can_approve,
     can_delegate,
     can_edit,
+    commentary_problem,
 )
 from plans.audit import audit
 from plans.models import (
@@ -91,10 +94,12 @@ def _conditional_update(
 
 
 def actions_refresh_completion(action_ids: Iterable[int]) -> int:
-    """Set each action's `completed_in` from its latest submitted or approved update.
+    """Set each action's `completed_in` from its latest approved update.
 
     An action is complete when that update's status closes actions (Complete) and it came
-    after the quarter the action was last reopened from. Returns how many actions changed.
+    after the quarter the action was last reopened from. Only approved updates count (what
+    counts for everyone, deliverables.rules.counted_q): which quarters an action is in must
+    not depend on who is reading. Returns how many actions changed.
     """
     ids = list(set(action_ids))
     if not ids:
@@ -102,7 +107,7 @@ def actions_refresh_completion(action_ids: Iterable[int]) -> int:
     latest: dict[int, QuarterlyUpdate] = {}
     for update in (
         QuarterlyUpdate.objects.filter(action_id__in=ids)
-        .reportable()
+        .counted_for(None)
         .select_related("status", "period")
         .order_by("action_id", "-period__year", "-period__quarter")
     ):
@@ -165,6 +170,10 @@ def update_save(
     if submit and status is None:
         raise WorkflowError("Choose a status before submitting.")
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
+    if submit:
+        problem = commentary_problem(status, previous_status(user, action, period), commentary)
+        if problem:
+            raise WorkflowError(problem)
     now = timezone.now()
     values = {
         "status": status,
@@ -197,9 +206,23 @@ def update_save(
             existing, expected_version, (UpdateState.DRAFT, UpdateState.RETURNED), **values
         )
         _record([update], QuarterlyUpdate, user, reason)
-    if submit:
-        actions_refresh_completion([action.pk])
+    # A submitted update does not complete an action: only an approval does.
     return update
+
+
+def previous_status(user: User, action: Action, period: ReportingPeriod) -> Status | None:
+    """The action's status last quarter, as it counts for `user` (what the officer sees
+    beside the form, and what the commentary rule compares with)."""
+    before = period.previous()
+    if before is None:
+        return None
+    update = (
+        QuarterlyUpdate.objects.filter(action=action, period=before)
+        .counted_for(user)
+        .select_related("status")
+        .first()
+    )
+    return update.status if update else None
 
 
 @transaction.atomic
@@ -251,8 +274,198 @@ def update_return(
         updated_by=user,
     )
     _record([update], QuarterlyUpdate, user, f"Returned: {reason}")
+    return update
+
+
+@transaction.atomic
+def update_correct(
+    user: User,
+    update: QuarterlyUpdate,
+    *,
+    status: Status | None,
+    commentary: str,
+    return_reason: str,
+    expected_version: int,
+) -> QuarterlyUpdate:
+    """A correction made in the Django admin by the performance team or an administrator: the
+    same rules as every other door (open quarter, the plan's own scale, commentary, the
+    version check, history, completion)."""
+    if not user.has_perm("deliverables.change_quarterlyupdate"):
+        raise NotAllowed("Only administrators correct updates in the admin.")
+    period = _locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    action = update.action
+    if status is not None and status.scale.plan_id != action.plan_id:
+        raise NotAllowed("That status is not on this plan's scale.")
+    if status is None and update.state not in (UpdateState.DRAFT, UpdateState.RETURNED):
+        raise WorkflowError("A submitted or approved update needs a status.")
+    commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
+    if status is not None and update.state in (UpdateState.SUBMITTED, UpdateState.APPROVED):
+        problem = commentary_problem(status, previous_status(user, action, period), commentary)
+        if problem:
+            raise WorkflowError(problem)
+    update = _conditional_update(
+        update,
+        expected_version,
+        [state.value for state in UpdateState],
+        status=status,
+        commentary=commentary,
+        return_reason=sanitise_text(return_reason, max_length=2000),
+        updated_by=user,
+    )
+    _record([update], QuarterlyUpdate, user, "Corrected in the admin")
     actions_refresh_completion([update.action_id])
     return update
+
+
+@transaction.atomic
+def updates_import(
+    user: User | None,
+    new: list[QuarterlyUpdate],
+    changed: list[QuarterlyUpdate],
+    *,
+    reason: str,
+    overwrite_closed: bool = False,
+    fill_closed: bool = False,
+) -> None:
+    """Write updates read from a spreadsheet (the tracker importer and the admin's import):
+    approved, marked as imported, with history; never over an update entered in the service;
+    in a closed quarter, a new update only with `fill_closed` (a tracker imported as that
+    quarter's record) and a changed one only with `overwrite_closed`; completion refreshed;
+    and each action's first reported quarter moved back when an update shows an earlier one."""
+    now = timezone.now()
+    stored = {
+        row["pk"]: row
+        for row in QuarterlyUpdate.objects.filter(pk__in=[u.pk for u in changed]).values(
+            "pk", "source", "version"
+        )
+    }
+    for update in changed:
+        if stored.get(update.pk, {}).get("source") == UpdateSource.ENTERED:
+            raise WorkflowError(
+                f"{update.action.display_ref} has an update entered in the service for "
+                f"{update.period.label}; an import does not overwrite it."
+            )
+        if update.period.is_locked and not overwrite_closed:
+            raise QuarterLocked(update.period)
+    for update in new:
+        if update.period.is_locked and not fill_closed:
+            raise QuarterLocked(update.period)
+    for update in [*new, *changed]:
+        if update.status_id is None:
+            raise WorkflowError(f"{update.action.display_ref}: give each update a status.")
+        update.state = UpdateState.APPROVED
+        update.source = UpdateSource.IMPORTED
+        update.approved_at = update.updated_at = now
+        update.updated_by = user
+    for update in new:
+        update.action = update.action  # re-read the key of an action this import created
+        update.created_at = now
+    for update in changed:
+        update.version = stored.get(update.pk, {}).get("version", update.version) + 1
+    bulk_create_with_history(
+        new, QuarterlyUpdate, batch_size=500, default_user=user, default_change_reason=reason
+    )
+    bulk_update_with_history(
+        changed,
+        QuarterlyUpdate,
+        [
+            "status", "commentary", "state", "source", "version", "updated_at", "approved_at",
+            "updated_by",
+        ],
+        batch_size=500,
+        default_user=user,
+        default_change_reason=reason,
+    )  # fmt: skip
+    actions_report_from([*new, *changed], user, reason)
+    actions_refresh_completion(u.action_id for u in [*new, *changed])
+
+
+def actions_report_from(updates: list[QuarterlyUpdate], user: User | None, reason: str) -> int:
+    """An action with an update in a quarter is reported from that quarter at the latest:
+    move `reported_from` back where an update is earlier. Returns how many actions moved."""
+    earliest: dict[int, ReportingPeriod] = {}
+    for update in updates:
+        first = earliest.get(update.action_id)
+        if first is None or update.period.sort_key < first.sort_key:
+            earliest[update.action_id] = update.period
+    moved = []
+    for action in Action.objects.filter(pk__in=list(earliest)).select_related("reported_from"):
+        period = earliest[action.pk]
+        if action.reported_from is not None and period.sort_key < action.reported_from.sort_key:
+            action.reported_from = period
+            moved.append(action)
+    if moved:
+        bulk_update_with_history(
+            moved, Action, ["reported_from"], default_user=user, default_change_reason=reason
+        )
+    return len(moved)
+
+
+def first_quarter_for_new_action(plan: Plan) -> ReportingPeriod | None:
+    """The quarter a new action is first reported in: the plan's open quarter, else its next
+    upcoming one; None (every quarter) when the plan has no quarter yet. When every quarter
+    is closed, WorkflowError: a new action must not count as No Update in quarters closed
+    before it existed, so someone has to say which quarter it starts in."""
+    periods = ReportingPeriod.objects.for_plan(plan)
+    first = (
+        periods.open().first()
+        or periods.filter(state=PeriodState.UPCOMING).order_by("year", "quarter").first()
+    )
+    if first is None and periods.exists():
+        raise WorkflowError(
+            f"Every quarter of {plan} is closed. Choose the quarter this action is first "
+            "reported in, or add the next quarter first, so it is not counted as No Update "
+            "in quarters closed before it existed."
+        )
+    return first
+
+
+@transaction.atomic
+def action_create(user: User | None, action: Action) -> Action:
+    """Add an action to a plan (the admin and its import). It is reported from the plan's open
+    or next quarter unless told otherwise."""
+    if action.reported_from_id is None:
+        action.reported_from = first_quarter_for_new_action(action.plan)
+    _save(action, user, "Added")
+    return action
+
+
+@transaction.atomic
+def action_withdraw(user: User, action: Action, period: ReportingPeriod, *, reason: str) -> Action:
+    """Take an action out of the plan from `period` on; its earlier quarters keep it."""
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can withdraw an action.")
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the action is being withdrawn.")
+    if period.plan_id != action.plan_id:
+        raise NotAllowed("That quarter belongs to another plan.")
+    if period.is_locked:
+        raise WorkflowError(
+            f"{period.label} is closed: withdraw the action from a quarter not yet closed, "
+            "so closed quarters keep counting it."
+        )
+    action.withdrawn_from = period
+    _save(
+        action, user, f"Withdrawn from {period.label}: {reason}", update_fields=["withdrawn_from"]
+    )
+    return action
+
+
+@transaction.atomic
+def action_reinstate(user: User, action: Action, *, reason: str) -> Action:
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can reinstate an action.")
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the action is being reinstated.")
+    if action.withdrawn_from_id is None:
+        raise WorkflowError(f"{action.display_ref} is not withdrawn.")
+    action.withdrawn_from = None
+    _save(action, user, f"Reinstated: {reason}", update_fields=["withdrawn_from"])
+    return action
 
 
 # -- the quarter's life cycle -----------------------------------------------------------------
@@ -329,7 +542,7 @@ def period_close(user: User, period: ReportingPeriod, *, mark_missing: bool) -> 
                     period=period,
                     status=no_update,
                     state=UpdateState.APPROVED,
-                    source=UpdateSource.BULK,
+                    source=UpdateSource.CLOSE,
                     updated_by=user,
                     approved_by=user,
                     approved_at=now,
@@ -340,8 +553,7 @@ def period_close(user: User, period: ReportingPeriod, *, mark_missing: bool) -> 
         QuarterlyUpdate.history.bulk_history_create(
             created, default_user=user, default_change_reason="Marked No Update at close"
         )
-        marked = len(created)
-        actions_refresh_completion(u.action_id for u in created)
+        marked = len(created)  # a No Update completes nothing: no completion to refresh
     period.state = PeriodState.CLOSED
     period.closes_on = timezone.localdate()
     note = f"; {marked} missing updates marked No Update" if mark_missing else ""
@@ -381,17 +593,13 @@ def period_publish(user: User, period: ReportingPeriod) -> ReportingPeriod:
 # -- actions: delegates, reassignment, reopening ----------------------------------------------
 
 
-def _can_enter_updates(user: User) -> bool:
-    return user.is_active and user.has_perm("deliverables.enter_update")
-
-
 @transaction.atomic
 def action_delegate(user: User, action: Action, colleague: User) -> ActionDelegate:
     if not can_delegate(user, action):
         raise NotAllowed("Only the lead officer, an approver or the performance team can delegate.")
     if colleague.pk == action.lead_officer_id:
         raise WorkflowError(f"{colleague} already leads this action.")
-    if not _can_enter_updates(colleague):
+    if not rules.may_enter_updates(colleague):
         raise WorkflowError(f"{colleague} cannot enter updates: their role does not allow it.")
     if ActionDelegate.objects.filter(action=action, user=colleague).exists():
         raise WorkflowError(f"{colleague} can already enter this action's updates.")
@@ -415,7 +623,7 @@ def actions_reassign(user: User, actions: list[Action], new_lead: User) -> int:
     """Give the actions a new lead officer (the performance team's bulk reassignment)."""
     if not user.has_perm("deliverables.change_action"):
         raise NotAllowed("Only the performance team can reassign actions.")
-    if not _can_enter_updates(new_lead):
+    if not rules.may_enter_updates(new_lead):
         raise WorkflowError(f"{new_lead} cannot lead actions: their role does not allow it.")
     changed = [a for a in actions if a.lead_officer_id != new_lead.pk]
     for action in changed:

@@ -25,6 +25,7 @@ from deliverables.models import (
     ActionDelegate,
     ActionPlacement,
     QuarterlyUpdate,
+    UpdateSource,
     UpdateState,
 )
 from deliverables.workflow import (
@@ -100,7 +101,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
         if previous_period is not None:
             previous = _latest_by_action(
                 QuarterlyUpdate.objects.filter(period=previous_period, action_id__in=ids)
-                .reportable()
+                .counted_for(request.user)
                 .select_related("status")
             )
         first_outcome: dict[int, object] = {}
@@ -161,7 +162,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
     if previous_period is not None:
         previous = (
             QuarterlyUpdate.objects.filter(action=action, period=previous_period)
-            .reportable()
+            .counted_for(request.user)
             .select_related("status")
             .first()
         )
@@ -239,6 +240,7 @@ def review(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             period=period, action__directorate__in=request.user.directorates.all()
         )
         .exclude(state=UpdateState.DRAFT)
+        .exclude(source=UpdateSource.CLOSE)  # nobody's decision: not listed as approved
         .select_related(
             "action__directorate", "action__lead_officer", "status", "submitted_by", "approved_by"
         )
@@ -364,13 +366,17 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     for placement in placements:
         placement.outcome.plan = plan  # for the outcome's URL, without a query per row
-    updates = list(
-        QuarterlyUpdate.objects.filter(action=action)
-        .visible_to(request.user)
+    # What the reader may read in full; a submitted update they may not read yet is shown as
+    # awaiting approval, without its text; drafts and returned updates not at all.
+    updates = [
+        update
+        for update in QuarterlyUpdate.objects.filter(action=action)
+        .with_readable(request.user)
         .select_related("period", "status", "updated_by", "submitted_by", "approved_by")
         .order_by("-period__year", "-period__quarter")
-    )
-    visible_ids = {u.pk for u in updates}
+        if update.readable or update.state == UpdateState.SUBMITTED
+    ]
+    visible_ids = {u.pk for u in updates if u.readable}
     delegates = list(ActionDelegate.objects.filter(action=action).select_related("user"))
     delegating = can_delegate(request.user, action)
     colleague_form = None

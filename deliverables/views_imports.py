@@ -147,11 +147,12 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def export_tracker(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The quarter as the council's tracker workbook: it imports back to the same data."""
+    """The quarter as the council's tracker workbook, as the user reads it: it imports back to
+    the same data."""
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
     response = HttpResponse(
-        export_quarter(period),
+        export_quarter(period, request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{period.code}.xlsx"'

@@ -6,8 +6,9 @@ Every rule is checked on the server whatever the page offered.
 
 from __future__ import annotations
 
+from deliverables import rules
 from deliverables.models import Action, QuarterlyUpdate, UpdateState
-from plans.models import ReportingPeriod
+from plans.models import Rag, ReportingPeriod, Status
 
 
 class WorkflowError(Exception):
@@ -48,10 +49,22 @@ class StaleUpdate(WorkflowError):
 
 
 def can_edit(user, action: Action) -> bool:
-    """Lead officers and their delegates enter an action's updates; nobody else does."""
-    if not user.is_authenticated or not user.has_perm("deliverables.enter_update"):
-        return False
-    return action.lead_officer_id == user.pk or action.delegations.filter(user=user).exists()
+    """Lead officers and their delegates enter an action's updates; nobody else does
+    (deliverables.rules.enters_updates_for, the twin of Action.objects.editable_by)."""
+    return rules.enters_updates_for(user, action)
+
+
+def commentary_problem(status: Status, previous: Status | None, commentary: str) -> str | None:
+    """Why a submitted update needs commentary it lacks: red and amber statuses, and any change
+    of status since last quarter, must be explained. None when it is fine. The service enforces
+    it whatever door the update comes through; the form shows it beside the field."""
+    if (commentary or "").strip():
+        return None
+    if status.rag in (Rag.RED, Rag.AMBER):
+        return f"Explain the '{status.label}' status: red and amber statuses need commentary."
+    if previous is not None and status != previous:
+        return f"Explain why the status changed from '{previous.label}' to '{status.label}'."
+    return None
 
 
 def is_own(user, update: QuarterlyUpdate) -> bool:

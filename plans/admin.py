@@ -32,6 +32,11 @@ class ImportExportAdmin(ImportExportModelAdmin):
     sanitised on the way in, like every other write path."""
 
     def save_model(self, request, obj, form, change: bool) -> None:
+        self.sanitise(obj)
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def sanitise(obj) -> None:
         for field in obj._meta.concrete_fields:
             value = getattr(obj, field.attname)
             if not isinstance(value, str) or not value or field.choices:
@@ -40,7 +45,6 @@ class ImportExportAdmin(ImportExportModelAdmin):
                 setattr(obj, field.attname, sanitise_text(value))
             elif isinstance(field, models.CharField):
                 setattr(obj, field.attname, sanitise_line(value, max_length=field.max_length))
-        super().save_model(request, obj, form, change)
 
     def has_import_permission(self, request) -> bool:
         return request.user.has_perm("plans.import_tracker") and super().has_import_permission(

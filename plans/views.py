@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliverables import services
 from deliverables.access import period_by_code
 from deliverables.forms import CloseForm, DueDateForm, PeriodCreateForm, ReasonForm, ReassignForm
-from deliverables.models import Action, ActionPlacement, QuarterlyUpdate, submission_progress
+from deliverables.models import Action, ActionPlacement, submission_progress
+from deliverables.rules import PSEUDO, Scale, in_scope, with_statuses
 from deliverables.workflow import WorkflowError
 from plans.access import outcome_for, period_for, plan_for
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, User, long_date
@@ -41,37 +42,35 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def counting(request: HttpRequest) -> HttpResponse:
+    """How actions are counted: the rules of deliverables.rules in plain words."""
+    return render(request, "counting.html", {"nav_section": "plans"})
+
+
+@require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A plan's outcomes and themes, the status count per outcome for one quarter, the key."""
     plan = plan_for(request.user, slug)
     period = period_for(plan, request.GET.get("period"))
-    outcomes = list(
-        plan.outcomes.with_counts().prefetch_related("themes").order_by("order", "name")
-    )
+    outcomes = list(plan.outcomes.prefetch_related("themes").order_by("order", "name"))
     for outcome in outcomes:
         outcome.plan = plan
-    statuses = list(Status.objects.for_plan(plan).order_by("order"))
-    counts: dict[int, dict[int, int]] = {}
-    if period is not None:
-        rows = (
-            QuarterlyUpdate.objects.for_period(period)
-            .reportable()
-            .filter(action__placements__outcome__plan=plan)
-            .values("action__placements__outcome", "status")
-            .annotate(n=Count("action", distinct=True))
+    scale = Scale.of(plan)
+    counts = outcome_status_counts(plan, period, scale, request.user) if period else {}
+    legend = scale.legend({pk for by_status in counts.values() for pk in by_status})
+    rows = []
+    for outcome in [*outcomes, None]:
+        by_status = counts.get(outcome.pk if outcome else None, {})
+        if outcome is None and not by_status:
+            continue
+        rows.append(
+            {
+                "outcome": outcome,
+                "total": sum(by_status.values()),
+                "status_counts": [(status, by_status.get(status.pk, 0)) for status in legend],
+                "not_updated": by_status.get(None, 0),
+            }
         )
-        for row in rows:
-            counts.setdefault(row["action__placements__outcome"], {})[row["status"]] = row["n"]
-    no_update = next((s for s in statuses if s.means_no_update), None)
-    for outcome in outcomes:
-        by_status = dict(counts.get(outcome.pk, {}))
-        missing = outcome.action_count - sum(by_status.values())
-        # In a closed quarter an action with no update counts as No Update, never as absent.
-        if period is not None and period.is_locked and no_update is not None:
-            by_status[no_update.pk] = by_status.get(no_update.pk, 0) + missing
-            missing = 0
-        outcome.status_counts = [(status, by_status.get(status.pk, 0)) for status in statuses]
-        outcome.not_updated = missing
     periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
     return render(
         request,
@@ -81,7 +80,9 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "period": period,
             "periods": periods,
             "outcomes": outcomes,
-            "statuses": statuses,
+            "rows": rows,
+            "statuses": scale.statuses,
+            "legend": legend,
             "nav_section": "plans",
         },
     )
@@ -95,33 +96,40 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     period = period_for(plan, request.GET.get("period"))
     placements = list(
         ActionPlacement.objects.filter(outcome=outcome)
-        .select_related("action__directorate", "action__lead_officer", "deliverable", "theme")
+        .select_related(
+            "action__directorate",
+            "action__lead_officer",
+            "action__completed_in",
+            "action__reported_from",
+            "action__withdrawn_from",
+            "deliverable",
+            "theme",
+        )
         .order_by("order", "pk")
     )
-    updates = {}
+    scale = Scale.of(plan)
+    status_of: dict[int, int | None] = {}
     if period is not None:
-        updates = {
-            update.action_id: update
-            for update in QuarterlyUpdate.objects.for_period(period)
-            .reportable()
-            .filter(action__placements__outcome=outcome)
-            .select_related("status")
-        }
+        status_of = dict(
+            with_statuses(
+                in_scope(plan, period).in_outcome(outcome), period, None, scale, request.user
+            ).values_list("pk", "status_now")
+        )
     themes = list(outcome.themes.order_by("order", "name"))
     deliverables = list(outcome.deliverables.select_related("theme").order_by("order", "pk"))
 
-    # In a closed quarter an action with no update counts as the scale's No Update status.
-    missing_status = None
-    if period is not None and period.is_locked:
-        missing_status = Status.objects.for_plan(plan).filter(means_no_update=True).first()
-
-    # Arrange what was fetched: theme -> deliverable -> actions, in the plan's order.
+    # Arrange what was fetched: theme -> deliverable -> actions, in the plan's order. An
+    # action outside the quarter (completed before it, added after it, withdrawn) is listed
+    # with why, and not counted.
     actions_of: dict[int, list] = {}
     loose: dict[int | None, list] = {}
     for placement in placements:
-        placement.action.plan = plan  # for the action's URL, without a query per action
-        update = updates.get(placement.action_id)
-        row = (placement.action, update.status if update else missing_status)
+        action = placement.action
+        action.plan = plan  # for the action's URL, without a query per action
+        if period is None or action.pk in status_of:
+            row = (action, scale.get(status_of.get(action.pk)), "")
+        else:
+            row = (action, None, out_of_scope_note(action, period))
         if placement.deliverable_id:
             actions_of.setdefault(placement.deliverable_id, []).append(row)
         else:
@@ -143,10 +151,38 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "period": period,
             "periods": periods,
             "sections": sections,
-            "action_count": len({p.action_id for p in placements}),
+            "action_count": len(status_of) if period else len({p.action_id for p in placements}),
             "nav_section": "plans",
         },
     )
+
+
+def outcome_status_counts(plan: Plan, period: ReportingPeriod, scale: Scale, user) -> dict:
+    """{outcome id: {status id: actions}} for `period` as `user` reads it, and under None the
+    plan as a whole. An action counts once in each outcome it sits in, and once in the plan."""
+    actions = with_statuses(in_scope(plan, period), period, None, scale, user)
+    counts: dict[int | None, dict] = {None: {}}
+    for row in (
+        actions.values("placements__outcome", "status_now")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    ):
+        if row["placements__outcome"] is not None:
+            counts.setdefault(row["placements__outcome"], {})[row["status_now"]] = row["n"]
+    for status_id, n in actions.values_list("status_now").annotate(n=Count("pk")).order_by():
+        counts[None][status_id] = n
+    return counts
+
+
+def out_of_scope_note(action: Action, period: ReportingPeriod) -> str:
+    """Why an action is not counted in `period` (deliverables.rules.in_scope_q)."""
+    if action.withdrawn_from is not None and action.withdrawn_from.sort_key <= period.sort_key:
+        return f"Withdrawn from {action.withdrawn_from.label}"
+    if action.reported_from is not None and action.reported_from.sort_key > period.sort_key:
+        return f"Reported from {action.reported_from.label}"
+    if action.completed_in is not None:
+        return f"Completed in {action.completed_in.label}"
+    return "Not in this quarter"
 
 
 @login_not_required
@@ -158,7 +194,7 @@ def status_css(request: HttpRequest) -> HttpResponse:
     """
     lines = [
         f".app-status--{s.pk}{{background-color:{s.colour};color:{s.text_colour};}}"
-        for s in Status.objects.filter(~Q(colour=""))
+        for s in [*Status.objects.filter(~Q(colour="")), *PSEUDO.values()]
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=300"

@@ -8,22 +8,32 @@ or quarters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from deliverables.models import REPORTABLE_STATES, Action, QuarterlyUpdate, submission_progress
+from deliverables.models import QuarterlyUpdate, submission_progress
+from deliverables.rules import (
+    MOVEMENTS,
+    PseudoStatus,
+    Scale,
+    counted_q,
+    in_scope,
+    movement_of,
+    turned_red,
+    with_statuses,
+)
 from plans.models import Plan, ReportingPeriod, Status
-from reports.status import Scale, in_scope, movement_kinds, with_statuses
 
 TREND_QUARTERS = 8
 
 
 @dataclass
 class Segment:
-    status: Status | None  # None: not updated yet (an open quarter)
+    status: Status | PseudoStatus | None  # None: not updated yet (an open quarter)
     count: int
     link: str
 
@@ -63,20 +73,17 @@ class Dashboard:
     period: ReportingPeriod
     previous: ReportingPeriod | None
     scale: Scale
+    legend: list  # the scale's statuses, and Awaiting approval when the reader has any
     overall: Row
     outcomes: list[Row]
     directorates: list[Row]
     movement: dict[str, tuple[int, str]]
-    turned_red: list[Action]
-    red_streaks: list[tuple[Action, int]]
+    turned_red: list
+    red_streaks: list[tuple]
     trend: list[TrendColumn]
     progress: list[dict] = field(default_factory=list)
     progress_totals: dict = field(default_factory=dict)
     days_left: int | None = None
-
-    @property
-    def legend(self) -> list[Status]:
-        return self.scale.statuses
 
 
 def register_link(plan: Plan, period: ReportingPeriod, **filters) -> str:
@@ -84,18 +91,19 @@ def register_link(plan: Plan, period: ReportingPeriod, **filters) -> str:
     return f"{reverse('reports:register', args=[plan.slug])}?{urlencode(query)}"
 
 
-def _segments(counts: dict, scale: Scale, link, missing: int = 0) -> list[Segment]:
-    segments = [Segment(s, counts.get(s.pk, 0), link(status=s.pk)) for s in scale.statuses]
-    not_updated = counts.get(None, 0) + missing
-    if not_updated:
-        segments.append(Segment(None, not_updated, link(status="none")))
+def _segments(counts: dict, legend: list, link) -> list[Segment]:
+    """One segment per status of the legend, then "not yet updated" if any action is."""
+    segments = [Segment(s, counts.get(s.pk, 0), link(status=s.pk)) for s in legend]
+    if counts.get(None):
+        segments.append(Segment(None, counts[None], link(status="none")))
     return segments
 
 
-def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
+def build_dashboard(plan: Plan, period: ReportingPeriod, user) -> Dashboard:
+    """The dashboard as `user` reads it (deliverables.rules: what counts, who sees what)."""
     scale = Scale.of(plan)
     previous = period.previous()
-    actions = with_statuses(in_scope(plan, period), period, previous, scale)
+    actions = with_statuses(in_scope(plan, period), period, previous, scale, user)
 
     def link(**filters) -> str:
         return register_link(plan, period, **filters)
@@ -119,9 +127,12 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
         counts[now] = counts.get(now, 0) + n
         pair = (now, row["status_before"])
         pairs[pair] = pairs.get(pair, 0) + n
-    overall = Row(plan.name, link(), _segments(overall_counts, scale, link))
+    trend_counts = _trend_counts(plan, period, scale, user)
+    legend = scale.legend({pk for _, counts in trend_counts for pk in counts} | set(overall_counts))
+    overall = Row(plan.name, link(), _segments(overall_counts, legend, link))
 
-    # By outcome: an action listed under two outcomes counts in each.
+    # By outcome: an action listed under two outcomes counts in each, once however many of
+    # the outcome's deliverables it serves.
     by_outcome: dict[int, dict] = {}
     for row in (
         actions.values("placements__outcome", "status_now")
@@ -136,7 +147,7 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
             return link(outcome=outcome.pk, **filters)
 
         counts = by_outcome.get(outcome.pk, {})
-        outcomes.append(Row(outcome.name, outcome_link(), _segments(counts, scale, outcome_link)))
+        outcomes.append(Row(outcome.name, outcome_link(), _segments(counts, legend, outcome_link)))
 
     # By directorate.
     directorates = []
@@ -146,43 +157,42 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
             return link(directorate=directorate_id or "none", **filters)
 
         directorates.append(
-            Row(name, directorate_link(), _segments(counts, scale, directorate_link))
+            Row(name, directorate_link(), _segments(counts, legend, directorate_link))
         )
 
-    # Movement since the quarter before.
+    # Movement since the quarter before: every action in exactly one kind, and turned red.
     movement = {}
     if previous is not None:
-        kinds = ["improved", "worsened", "stayed", "turned_red"]
-        # The (now, before) pairs classified here, rather than a filtered count per kind.
-        figures = dict.fromkeys(kinds, 0)
+        figures = dict.fromkeys([*MOVEMENTS, "turned_red"], 0)
         for (now, before), n in pairs.items():
-            for kind in movement_kinds(now, before, scale):
-                figures[kind] += n
-        movement = {kind: (figures[kind], link(movement=kind)) for kind in kinds}
+            figures[movement_of(now, before, scale)] += n
+            if turned_red(now, before, scale):
+                figures["turned_red"] += n
+        movement = {kind: (figures[kind], link(movement=kind)) for kind in figures}
     red = scale.red_ids()
     red_now = list(actions.filter(status_now__in=red).select_related("directorate")) if red else []
-    # The same rule as the register's "turned red" filter (reports.status.movement_filter).
-    turned_red = (
-        [action for action in red_now if action.status_before not in red]
+    turned = (
+        [a for a in red_now if turned_red(a.status_now, a.status_before, scale)]
         if previous is not None
         else []
     )
-
-    red_streaks = _red_streaks(plan, period, red_now, red)
-    trend = _trend(plan, period, scale)
 
     dashboard = Dashboard(
         plan=plan,
         period=period,
         previous=previous,
         scale=scale,
+        legend=legend,
         overall=overall,
         outcomes=outcomes,
         directorates=directorates,
         movement=movement,
-        turned_red=turned_red,
-        red_streaks=red_streaks,
-        trend=trend,
+        turned_red=turned,
+        red_streaks=_red_streaks(plan, period, red_now, red, user),
+        trend=[
+            TrendColumn(each, _segments(counts, legend, partial(register_link, plan, each)))
+            for each, counts in trend_counts
+        ],
     )
     if period.is_open:
         dashboard.days_left = period.days_left(timezone.localdate())
@@ -193,8 +203,9 @@ def build_dashboard(plan: Plan, period: ReportingPeriod) -> Dashboard:
     return dashboard
 
 
-def _red_streaks(plan, period, red_now: list[Action], red: list[int]) -> list[tuple[Action, int]]:
-    """Each action red this quarter, with how many quarters in a row it has been red."""
+def _red_streaks(plan, period, red_now: list, red: list[int], user) -> list[tuple[object, int]]:
+    """Each action red this quarter, with how many quarters in a row it has been red, counting
+    only the updates that count for `user`."""
     if not red_now:
         return []
     periods = list(
@@ -203,12 +214,15 @@ def _red_streaks(plan, period, red_now: list[Action], red: list[int]) -> list[tu
         .order_by("-year", "-quarter")
     )
     red_quarters: dict[int, set[int]] = {}
-    for action_id, period_id in QuarterlyUpdate.objects.filter(
-        action__in=[a.pk for a in red_now],
-        period__in=[p.pk for p in periods],
-        state__in=REPORTABLE_STATES,
-        status__in=red,
-    ).values_list("action_id", "period_id"):
+    for action_id, period_id in (
+        QuarterlyUpdate.objects.filter(
+            action__in=[a.pk for a in red_now],
+            period__in=[p.pk for p in periods],
+            status__in=red,
+        )
+        .filter(counted_q(user))
+        .values_list("action_id", "period_id")
+    ):
         red_quarters.setdefault(action_id, set()).add(period_id)
     streaks = []
     for action in red_now:
@@ -223,8 +237,9 @@ def _red_streaks(plan, period, red_now: list[Action], red: list[int]) -> list[tu
     return sorted(streaks, key=lambda pair: (-pair[1], pair[0].ref_normalised))
 
 
-def _trend(plan: Plan, period: ReportingPeriod, scale: Scale) -> list[TrendColumn]:
-    """Actions per status in each of the last eight quarters up to this one."""
+def _trend_counts(plan: Plan, period: ReportingPeriod, scale: Scale, user) -> list[tuple]:
+    """Actions per status in each of the last eight quarters up to this one: the same rule as
+    the quarter's own counts, a GROUP BY per quarter, sent as one UNION ALL query."""
     periods = list(
         ReportingPeriod.objects.for_plan(plan)
         .filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter))
@@ -232,40 +247,17 @@ def _trend(plan: Plan, period: ReportingPeriod, scale: Scale) -> list[TrendColum
     )[::-1]
     if not periods:
         return []
-    counts: dict[int, dict] = {}
-    # The quarters are the plan's, and an update's quarter is always its action's plan's (a
-    # database rule), so no join to the actions; an action has one update a quarter, so no
-    # DISTINCT.
-    for row in (
-        QuarterlyUpdate.objects.filter(period__in=periods, state__in=REPORTABLE_STATES)
-        .values("period", "status")
-        .annotate(n=Count("*"))
+    parts = [
+        with_statuses(in_scope(plan, each), each, None, scale, user)
+        .annotate(quarter=Value(each.pk, output_field=IntegerField()))
+        .values("quarter", "status_now")
+        .annotate(n=Count("pk"))
         .order_by()
-    ):
-        counts.setdefault(row["period"], {})[row["status"]] = row["n"]
-    # How many actions each quarter asked an update of: one query for all eight.
-    scope = Action.objects.filter(plan=plan).aggregate(
-        **{
-            f"q{p.pk}": Count(
-                "pk",
-                filter=Q(completed_in__isnull=True)
-                | Q(completed_in__year__gt=p.year)
-                | Q(completed_in__year=p.year, completed_in__quarter__gte=p.quarter),
-            )
-            for p in periods
-        }
-    )
-    columns = []
+        for each in periods
+    ]
+    counts: dict[int, dict] = {each.pk: {} for each in periods}
+    for row in parts[0].union(*parts[1:], all=True):
+        counts[row["quarter"]][row["status_now"]] = row["n"]
     for each in periods:
-        reported = counts.get(each.pk, {})
-        missing = max(0, scope[f"q{each.pk}"] - sum(reported.values()))
-        if each.is_locked and scale.no_update is not None:
-            reported = dict(reported)
-            reported[scale.no_update.pk] = reported.get(scale.no_update.pk, 0) + missing
-            missing = 0
-
-        def trend_link(each=each, **filters) -> str:
-            return register_link(plan, each, **filters)
-
-        columns.append(TrendColumn(each, _segments(reported, scale, trend_link, missing)))
-    return columns
+        each.plan = plan
+    return [(each, counts[each.pk]) for each in periods]

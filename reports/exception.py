@@ -18,11 +18,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from deliverables.models import ActionPlacement
+from deliverables.rules import Scale, in_scope, with_statuses
 from plans.models import long_date
 from plans.sanitise import paragraphs
 from reports.dashboard import Row, Segment
 from reports.models import ExceptionReport
-from reports.status import Scale, in_scope, with_statuses
+
+# A report is read by Cabinet, scrutiny and, once published, everyone signed in: it counts what
+# everyone may read (approved updates), whoever builds it. See deliverables.rules.
+READER = None
 
 
 @dataclass
@@ -168,11 +172,11 @@ def build_report(report: ExceptionReport) -> ReportData:
     if report.pk:  # an unsaved report (the command's one-off build) has no extra statuses
         exception_ids |= set(report.extra_statuses.values_list("pk", flat=True))
     previous = period.previous()
-    no_update_id = scale.no_update.pk if scale.no_update else None
+    no_update_id = scale.no_update.pk
     # Only the columns a report line shows: a county plan has thousands of actions in scope,
     # and their descriptions and the officers' other columns were much of the time spent.
     actions = list(
-        with_statuses(in_scope(plan, period), period, previous, scale, commentary=True)
+        with_statuses(in_scope(plan, period), period, previous, scale, READER, commentary=True)
         .select_related("directorate", "lead_officer")
         .only(
             "ref",
@@ -188,9 +192,12 @@ def build_report(report: ExceptionReport) -> ReportData:
     outcomes = list(plan.outcomes.order_by("order", "name"))
     outcome_names = {o.pk: o.name for o in outcomes}
     outcomes_of: dict[int, list[int]] = {}
+    # Each (action, outcome) once, however many of the outcome's deliverables the action
+    # serves; order_by() so the model's ordering adds no column to the DISTINCT.
     for action_id, outcome_id in (
         ActionPlacement.objects.filter(action__plan=plan)
         .values_list("action_id", "outcome_id")
+        .order_by()
         .distinct()
     ):
         outcomes_of.setdefault(action_id, []).append(outcome_id)
@@ -233,23 +240,24 @@ def build_report(report: ExceptionReport) -> ReportData:
                 counts=counts,
                 total=len(members),
                 exceptions=[line(a) for a in now_exception],
+                # Moving in and recovering compare two real statuses (deliverables.rules):
+                # to or from No Update is neither.
                 moved_in=[
                     line(a)
                     for a in now_exception
-                    if previous is not None
-                    and a.status_before is not None
-                    and a.status_before not in exception_ids
+                    if scale.is_real(a.status_before) and a.status_before not in exception_ids
                 ],
                 recovered=[
                     line(a)
                     for a in members
                     if a.status_before in exception_ids
-                    and a.status_now is not None
+                    and scale.is_real(a.status_now)
                     and a.status_now not in exception_ids
                 ],
             )
         )
     no_update = [line(a) for a in actions if a.status_now is None or a.status_now == no_update_id]
+    legend = scale.legend({a.status_now for a in actions})
     return ReportData(
         council=settings.COUNCIL_NAME,
         plan_name=plan.name,
@@ -272,7 +280,7 @@ def build_report(report: ExceptionReport) -> ReportData:
                 order=s.order,
                 is_exception=s.pk in exception_ids,
             )
-            for s in scale.statuses
+            for s in legend
         ],
         exception_ids=sorted(exception_ids),
         overview_counts=overview,

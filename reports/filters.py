@@ -1,7 +1,7 @@
 """The action register's filters (django-filter) and its sort orders.
 
 Filters work on actions annotated with `status_now`, `status_before` and `commentary_now`
-(reports.status). Filters on where an action sits use EXISTS, so an action listed under
+(deliverables.rules). Filters on where an action sits use EXISTS, so an action listed under
 several deliverables is still one row. Sorting only ever uses the allow-list below: the
 query parameter picks a key, it is never passed to order_by itself.
 """
@@ -13,9 +13,9 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from deliverables.models import Action, ActionPlacement, Deliverable
+from deliverables.rules import AWAITING, MOVEMENTS, Scale, movement_filter
 from plans.models import Directorate, Plan, Rag, StrategicOutcome, Theme, User
 from plans.refs import normalise_ref
-from reports.status import Scale, movement_filter
 
 SORTS = {
     "ref": ("ref_normalised", "pk"),
@@ -70,9 +70,7 @@ class RegisterFilter(django_filters.FilterSet):
     )
     movement = django_filters.ChoiceFilter(
         choices=[
-            ("improved", "Improved"),
-            ("worsened", "Worsened"),
-            ("stayed", "Stayed the same"),
+            *[(kind, label.capitalize()) for kind, label in MOVEMENTS.items()],
             ("turned_red", "Turned red"),
         ],
         method="by_movement",
@@ -100,7 +98,7 @@ class RegisterFilter(django_filters.FilterSet):
             .order_by("last_name", "first_name")
         )
         fields["status"].extra["choices"] = [
-            *[(str(s.pk), s.label) for s in scale.statuses],
+            *[(str(s.pk), s.label) for s in scale.legend({AWAITING.pk, scale.no_update.pk})],
             ("none", "Not yet updated"),
         ]
 

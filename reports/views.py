@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from deliverables.models import ActionPlacement
+from deliverables.rules import MOVEMENTS, Scale, in_scope, with_statuses
 from plans.access import period_for, plan_for
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
 from reports.filters import SORT_LABELS, RegisterFilter, sort_order
-from reports.status import Scale, in_scope, with_statuses
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -36,40 +36,34 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "period": period,
         "periods": periods,
-        "movement_labels": [
-            ("improved", "improved"),
-            ("worsened", "worsened"),
-            ("stayed", "stayed the same"),
-            ("turned_red", "turned red"),
-        ],
+        "movement_labels": [*MOVEMENTS.items(), ("turned_red", "turned red")],
         "outcome_caption": f"Actions by status for each {plan.outcome_label.lower()}",
         "nav_section": "dashboard",
     }
     if period is not None:
-        data = build_dashboard(plan, period)
-        statuses = data.scale.statuses
+        data = build_dashboard(plan, period, request.user)
         context.update(
             data=data,
             overall_chart=bar_chart(
-                "overall", f"All actions by status, {period.label}", [data.overall], statuses
+                "overall", f"All actions by status, {period.label}", [data.overall], data.legend
             ),
             outcome_chart=bar_chart(
                 "outcomes",
                 f"Actions by status for each {plan.outcome_label.lower()}, {period.label}",
                 data.outcomes,
-                statuses,
+                data.legend,
             ),
             directorate_chart=bar_chart(
                 "directorates",
                 f"Actions by status for each directorate, {period.label}",
                 data.directorates,
-                statuses,
+                data.legend,
             ),
             trend=trend_chart(
                 "trend",
                 f"Share of actions in each status, {len(data.trend)} quarters to {period.label}",
                 data.trend,
-                statuses,
+                data.legend,
             ),
         )
     return render(request, "reports/dashboard.html", context)
@@ -82,7 +76,7 @@ def _register(request: HttpRequest, plan: Plan):
         return None
     scale = Scale.of(plan)
     previous = period.previous()
-    orders = {s.pk: s.order for s in scale.statuses}
+    orders = {s.pk: s.order for s in scale.legend(set(scale.by_pk))}
 
     def order_of(field: str) -> Case:
         return Case(
@@ -91,7 +85,9 @@ def _register(request: HttpRequest, plan: Plan):
             output_field=IntegerField(),
         )
 
-    actions = with_statuses(in_scope(plan, period), period, previous, scale, commentary=True)
+    actions = with_statuses(
+        in_scope(plan, period), period, previous, scale, request.user, commentary=True
+    )
     actions = actions.annotate(
         status_order=order_of("status_now"), previous_order=order_of("status_before")
     )
@@ -160,7 +156,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         sort_links=sort_links,
         query=_query_without(request, "page"),
         export_query=_query_without(request, "page"),
-        statuses=scale.statuses,
+        statuses=scale.legend(set(scale.by_pk)),
     )
     return render(request, "reports/register.html", context)
 

@@ -9,6 +9,7 @@ admin.site.site_title = "Plan performance admin"
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
+    path("help/counting/", plan_views.counting, name="counting"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from deliverables.models import ActionPlacement, QuarterlyUpdate
+from deliverables.models import ActionPlacement
+from deliverables.rules import Scale, in_scope, with_statuses
 from plans.formulae import escape_formula
 from plans.models import ReportingPeriod
 
@@ -46,15 +47,19 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def export_quarter(period: ReportingPeriod) -> bytes:
-    """The quarter's submitted and approved updates, laid out as the council's tracker."""
+def export_quarter(period: ReportingPeriod, user) -> bytes:
+    """The quarter's actions with their statuses and commentary as `user` reads them
+    (deliverables.rules), laid out as the council's tracker."""
     plan = period.plan
-    updates = {
-        u.action_id: u
-        for u in QuarterlyUpdate.objects.for_period(period).reportable().select_related("status")
+    scale = Scale.of(plan)
+    readings = {
+        pk: (scale.get(status_id), commentary)
+        for pk, status_id, commentary in with_statuses(
+            in_scope(plan, period), period, None, scale, user, commentary=True
+        ).values_list("pk", "status_now", "commentary_now")
     }
     placements = list(
-        ActionPlacement.objects.filter(outcome__plan=plan)
+        ActionPlacement.objects.filter(outcome__plan=plan, action__in=in_scope(plan, period))
         .select_related("outcome", "theme", "deliverable__theme", "action")
         .order_by("outcome__order", "outcome__name", "order", "pk")
     )
@@ -99,8 +104,7 @@ def export_quarter(period: ReportingPeriod) -> bytes:
         for placement in rows:
             action, deliverable = placement.action, placement.deliverable
             theme = deliverable.theme if deliverable else placement.theme
-            update = updates.get(action.pk)
-            status = update.status if update and update.status else None
+            status, commentary = readings[action.pk]
             sheet.append(
                 [
                     escape_formula(theme.name if theme else None),
@@ -109,7 +113,7 @@ def export_quarter(period: ReportingPeriod) -> bytes:
                     escape_formula(action.ref or None),
                     escape_formula(action.title),
                     escape_formula(status.label if status else None),
-                    escape_formula(update.commentary if update else None),
+                    escape_formula(commentary or None),
                 ]
             )
             for cell in sheet[row_number]:

@@ -39,7 +39,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
-from deliverables.services import actions_refresh_completion
+from deliverables.services import updates_import
 from deliverables.tracker.layout import ReadResult, TrackerRow
 from plans.models import (
     Directorate,
@@ -201,6 +201,7 @@ class ImportPreview:
     rows: list[RowResult] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)
     row_count: int = 0
+    overwrite_closed: bool = False
     applied: bool = False
     # What apply() writes, in dependency order.
     _new_outcomes: list[StrategicOutcome] = field(default_factory=list, repr=False)
@@ -248,6 +249,8 @@ class ImportPreview:
         for names, keys in _group_fields(self._changed_deliverables):
             objs = [self._objects[key] for key in keys]
             Deliverable.objects.bulk_update(objs, sorted(names), batch_size=500)
+        for action in self._new_actions:
+            action.reported_from = self.period  # saved by now: a new quarter is saved first
         bulk_create_with_history(
             self._new_actions,
             Action,
@@ -259,6 +262,8 @@ class ImportPreview:
             objs = [self._objects[key] for key in keys]
             for obj in objs:
                 obj.updated_at = now
+                if "reported_from" in names:
+                    obj.reported_from = self.period  # re-read: the quarter may be new
             bulk_update_with_history(
                 objs,
                 Action,
@@ -274,29 +279,13 @@ class ImportPreview:
             placement.deliverable = placement.deliverable
             placement.theme = placement.theme
         ActionPlacement.objects.bulk_create(self._new_placements, batch_size=500)
-        for update in self._new_updates:
-            update.action = update.action
-            update.created_at = update.updated_at = now
-        bulk_create_with_history(
+        updates_import(
+            user,
             self._new_updates,
-            QuarterlyUpdate,
-            batch_size=500,
-            default_user=user,
-            default_change_reason=reason,
-        )
-        for update in self._changed_updates:
-            update.updated_at = now
-            update.version += 1  # a form loaded before the import is now stale
-        bulk_update_with_history(
             self._changed_updates,
-            QuarterlyUpdate,
-            ["status", "commentary", "state", "source", "version", "updated_at", "approved_at"],
-            batch_size=500,
-            default_user=user,
-            default_change_reason=reason,
-        )
-        actions_refresh_completion(
-            u.action_id for u in [*self._new_updates, *self._changed_updates]
+            reason=reason,
+            overwrite_closed=self.overwrite_closed,
+            fill_closed=True,  # a tracker of a closed quarter is that quarter's record
         )
         self.applied = True
         return self
@@ -336,7 +325,7 @@ class _Matcher:
         for d in Deliverable.objects.filter(outcome__plan=plan).order_by("order", "pk"):
             d.outcome = outcome_by_pk[d.outcome_id]
             self.deliverables.setdefault(id(d.outcome), _DeliverableIndex()).add(d)
-        actions = list(Action.objects.filter(plan=plan))
+        actions = list(Action.objects.filter(plan=plan).select_related("reported_from"))
         self.actions_by_ref = {a.ref_normalised: a for a in actions if a.ref_normalised}
         self.actions_by_title: dict[str, Action] = {}
         for a in actions:
@@ -591,6 +580,14 @@ class _Matcher:
             if value and not getattr(action, attr):
                 setattr(action, attr, value)
                 changes.append(attr)
+        # A tracker of this quarter shows the action was reported in it: an action recorded as
+        # reported from a later quarter moves back (shown in the preview as a change).
+        if (
+            action.reported_from is not None
+            and action.reported_from.sort_key > self.period.sort_key
+        ):
+            action.reported_from = self.period
+            changes.append("reported_from")
         for name in changes:
             self.mark_changed(self.preview._changed_actions, action, name, "actions")
         if action.pk:
@@ -675,7 +672,7 @@ def prepare_import(
     """Work out what importing these rows into `period` would do. Writes nothing."""
     if period.plan_id != plan.pk:
         raise ValueError("The quarter belongs to another plan")
-    preview = ImportPreview(plan=plan, period=period)
+    preview = ImportPreview(plan=plan, period=period, overwrite_closed=overwrite_closed)
     preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
     preview.row_count = len(read.rows)
     matcher = _Matcher(plan, period, preview)

@@ -277,7 +277,7 @@ def test_the_export_has_the_councils_layout():
     from deliverables.tracker.services import tracker_import
 
     tracker_import(None, plan, "2023-24-Q3", CORPORATE.read_bytes(), CORPORATE.name)
-    book = openpyxl.load_workbook(io.BytesIO(export_quarter(plan.periods.get())))
+    book = openpyxl.load_workbook(io.BytesIO(export_quarter(plan.periods.get(), None)))
     assert book.sheetnames == [
         "Best Start",
         "Live Well Age Well",
@@ -306,7 +306,7 @@ def test_exported_text_that_starts_like_a_formula_is_escaped_and_reads_back(dire
     action = small.actions[0]
     Action.objects.filter(pk=action.pk).update(title='=HYPERLINK("http://evil","Click")')
     QuarterlyUpdate.objects.filter(action=action).update(commentary="+44 0121 569 2200")
-    data = export_quarter(small.period)
+    data = export_quarter(small.period, None)
     book = openpyxl.load_workbook(io.BytesIO(data))
     values = [c.value for sheet in book for row in sheet.iter_rows() for c in row if c.value]
     assert '\'=HYPERLINK("http://evil","Click")' in values and "'+44 0121 569 2200" in values

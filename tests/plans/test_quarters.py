@@ -55,7 +55,7 @@ def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan):
     assert "3 missing updates marked No Update" in response.content.decode()
     q4.refresh_from_db()
     assert q4.state == "closed"
-    marked = QuarterlyUpdate.objects.filter(period=q4, source="bulk")
+    marked = QuarterlyUpdate.objects.filter(period=q4, source="close")
     assert marked.count() == 3
     assert set(marked.values_list("status__label", flat=True)) == {"No Update"}
     assert QuarterlyUpdate.objects.get(period=q4, action=small_plan.actions[0]).state == "draft"

@@ -113,7 +113,11 @@ def test_home_query_count_does_not_grow_with_plans(
 def test_plan_page_counts_actions_by_status_for_the_quarter(viewer_client, small_plan):
     response = viewer_client.get(small_plan.plan.get_absolute_url())
     assert response.status_code == 200
-    rows = {outcome.name: outcome.status_counts for outcome in response.context["outcomes"]}
+    rows = {
+        row["outcome"].name: row["status_counts"]
+        for row in response.context["rows"]
+        if row["outcome"]
+    }
     first = {status.label: count for status, count in rows["Best start in life"]}
     # CH6 On Track, CH5 Delayed.
     assert first == {"On Track": 1, "Delayed": 1, "Complete": 0, "No Update": 0}
@@ -129,8 +133,12 @@ def test_plan_page_for_an_open_quarter_shows_missing_updates_as_not_yet_updated(
     small_plan.period.state = "open"
     small_plan.period.save()
     response = viewer_client.get(small_plan.plan.get_absolute_url())
-    live_well = next(o for o in response.context["outcomes"] if o.name == "Live well")
-    assert live_well.not_updated == 1
+    live_well = next(
+        row
+        for row in response.context["rows"]
+        if row["outcome"] and row["outcome"].name == "Live well"
+    )
+    assert live_well["not_updated"] == 1
 
 
 @pytest.mark.django_db
@@ -156,7 +164,9 @@ def test_plan_page_refuses_post(viewer_client, small_plan):
 def test_plan_page_query_count_is_fixed(viewer_client, directorates, django_assert_num_queries):
     small = factories.small_plan(directorates, slug="small")
     big = factories.small_plan(directorates, slug="big", extra_actions=12)
-    with django_assert_num_queries(11) as first:
+    # One more than before: the plan total counts each action once (an outcome's row counts it
+    # in each outcome it sits in).
+    with django_assert_num_queries(12) as first:
         viewer_client.get(small.plan.get_absolute_url())
     with django_assert_num_queries(len(first.captured_queries)):
         viewer_client.get(big.plan.get_absolute_url())

@@ -90,6 +90,7 @@ def _retired(w):
 # name -> (kwargs for the URL, methods the view serves, outsiders: (user, kwargs maker)).
 ACCESS = {
     "home": (lambda w: {}, ("GET",), []),
+    "counting": (lambda w: {}, ("GET",), []),
     "logout": (lambda w: {}, ("POST",), []),
     "plans:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
     "plans:plan": (_plan, ("GET",), [("viewer", _retired)]),

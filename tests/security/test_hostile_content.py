@@ -95,6 +95,12 @@ def hostile_plan(db, directorates, users, cycle, tmp_path, client):
         {"reason": hostile("Returnword"), "version": ch5_update.version},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    # ... and approves CH6, so its commentary reaches everyone, the report included.
+    ch6_update = QuarterlyUpdate.objects.get(action=cycle.ch6, period=cycle.q4)
+    response = client.post(
+        reverse("deliverables:approve", args=[ch6_update.pk]), {"version": ch6_update.version}
+    )
+    assert response.status_code == 302
     # 3. A tracker import: a new deliverable and action, and commentary, for Q2.
     book = openpyxl.Workbook()
     sheet = book.active

@@ -1,0 +1,406 @@
+"""The rules of seeing and counting, each written once. README: "How actions are counted".
+
+Every page, export, report and command that shows an action's status for a period, or counts
+actions, gets it from here, for the person reading:
+
+1. Who sees work in progress (`sees_work_q`). Approved updates are open to everyone signed
+   in. Submitted, draft and returned updates are seen only by the action's people (its lead
+   officer, its named approver, its delegates), the approvers of its directorate, and those
+   who oversee every directorate (the performance team and administrators).
+2. Which actions are in a period (`in_scope_q`): the action's own plan; reported from that
+   period or earlier (an action added later is not counted in earlier periods); not completed
+   in an earlier period; not withdrawn from that period or earlier.
+3. An action's status in a period (`status_expression`): an approved update's status, for
+   everyone; a submitted update's status for those who see work in progress, and "Awaiting
+   approval" (without its text) for everyone else; drafts, returned updates and the No Update
+   that closing a quarter writes count for no one. With nothing that counts, a closed period
+   shows the scale's No Update status and an open one "Not yet updated" (None).
+4. Counting under the hierarchy: an action counts once in each outcome it is placed in, however
+   many deliverables of that outcome it serves, and once in a plan total.
+5. Movement between two periods (`movement_of`): improved, worsened, stayed or changed compare
+   two real statuses (a status an officer reported, not No Update); anything to or from No
+   Update, Not yet updated or Awaiting approval is "no update to compare", never a recovery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+
+from plans.models import Plan, Rag, ReportingPeriod, Status
+
+# -- 1. who sees work in progress ------------------------------------------------------------
+
+VIEW_ALL = "deliverables.view_all_updates"
+APPROVE = "deliverables.approve_update"
+ENTER = "deliverables.enter_update"
+
+EVERYONE = object()  # sees_work_q's answer when the reader sees every action's work
+NOBODY = object()  # ... and when they see none
+
+
+def _work_scope(user):
+    """EVERYONE, NOBODY, or (user id, the directorate ids they approve for); kept on the user
+    object for the request, as one page asks several times."""
+    if user is not None and hasattr(user, "_work_scope"):
+        return user._work_scope
+    scope = _compute_work_scope(user)
+    if user is not None:
+        user._work_scope = scope
+    return scope
+
+
+def _compute_work_scope(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    if user.has_perm(VIEW_ALL):
+        return EVERYONE
+    directorates = []
+    if user.has_perm(APPROVE):
+        directorates = list(user.directorates.values_list("pk", flat=True))
+    return user.pk, directorates
+
+
+def sees_work_q(user, action: str = "") -> Q | object:
+    """A condition on actions (`action` is the path to the action, e.g. "action__") true where
+    `user` sees the action's work in progress; EVERYONE or NOBODY when it is the same for all.
+    """
+    scope = _work_scope(user)
+    if scope in (EVERYONE, NOBODY):
+        return scope
+    user_id, directorates = scope
+    from deliverables.models import ActionDelegate
+
+    delegated = ActionDelegate.objects.filter(action=OuterRef(f"{action}pk"), user_id=user_id)
+    condition = (
+        Q(**{f"{action}lead_officer_id": user_id})
+        | Q(**{f"{action}approver_id": user_id})
+        | Exists(delegated)
+    )
+    if directorates:
+        condition |= Q(**{f"{action}directorate_id__in": directorates})
+    return condition
+
+
+def sees_work_of(user, action) -> bool:
+    """The same rule for one action, in Python (for a page about one action)."""
+    scope = _work_scope(user)
+    if scope in (EVERYONE, NOBODY):
+        return scope is EVERYONE
+    user_id, directorates = scope
+    return (
+        action.lead_officer_id == user_id
+        or action.approver_id == user_id
+        or action.directorate_id in directorates
+        or action.delegations.filter(user_id=user_id).exists()
+    )
+
+
+def _and(condition: Q, scope) -> Q:
+    """`condition` limited to where the reader sees work in progress."""
+    if scope is EVERYONE:
+        return condition
+    if scope is NOBODY:
+        return Q(pk__in=[])
+    return condition & scope
+
+
+def counted_q(user, update: str = "", action: str = "action__") -> Q:
+    """Updates whose status counts for `user`: approved ones (not the No Update closing a quarter
+    writes), and submitted ones where the reader sees the action's work in progress."""
+    from deliverables.models import UpdateSource, UpdateState
+
+    approved = Q(**{f"{update}state": UpdateState.APPROVED}) & ~Q(
+        **{f"{update}source": UpdateSource.CLOSE}
+    )
+    submitted = Q(**{f"{update}state": UpdateState.SUBMITTED})
+    return approved | _and(submitted, sees_work_q(user, action))
+
+
+def readable_q(user, update: str = "", action: str = "action__") -> Q:
+    """Updates whose status and text `user` may read: approved ones, and every update of an
+    action whose work in progress they see (drafts and returned ones included)."""
+    from deliverables.models import UpdateState
+
+    return Q(**{f"{update}state": UpdateState.APPROVED}) | _and(
+        Q(**{f"{update}pk__isnull": False}), sees_work_q(user, action)
+    )
+
+
+# -- who may enter updates --------------------------------------------------------------------
+
+
+def may_enter_updates(user) -> bool:
+    """The role allows entering updates (lead officers and approvers)."""
+    return bool(user is not None and user.is_active and user.has_perm(ENTER))
+
+
+def enters_updates_q(user, action: str = "") -> Q:
+    """Actions whose updates `user` enters: those they lead or were delegated."""
+    from deliverables.models import ActionDelegate
+
+    if not may_enter_updates(user):
+        return Q(pk__in=[])
+    delegated = ActionDelegate.objects.filter(action=OuterRef(f"{action}pk"), user=user)
+    return Q(**{f"{action}lead_officer": user}) | Exists(delegated)
+
+
+def enters_updates_for(user, action) -> bool:
+    """The same rule for one action."""
+    if not may_enter_updates(user):
+        return False
+    return action.lead_officer_id == user.pk or action.delegations.filter(user=user).exists()
+
+
+# -- 2. which actions are in a period ---------------------------------------------------------
+
+
+def _compare(field: str, period: ReportingPeriod, op: str) -> Q:
+    """`field` (a period) is at or before ("lte"), at or after ("gte") or after ("gt") `period`."""
+    strict = {"lte": "lt", "gte": "gt", "gt": "gt"}[op]
+    return Q(**{f"{field}__year__{strict}": period.year}) | Q(
+        **{f"{field}__year": period.year, f"{field}__quarter__{op}": period.quarter}
+    )
+
+
+def in_scope_q(period: ReportingPeriod, action: str = "") -> Q:
+    """Actions that owe, or gave, an update for `period`."""
+    reported = Q(**{f"{action}reported_from__isnull": True}) | _compare(
+        f"{action}reported_from", period, "lte"
+    )
+    not_completed_before = Q(**{f"{action}completed_in__isnull": True}) | _compare(
+        f"{action}completed_in", period, "gte"
+    )
+    not_withdrawn = Q(**{f"{action}withdrawn_from__isnull": True}) | _compare(
+        f"{action}withdrawn_from", period, "gt"
+    )
+    return (
+        Q(**{f"{action}plan_id": period.plan_id}) & reported & not_completed_before & not_withdrawn
+    )
+
+
+# -- 3. an action's status in a period ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PseudoStatus:
+    """A reading that is not on the plan's scale, shown and counted like a status."""
+
+    pk: int
+    key: str
+    label: str
+    colour: str
+    text_colour: str = "#0b0c0c"
+    rag: str = Rag.GREY
+    order: int = 1000
+    is_exception: bool = False
+    closes_action: bool = False
+    means_no_update: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_rag_display(self) -> str:
+        return "Grey"
+
+
+# A submitted update the reader may not see yet.
+AWAITING = PseudoStatus(-1, "awaiting", "Awaiting approval", "#F3F2F1")
+# A closed period's reading where the plan's scale has no No Update status of its own.
+NO_UPDATE = PseudoStatus(-2, "no-update", "No update", "#B1B4B6", means_no_update=True)
+PSEUDO = {AWAITING.pk: AWAITING, NO_UPDATE.pk: NO_UPDATE}
+
+
+@dataclass
+class Scale:
+    """A plan's statuses, looked up once per request."""
+
+    statuses: list[Status]
+
+    @classmethod
+    def of(cls, plan: Plan) -> Scale:
+        return cls(list(Status.objects.for_plan(plan).order_by("order", "label")))
+
+    @cached_property
+    def by_pk(self) -> dict[int, Status | PseudoStatus]:
+        return {**PSEUDO, **{s.pk: s for s in self.statuses}}
+
+    @cached_property
+    def no_update(self) -> Status | PseudoStatus:
+        return next((s for s in self.statuses if s.means_no_update), NO_UPDATE)
+
+    def get(self, pk: int | None) -> Status | PseudoStatus | None:
+        return self.by_pk.get(pk) if pk is not None else None
+
+    def ids_with_rag(self, rag: str) -> list[int]:
+        return [s.pk for s in self.statuses if s.rag == rag]
+
+    def red_ids(self) -> list[int]:
+        return self.ids_with_rag(Rag.RED)
+
+    def legend(self, used=frozenset()) -> list[Status | PseudoStatus]:
+        """The scale's statuses, then the pseudo statuses among the status ids `used`."""
+        extra = [AWAITING] if AWAITING.pk in used else []
+        if self.no_update is NO_UPDATE and NO_UPDATE.pk in used:
+            extra.append(NO_UPDATE)
+        return [*self.statuses, *extra]
+
+    def is_real(self, pk: int | None) -> bool:
+        """A status an officer reported: on the scale and not the No Update status."""
+        status = self.by_pk.get(pk) if pk is not None else None
+        return isinstance(status, Status) and not status.means_no_update
+
+
+def join_update(actions: QuerySet, alias: str, period: ReportingPeriod) -> QuerySet:
+    """Join each action to its update for `period` under `alias`: a LEFT JOIN on (action,
+    period), which the unique key makes at most one row."""
+    return actions.annotate(
+        **{alias: FilteredRelation("updates", condition=Q(updates__period=period))}
+    )
+
+
+def status_expression(alias: str, period: ReportingPeriod | None, scale: Scale, user):
+    """SQL for the action's status id in `period` as `user` reads it: a status id, AWAITING's,
+    the No Update id in a closed period, or NULL (not yet updated)."""
+    if period is None:
+        return Value(None, output_field=IntegerField())
+    from deliverables.models import UpdateState
+
+    whens = [When(counted_q(user, f"{alias}__", ""), then=F(f"{alias}__status"))]
+    whens.append(When(Q(**{f"{alias}__state": UpdateState.SUBMITTED}), then=Value(AWAITING.pk)))
+    default = Value(scale.no_update.pk) if period.is_locked else Value(None)
+    return Case(*whens, default=default, output_field=IntegerField())
+
+
+def commentary_expression(alias: str, user):
+    """The update's commentary where its status counts for `user`, else empty."""
+    return Case(
+        When(counted_q(user, f"{alias}__", ""), then=F(f"{alias}__commentary")),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
+def in_scope(plan: Plan, period: ReportingPeriod) -> QuerySet:
+    """The plan's actions that owe, or gave, an update for `period`."""
+    from deliverables.models import Action
+
+    return Action.objects.filter(in_scope_q(period)).filter(plan=plan)
+
+
+def with_statuses(
+    actions: QuerySet,
+    period: ReportingPeriod,
+    previous: ReportingPeriod | None,
+    scale: Scale,
+    user,
+    *,
+    commentary: bool = False,
+) -> QuerySet:
+    """Annotate `status_now` and `status_before` (status ids as `user` reads them), and
+    optionally `commentary_now`."""
+    actions = join_update(actions, "update_now", period)
+    if previous is not None:
+        actions = join_update(actions, "update_before", previous)
+    before = status_expression("update_before", previous, scale, user)
+    if previous is not None:
+        # An action that was not in the plan's scope then (added since) had no status then.
+        before = Case(
+            When(in_scope_q(previous), then=before),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    annotations = {
+        "status_now": status_expression("update_now", period, scale, user),
+        "status_before": before,
+    }
+    if commentary:
+        annotations["commentary_now"] = commentary_expression("update_now", user)
+    return actions.annotate(**annotations)
+
+
+def statuses_for(plan: Plan, period: ReportingPeriod, user, scale: Scale | None = None) -> dict:
+    """{action id: status id} for every action in scope in `period`, as `user` reads them."""
+    scale = scale or Scale.of(plan)
+    return dict(
+        with_statuses(in_scope(plan, period), period, None, scale, user).values_list(
+            "pk", "status_now"
+        )
+    )
+
+
+# -- 5. movement ------------------------------------------------------------------------------
+
+# How bad each RAG category is. Grey (No Update, Not Started) is not on this ladder.
+SEVERITY = {Rag.BLUE: 0, Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
+
+MOVEMENTS = {
+    "improved": "improved",
+    "worsened": "worsened",
+    "stayed": "stayed the same",
+    "changed": "changed status (not comparable)",
+    "no_update": "no update to compare",
+}
+
+
+def movement_of(now: int | None, before: int | None, scale: Scale) -> str:
+    """Which one of MOVEMENTS an action made between two periods (status ids as read)."""
+    if not (scale.is_real(now) and scale.is_real(before)):
+        return "no_update"
+    if now == before:
+        return "stayed"
+    rank_now, rank_before = (SEVERITY.get(scale.by_pk[pk].rag) for pk in (now, before))
+    if rank_now is None or rank_before is None:
+        return "changed"
+    return "improved" if rank_now < rank_before else "worsened"
+
+
+def turned_red(now: int | None, before: int | None, scale: Scale) -> bool:
+    """Red now, and a real status that was not red before."""
+    red = set(scale.red_ids())
+    return now in red and scale.is_real(before) and before not in red
+
+
+def movement_filter(kind: str, scale: Scale) -> Q:
+    """The register's filter for a movement (or "turned_red"), built from the rules above over
+    every pair of the scale's statuses, so the filter and the counts cannot disagree."""
+    ids = [s.pk for s in scale.statuses]
+    if kind == "no_update":
+        # Written without negating a conjunction: NULL (not yet updated) must match too.
+        real = real_ids(scale)
+        return (
+            Q(status_now__isnull=True)
+            | Q(status_before__isnull=True)
+            | ~Q(status_now__in=real)
+            | ~Q(status_before__in=real)
+        )
+    test = (
+        (lambda now, before: turned_red(now, before, scale))
+        if kind == "turned_red"
+        else (lambda now, before: movement_of(now, before, scale) == kind)
+    )
+    condition = Q(pk__in=[])
+    for now in ids:
+        befores = [before for before in ids if test(now, before)]
+        if befores:
+            condition |= Q(status_now=now, status_before__in=befores)
+    return condition
+
+
+def real_ids(scale: Scale) -> list[int]:
+    return [s.pk for s in scale.statuses if scale.is_real(s.pk)]
