@@ -11,7 +11,10 @@ from plans.models import Plan, ReportingPeriod
 def action_for(user, plan: Plan, pk: int) -> Action:
     """An action of a plan the user may read."""
     action = get_object_or_404(
-        Action.objects.for_plan(plan).with_people().select_related("completed_in"), pk=pk
+        Action.objects.for_plan(plan)
+        .with_people()
+        .select_related("completed_in", "reported_from", "withdrawn_from"),
+        pk=pk,
     )
     action.plan = plan
     return action

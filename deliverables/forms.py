@@ -9,7 +9,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from deliverables.workflow import commentary_problem
-from plans.models import Plan, Status, User, parse_period_code
+from plans.models import (
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    Status,
+    User,
+    parse_period_code,
+)
 
 
 class UpdateForm(forms.Form):
@@ -98,6 +105,30 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Give the reason: it is recorded with the change."},
     )
+
+
+class WithdrawForm(forms.Form):
+    period = forms.ModelChoiceField(
+        queryset=ReportingPeriod.objects.none(),
+        error_messages={
+            "required": "Choose the quarter it is withdrawn from.",
+            "invalid_choice": "Choose one of the quarters listed: closed quarters keep it.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": "Give the reason: it is recorded with the change."},
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only quarters not yet closed: a closed quarter keeps counting what it counted.
+        self.fields["period"].queryset = (
+            ReportingPeriod.objects.for_plan(plan)
+            .filter(state__in=[PeriodState.OPEN, PeriodState.UPCOMING])
+            .chronological()
+        )
 
 
 class PeriodCreateForm(forms.Form):

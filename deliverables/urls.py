@@ -17,6 +17,16 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
     path(
+        "plans/<slug:slug>/actions/<int:pk>/withdraw/",
+        views.action_withdraw,
+        name="action_withdraw",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<int:pk>/reinstate/",
+        views.action_reinstate,
+        name="action_reinstate",
+    ),
+    path(
         "plans/<slug:slug>/quarters/<period:code>/actions/<int:pk>/update/",
         views.update_edit,
         name="update",

@@ -18,7 +18,14 @@ from deliverables.access import (
     period_by_code,
     update_for_decision,
 )
-from deliverables.forms import ColleagueForm, DecisionForm, ReasonForm, ReturnForm, UpdateForm
+from deliverables.forms import (
+    ColleagueForm,
+    DecisionForm,
+    ReasonForm,
+    ReturnForm,
+    UpdateForm,
+    WithdrawForm,
+)
 from deliverables.history import action_timeline
 from deliverables.models import (
     Action,
@@ -400,6 +407,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_reopen": action.completed_in_id
             and request.user.has_perm("deliverables.change_action"),
             "reopen_form": ReasonForm(),
+            "can_withdraw": request.user.has_perm("deliverables.change_action"),
+            "withdraw_form": WithdrawForm(plan=plan),
+            "reinstate_form": ReasonForm(),
             "nav_section": "plans",
         },
     )
@@ -469,4 +479,50 @@ def action_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, f"{action.display_ref} reopened: it will ask for updates.")
+    return redirect(action.get_absolute_url())
+
+
+@require_POST
+def action_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Take an action out of the plan from a quarter not yet closed; earlier ones keep it."""
+    plan = plan_for(request.user, slug)
+    action = action_for(request.user, plan, pk)
+    if not request.user.has_perm("deliverables.change_action"):
+        raise PermissionDenied("Only the performance team can withdraw an action.")
+    form = WithdrawForm(request.POST, plan=plan)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(action.get_absolute_url())
+    try:
+        services.action_withdraw(
+            request.user, action, form.cleaned_data["period"], reason=form.cleaned_data["reason"]
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{action.display_ref} withdrawn from {form.cleaned_data['period'].label}: it is "
+            "not counted there or later.",
+        )
+    return redirect(action.get_absolute_url())
+
+
+@require_POST
+def action_reinstate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = plan_for(request.user, slug)
+    action = action_for(request.user, plan, pk)
+    if not request.user.has_perm("deliverables.change_action"):
+        raise PermissionDenied("Only the performance team can reinstate an action.")
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for reinstating: it is recorded.")
+    else:
+        try:
+            services.action_reinstate(request.user, action, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{action.display_ref} is back in the plan.")
     return redirect(action.get_absolute_url())

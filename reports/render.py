@@ -43,6 +43,7 @@ def report_context(data: ReportData) -> dict:
                     [row],
                     data.statuses,
                 ),
+                [row],
             )
             for index, (section, row) in enumerate(data.section_rows(), start=1)
         ],

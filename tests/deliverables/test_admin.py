@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import tablib
 from django.urls import reverse
 
+from deliverables import services
+from deliverables.models import QuarterlyUpdate
+from deliverables.resources import QuarterlyUpdateResource
 from tests import factories
 
 
@@ -53,3 +57,74 @@ def test_the_admin_offers_only_the_plans_statuses_and_sanitises(admin_client, sm
     )
     update.refresh_from_db()
     assert (update.status.label, update.commentary, update.version) == ("Delayed", "Fixed", 2)
+
+
+@pytest.mark.django_db
+def test_setting_complete_in_the_admin_completes_the_action_like_any_other_door(
+    admin_client, cycle
+):
+    """An admin setting Complete used to leave the action's completion stale: the admin
+    saved the row itself instead of going through the services."""
+    update = services.update_save(
+        cycle.officer,
+        cycle.ch6,
+        cycle.q4,
+        status=factories.status(cycle.plan, "On Track"),
+        commentary="Fine",
+        expected_version=0,
+        submit=True,
+    )
+    update = services.update_approve(cycle.approver, update, expected_version=update.version)
+    url = reverse("admin:deliverables_quarterlyupdate_change", args=[update.pk])
+    form = {
+        "status": factories.status(cycle.plan, "Complete").pk,
+        "commentary": "Finished early",
+        "return_reason": "",
+        "expected_version": update.version,
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    cycle.ch6.refresh_from_db()
+    update.refresh_from_db()
+    assert cycle.ch6.completed_in == cycle.q4
+    assert (update.status.label, update.version) == ("Complete", 3)
+    assert update.history.first().history_change_reason == "Corrected in the admin"
+    # A form loaded before that save is refused, and says so; nothing changes.
+    response = admin_client.post(url, {**form, "commentary": "Stale"}, follow=True)
+    assert "changed by" in response.content.decode() and "Not saved" in response.content.decode()
+    update.refresh_from_db()
+    assert update.commentary == "Finished early"
+    # Red without commentary is refused in the admin as in the update form.
+    response = admin_client.post(
+        url,
+        {
+            **form,
+            "status": factories.status(cycle.plan, "Delayed").pk,
+            "commentary": "",
+            "expected_version": update.version,
+        },
+        follow=True,
+    )
+    assert "red and amber statuses need commentary" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_updates_imported_in_the_admin_go_through_the_services(cycle, users):
+    """The admin's import resource wrote updates itself: completion stayed stale and a
+    closed quarter could take new rows."""
+    resource = QuarterlyUpdateResource()
+    complete = factories.status(cycle.plan, "Complete")
+    dataset = tablib.Dataset(headers=["action", "period", "status", "commentary"])
+    dataset.append([cycle.ch6.pk, cycle.q4.pk, complete.pk, "Done"])
+    result = resource.import_data(dataset, dry_run=False, user=users["admin"])
+    assert not result.has_errors() and not result.has_validation_errors()
+    cycle.ch6.refresh_from_db()
+    assert cycle.ch6.completed_in == cycle.q4
+    update = QuarterlyUpdate.objects.get(action=cycle.ch6, period=cycle.q4)
+    assert (update.state, update.source) == ("approved", "imported")
+    # Into a closed quarter, even a new row is refused.
+    dataset = tablib.Dataset(headers=["action", "period", "status", "commentary"])
+    dataset.append([cycle.f1.pk, cycle.q3.pk, complete.pk, "Late"])
+    result = resource.import_data(dataset, dry_run=False, user=users["admin"])
+    assert result.has_validation_errors()
+    assert not QuarterlyUpdate.objects.filter(action=cycle.f1, period=cycle.q3).exists()

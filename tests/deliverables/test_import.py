@@ -384,3 +384,38 @@ def test_csv_and_xls_trackers_import_like_xlsx(tmp_path):
     record = run(other, None, "2023-24-Q3", data=stream.getvalue(), name="return.xls")
     assert record.summary["created"]["updates"] == 1, record.message
     assert Action.objects.get(ref="A3").placements.get().outcome.name == "Thriving families"
+
+
+def _small_tracker(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Growth"
+    sheet.append(["BP Ref.", "Key deliverables (Directorate Action)", "RAG", "Commentary"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_imported_actions_are_counted_from_the_quarter_their_tracker_shows_them_in():
+    """An action first seen in Q3's tracker is not No Update in Q2; importing Q2's tracker
+    later moves it back, and the preview says so before anything is written."""
+    plan = factories.plan("growth")
+    StrategicOutcome.objects.create(plan=plan, name="Growth")
+    data = _small_tracker([["R1", "Regenerate the town centre", "On Track", "Going well"]])
+    run(plan, None, "2023-24-Q3", data, "q3.xlsx")
+    r1 = Action.objects.get(plan=plan, ref="R1")
+    q3 = plan.periods.get(quarter=3)
+    assert r1.reported_from == q3
+    q2 = factories.period(plan, "2023-24-Q2")
+    assert not Action.objects.in_scope_for(q2).exists()  # nothing shows it in Q2 yet
+    preview = run(plan, None, "2023-24-Q2", data, "q2.xlsx", dry_run=True)
+    assert preview.summary["updated"]["actions"] == 1  # the preview promises the move
+    r1.refresh_from_db()
+    assert r1.reported_from == q3  # a dry run writes nothing
+    run(plan, None, "2023-24-Q2", data, "q2.xlsx")
+    r1.refresh_from_db()
+    assert r1.reported_from == q2
+    assert list(Action.objects.in_scope_for(q2)) == [r1]

@@ -137,6 +137,16 @@ ACCESS = {
         ("POST",),
         ["other_officer", "viewer", "officer"],
     ),
+    "deliverables:action_withdraw": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("POST",),
+        ["other_officer", "viewer", "officer", "approver"],
+    ),
+    "deliverables:action_reinstate": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("POST",),
+        ["other_officer", "viewer", "officer", "approver"],
+    ),
     "deliverables:update": (
         lambda w: {**_plan(w), "code": w.q4.code, "pk": w.ch6.pk},
         ("GET", "POST"),
