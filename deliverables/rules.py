@@ -149,6 +149,26 @@ def may_enter_updates(user) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(ENTER))
 
 
+def users_who_may_enter_updates() -> QuerySet:
+    """The QuerySet twin of may_enter_updates: active users whose role (or own permission,
+    or superuser status) allows entering updates."""
+    from django.contrib.auth import get_user_model
+
+    app_label, codename = ENTER.split(".")
+    granted = Q(groups__permissions__codename=codename) & Q(
+        groups__permissions__content_type__app_label=app_label
+    )
+    own = Q(user_permissions__codename=codename) & Q(
+        user_permissions__content_type__app_label=app_label
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | granted | own)
+        .distinct()
+    )
+
+
 def enters_updates_q(user, action: str = "") -> Q:
     """Actions whose updates `user` enters: those they lead or were delegated."""
     from deliverables.models import ActionDelegate

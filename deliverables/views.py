@@ -35,6 +35,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
+from deliverables.rules import users_who_may_enter_updates
 from deliverables.workflow import (
     NotAllowed,
     StaleUpdate,
@@ -44,7 +45,7 @@ from deliverables.workflow import (
     is_editable_state,
 )
 from plans.access import plan_for
-from plans.models import Plan, ReportingPeriod, User
+from plans.models import Plan, ReportingPeriod
 
 
 @require_GET
@@ -416,15 +417,11 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _delegate_choices(action: Action):
-    """Colleagues who may enter updates: active users with the role, in the directorate."""
-    users = User.objects.filter(is_active=True).exclude(pk=action.lead_officer_id)
-    users = users.filter(
-        Q(groups__permissions__codename="enter_update")
-        | Q(user_permissions__codename="enter_update")
-    )
+    """Colleagues who may enter updates (deliverables.rules), in the action's directorate."""
+    users = users_who_may_enter_updates().exclude(pk=action.lead_officer_id)
     if action.directorate_id:
         users = users.filter(directorates=action.directorate_id)
-    return users.distinct().order_by("last_name", "first_name", "username")
+    return users.order_by("last_name", "first_name", "username")
 
 
 @require_POST

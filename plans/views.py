@@ -16,10 +16,16 @@ from deliverables import services
 from deliverables.access import period_by_code
 from deliverables.forms import CloseForm, DueDateForm, PeriodCreateForm, ReasonForm, ReassignForm
 from deliverables.models import Action, ActionPlacement, submission_progress
-from deliverables.rules import PSEUDO, Scale, in_scope, with_statuses
+from deliverables.rules import (
+    PSEUDO,
+    Scale,
+    in_scope,
+    users_who_may_enter_updates,
+    with_statuses,
+)
 from deliverables.workflow import WorkflowError
 from plans.access import outcome_for, period_for, plan_for
-from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, User, long_date
+from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, long_date
 
 
 @require_GET
@@ -332,11 +338,7 @@ def reassign(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("deliverables.change_action"):
         raise PermissionDenied("Only the performance team can reassign actions.")
     plan = plan_for(request.user, slug)
-    officers = (
-        User.objects.filter(is_active=True, groups__permissions__codename="enter_update")
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    officers = users_who_may_enter_updates().order_by("last_name", "first_name", "username")
     form = ReassignForm(request.POST or None, officers=officers)
     if request.method == "POST" and form.is_valid():
         actions = list(

@@ -21,9 +21,17 @@ from deliverables.models import (
     QuarterlyUpdate,
     submission_progress,
 )
-from deliverables.rules import EVERYONE, NOBODY, enters_updates_for, sees_work_of, sees_work_q
+from deliverables.rules import (
+    EVERYONE,
+    NOBODY,
+    enters_updates_for,
+    may_enter_updates,
+    sees_work_of,
+    sees_work_q,
+    users_who_may_enter_updates,
+)
 from deliverables.workflow import WorkflowError
-from plans.models import StrategicOutcome
+from plans.models import StrategicOutcome, User
 from reports.dashboard import build_dashboard
 from reports.exception import build_report
 from reports.models import ExceptionReport
@@ -227,6 +235,15 @@ def test_the_rules_of_who_sees_work_and_who_enters_updates_agree_with_their_quer
         assert listed == {a for a in actions if sees_work_of(user, a)}, user
         editable = set(Action.objects.filter(plan=cycle.plan).editable_by(user))
         assert editable == {a for a in actions if enters_updates_for(user, a)}, user
+    # Who may enter updates at all: the role check and the list of people to delegate to or
+    # reassign to used to be written three ways.
+    users["viewer"].is_superuser = True
+    users["viewer"].save()
+    users["other_officer"].is_active = False
+    users["other_officer"].save()
+    listed = set(users_who_may_enter_updates())
+    for user in User.objects.all():
+        assert (user in listed) == may_enter_updates(user), user
 
 
 # -- what counts --------------------------------------------------------------------------------
