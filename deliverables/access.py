@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from deliverables.models import Action, QuarterlyUpdate
@@ -43,3 +44,26 @@ def update_for_decision(user, pk: int) -> QuarterlyUpdate:
         ).filter(action__directorate__in=user.directorates.all()),
         pk=pk,
     )
+
+
+def period_for(plan: Plan, code: str | None, *, latest: bool = False) -> ReportingPeriod | None:
+    """The quarter asked for in ?period=; else the latest quarter (`latest`), or the latest
+    with an update that counts for everyone (deliverables.rules), falling back to the latest.
+
+    An unknown or malformed code is a 404: a bookmarked link to a quarter that is gone
+    should say so, not quietly show another quarter.
+    """
+    periods = ReportingPeriod.objects.for_plan(plan)
+    if code:
+        period = get_object_or_404(periods.by_code(code))
+    elif latest:
+        period = periods.order_by("-year", "-quarter").first()
+    else:
+        counted = QuarterlyUpdate.objects.filter(period=OuterRef("pk")).counted_for(None)
+        period = (
+            periods.filter(Exists(counted)).order_by("-year", "-quarter").first()
+            or periods.order_by("-year", "-quarter").first()
+        )
+    if period is not None:
+        period.plan = plan
+    return period

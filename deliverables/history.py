@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from deliverables.models import Action, ActionDelegate, QuarterlyUpdate
+from deliverables.models import Action, ActionDelegate, QuarterlyUpdate, UpdateState
 
 TIMELINE_LIMIT = 200
 
@@ -56,17 +56,24 @@ def _update_changes(record, before) -> list[str]:
     return changes
 
 
-def action_timeline(action: Action, visible_update_ids: set[int]) -> list[TimelineEntry]:
+def action_timeline(
+    action: Action, visible_update_ids: set[int], *, work_in_progress: bool
+) -> list[TimelineEntry]:
     """Every recorded change to the action, its updates the viewer may see, and its delegates.
+    A reader who does not see the action's work in progress (deliverables.rules) sees an
+    update's history from its approval on: not its drafts, returns or their reasons.
 
     Three queries whatever the length of the history.
     """
     entries: list[TimelineEntry] = []
 
+    records = QuarterlyUpdate.history.filter(action_id=action.pk, id__in=visible_update_ids)
+    if not work_in_progress:
+        records = records.filter(state=UpdateState.APPROVED)
     records = list(
-        QuarterlyUpdate.history.filter(action_id=action.pk, id__in=visible_update_ids)
-        .select_related("history_user", "status", "period")
-        .order_by("id", "history_date", "history_id")
+        records.select_related("history_user", "status", "period").order_by(
+            "id", "history_date", "history_id"
+        )
     )
     previous: dict[int, object] = {}
     for record in records:
@@ -91,7 +98,12 @@ def action_timeline(action: Action, visible_update_ids: set[int]) -> list[Timeli
 
     action_records = list(
         action.history.select_related(
-            "history_user", "directorate", "lead_officer", "approver"
+            "history_user",
+            "directorate",
+            "lead_officer",
+            "approver",
+            "reported_from",
+            "withdrawn_from",
         ).order_by("history_date", "history_id")
     )
     before = None

@@ -67,7 +67,7 @@ class ActionQuerySet(models.QuerySet):
         closing = Q(update_here__source=UpdateSource.CLOSE)
         counts = {
             state: models.Count("update_here", filter=Q(update_here__state=state) & ~closing)
-            for state in PROGRESS_STATES[:4]
+            for state in UpdateState.values
         }
         counts["closed_no_update"] = models.Count("update_here", filter=closing)
         return (
@@ -85,11 +85,6 @@ class ActionQuerySet(models.QuerySet):
 
     def with_people(self) -> ActionQuerySet:
         return self.select_related("plan", "directorate", "lead_officer", "approver")
-
-
-# The workflow states the submission progress counts. "closed_no_update" is the No Update that
-# closing a quarter writes for an action with nothing submitted: never counted as an approval.
-PROGRESS_STATES = ("draft", "submitted", "returned", "approved", "closed_no_update")
 
 
 def submission_progress(period: ReportingPeriod) -> tuple[list[dict], dict]:
@@ -181,7 +176,7 @@ class Action(models.Model):
     )
     reported_from = models.ForeignKey(
         ReportingPeriod,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -190,7 +185,7 @@ class Action(models.Model):
     )
     withdrawn_from = models.ForeignKey(
         ReportingPeriod,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -355,6 +350,11 @@ class UpdateSource(models.TextChoices):
     CLOSE = "close", "Marked No Update when the quarter closed"
 
 
+# The workflow states the submission progress counts. "closed_no_update" is the No Update that
+# closing a quarter writes for an action with nothing submitted: never counted as an approval.
+PROGRESS_STATES = (*(state.value for state in UpdateState), "closed_no_update")
+
+
 class QuarterlyUpdateQuerySet(models.QuerySet):
     def for_period(self, period: ReportingPeriod) -> QuarterlyUpdateQuerySet:
         return self.filter(period=period)
@@ -365,16 +365,11 @@ class QuarterlyUpdateQuerySet(models.QuerySet):
         updates or the No Update written at close."""
         return self.filter(rules.counted_q(user))
 
-    def visible_to(self, user) -> QuarterlyUpdateQuerySet:
-        """Updates `user` may read (deliverables.rules.readable_q): approved ones for everyone
-        signed in; the rest for the action's people, its directorate's approvers and those
-        who oversee every directorate."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(rules.readable_q(user))
-
     def with_readable(self, user) -> QuarterlyUpdateQuerySet:
-        """Every update, with `readable`: whether `user` may read it (the rule of visible_to)."""
+        """Every update, with `readable`: whether `user` may read its status and text
+        (deliverables.rules.readable_q): approved ones for everyone signed in; the rest for the
+        action's people, its directorate's approvers and those who oversee every directorate.
+        """
         if user is None or not user.is_authenticated:
             return self.none()
         return self.annotate(

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from deliverables.models import Action, QuarterlyUpdate, ReminderLog, UpdateState
+from deliverables.workflow import workflow_state
 from plans.models import ReportingPeriod, User, long_date
 
 DEFAULT_BEFORE = (7, 3, 1, 0)  # days before the deadline (0: the day itself)
@@ -73,7 +74,7 @@ def reminders_due(period: ReportingPeriod) -> list[Reminder]:
             people.insert(0, action.lead_officer)
         officers_of[action.pk] = [p for p in people if p.is_active]
         update = updates.get(action.pk)
-        state = update.state if update else "not_started"
+        state = workflow_state(update)
         if state in ("not_started", UpdateState.DRAFT, UpdateState.RETURNED):
             for person in officers_of[action.pk]:
                 reminder(person).to_update.append((action, state))

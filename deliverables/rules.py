@@ -43,6 +43,8 @@ from django.db.models import (
 
 from plans.models import Plan, Rag, ReportingPeriod, Status
 
+# deliverables.models builds its QuerySet methods on these rules, so the functions here import
+# the models they name when called rather than at module level.
 # -- 1. who sees work in progress ------------------------------------------------------------
 
 VIEW_ALL = "deliverables.view_all_updates"
@@ -96,18 +98,20 @@ def sees_work_q(user, action: str = "") -> Q | object:
     return condition
 
 
-def sees_work_of(user, action) -> bool:
-    """The same rule for one action, in Python (for a page about one action)."""
+def sees_work_of(user, action, delegate_ids: set[int] | None = None) -> bool:
+    """The same rule for one action, in Python (for a page about one action). `delegate_ids`:
+    the action's delegates, when the page has them already."""
     scope = _work_scope(user)
     if scope in (EVERYONE, NOBODY):
         return scope is EVERYONE
     user_id, directorates = scope
-    return (
-        action.lead_officer_id == user_id
-        or action.approver_id == user_id
-        or action.directorate_id in directorates
-        or action.delegations.filter(user_id=user_id).exists()
-    )
+    if action.lead_officer_id == user_id or action.approver_id == user_id:
+        return True
+    if action.directorate_id in directorates:
+        return True
+    if delegate_ids is not None:
+        return user_id in delegate_ids
+    return action.delegations.filter(user_id=user_id).exists()
 
 
 def _and(condition: Q, scope) -> Q:
@@ -213,6 +217,17 @@ def in_scope_q(period: ReportingPeriod, action: str = "") -> Q:
     )
 
 
+def out_of_scope_reason(action, period: ReportingPeriod) -> str:
+    """Why an action is not in `period`, in words (its periods already fetched)."""
+    if action.withdrawn_from is not None and action.withdrawn_from.sort_key <= period.sort_key:
+        return f"Withdrawn from {action.withdrawn_from.label}"
+    if action.reported_from is not None and action.reported_from.sort_key > period.sort_key:
+        return f"Reported from {action.reported_from.label}"
+    if action.completed_in is not None and action.completed_in.sort_key < period.sort_key:
+        return f"Completed in {action.completed_in.label}"
+    return "Not in this quarter"
+
+
 # -- 3. an action's status in a period ---------------------------------------------------------
 
 
@@ -268,7 +283,8 @@ class Scale:
         return self.by_pk.get(pk) if pk is not None else None
 
     def ids_with_rag(self, rag: str) -> list[int]:
-        return [s.pk for s in self.statuses if s.rag == rag]
+        """The status ids of a RAG category, pseudo statuses (all grey) included."""
+        return [s.pk for s in self.legend(set(PSEUDO)) if s.rag == rag]
 
     def red_ids(self) -> list[int]:
         return self.ids_with_rag(Rag.RED)
@@ -352,16 +368,6 @@ def with_statuses(
     if commentary:
         annotations["commentary_now"] = commentary_expression("update_now", user)
     return actions.annotate(**annotations)
-
-
-def statuses_for(plan: Plan, period: ReportingPeriod, user, scale: Scale | None = None) -> dict:
-    """{action id: status id} for every action in scope in `period`, as `user` reads them."""
-    scale = scale or Scale.of(plan)
-    return dict(
-        with_statuses(in_scope(plan, period), period, None, scale, user).values_list(
-            "pk", "status_now"
-        )
-    )
 
 
 # -- 5. movement ------------------------------------------------------------------------------

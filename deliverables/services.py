@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -81,12 +81,22 @@ def _save(obj, user: User | None, reason: str, **kwargs) -> None:
 
 
 def _conditional_update(
-    update: QuarterlyUpdate, expected_version: int, from_states: Iterable[str], **values
+    update: QuarterlyUpdate,
+    expected_version: int,
+    from_states: Iterable[str],
+    *,
+    or_written_at_close: bool = False,
+    **values,
 ) -> QuarterlyUpdate:
     """Apply `values` only if nobody has changed the update since `expected_version`."""
-    rows = QuarterlyUpdate.objects.filter(
-        pk=update.pk, version=expected_version, state__in=list(from_states)
-    ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    allowed = Q(state__in=list(from_states))
+    if or_written_at_close:
+        allowed |= Q(source=UpdateSource.CLOSE)
+    rows = (
+        QuarterlyUpdate.objects.filter(pk=update.pk, version=expected_version)
+        .filter(allowed)
+        .update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    )
     current = QuarterlyUpdate.objects.select_related("status", "updated_by").get(pk=update.pk)
     if rows == 0:
         raise StaleUpdate(current)
@@ -161,9 +171,10 @@ def update_save(
     if not period.is_open:
         raise QuarterLocked(period)
     if not Action.objects.in_scope_for(period).filter(pk=action.pk).exists():
+        reason = rules.out_of_scope_reason(action, period)
         raise WorkflowError(
-            f"{action.display_ref} was completed before {period.label} and needs no further "
-            "updates. Ask the performance team to reopen it if work has restarted."
+            f"{action.display_ref} is not in {period.label} ({reason.lower()}), so it needs no "
+            "update for it. Ask the performance team if work has restarted."
         )
     if status is not None and status.scale.plan_id != action.plan_id:
         raise NotAllowed("That status is not on this plan's scale.")
@@ -202,26 +213,36 @@ def update_save(
                 )
             ) from None
     else:
+        # A No Update written at close is replaced in a reopened quarter like a draft.
         update = _conditional_update(
-            existing, expected_version, (UpdateState.DRAFT, UpdateState.RETURNED), **values
+            existing,
+            expected_version,
+            (UpdateState.DRAFT, UpdateState.RETURNED),
+            or_written_at_close=True,
+            **values,
         )
         _record([update], QuarterlyUpdate, user, reason)
     # A submitted update does not complete an action: only an approval does.
     return update
 
 
-def previous_status(user: User, action: Action, period: ReportingPeriod) -> Status | None:
-    """The action's status last quarter, as it counts for `user` (what the officer sees
-    beside the form, and what the commentary rule compares with)."""
-    before = period.previous()
+def previous_update(
+    user: User, action: Action, before: ReportingPeriod | None
+) -> QuarterlyUpdate | None:
+    """The action's update in `before` (last quarter) as it counts for `user`: what the officer
+    sees beside the form, and what the commentary rule compares with."""
     if before is None:
         return None
-    update = (
+    return (
         QuarterlyUpdate.objects.filter(action=action, period=before)
         .counted_for(user)
         .select_related("status")
         .first()
     )
+
+
+def previous_status(user: User, action: Action, period: ReportingPeriod) -> Status | None:
+    update = previous_update(user, action, period.previous())
     return update.status if update else None
 
 
@@ -447,6 +468,10 @@ def action_withdraw(user: User, action: Action, period: ReportingPeriod, *, reas
             f"{period.label} is closed: withdraw the action from a quarter not yet closed, "
             "so closed quarters keep counting it."
         )
+    if action.withdrawn_from_id is not None:
+        raise WorkflowError(
+            f"{action.display_ref} is already withdrawn from {action.withdrawn_from.label}."
+        )
     action.withdrawn_from = period
     _save(
         action, user, f"Withdrawn from {period.label}: {reason}", update_fields=["withdrawn_from"]
@@ -463,6 +488,12 @@ def action_reinstate(user: User, action: Action, *, reason: str) -> Action:
         raise WorkflowError("Say why the action is being reinstated.")
     if action.withdrawn_from_id is None:
         raise WorkflowError(f"{action.display_ref} is not withdrawn.")
+    if action.withdrawn_from.is_locked:
+        # Reinstating would put it back into a closed quarter's figures.
+        raise WorkflowError(
+            f"{action.display_ref} was withdrawn from {action.withdrawn_from.label}, which is "
+            "closed: reopen that quarter first (the reason is recorded), then reinstate it."
+        )
     action.withdrawn_from = None
     _save(action, user, f"Reinstated: {reason}", update_fields=["withdrawn_from"])
     return action

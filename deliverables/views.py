@@ -35,7 +35,11 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
-from deliverables.rules import users_who_may_enter_updates
+from deliverables.rules import (
+    out_of_scope_reason,
+    sees_work_of,
+    users_who_may_enter_updates,
+)
 from deliverables.workflow import (
     NotAllowed,
     StaleUpdate,
@@ -43,6 +47,7 @@ from deliverables.workflow import (
     can_delegate,
     can_edit,
     is_editable_state,
+    workflow_state,
 )
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod
@@ -124,11 +129,11 @@ def my_updates(request: HttpRequest) -> HttpResponse:
         for action in actions:
             action.plan = period.plan
             update = current.get(action.pk)
-            state = update.state if update else "not_started"
+            state = workflow_state(update)
             counts[state] += 1
             row = {
                 "action": action,
-                "update": update,
+                "update": None if state == "not_started" else update,
                 "state": state,
                 "previous": previous.get(action.pk),
                 "is_delegate": action.lead_officer_id != request.user.pk,
@@ -166,16 +171,12 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
         .first()
     )
     previous_period = period.previous()
-    previous = None
-    if previous_period is not None:
-        previous = (
-            QuarterlyUpdate.objects.filter(action=action, period=previous_period)
-            .counted_for(request.user)
-            .select_related("status")
-            .first()
-        )
+    previous = services.previous_update(request.user, action, previous_period)
     in_scope = Action.objects.in_scope_for(period).filter(pk=action.pk).exists()
     editable = period.is_open and in_scope and is_editable_state(update)
+    version = update.version if update else 0
+    if workflow_state(update) == "not_started" and period.is_open:
+        update = None  # the No Update a close wrote: the officer starts afresh
     previous_status = previous.status if previous else None
     conflict = None
     submitting = request.POST.get("intent") == "submit"
@@ -206,7 +207,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
                 messages.success(request, f"{action.display_ref} update for {period.label} {done}.")
                 return redirect("deliverables:my_updates")
     else:
-        initial = {"version": update.version if update else 0}
+        initial = {"version": version}
         if update is not None:
             initial.update(status=update.status, commentary=update.commentary)
         elif previous_status is not None:
@@ -229,6 +230,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
             "form": form,
             "editable": editable,
             "in_scope": in_scope,
+            "out_of_scope": "" if in_scope else out_of_scope_reason(action, period),
             "conflict": conflict,
             "days_left": period.days_left(timezone.localdate()),
             "nav_section": "updates",
@@ -399,7 +401,11 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "action": action,
             "placements": placements,
             "updates": updates,
-            "timeline": action_timeline(action, visible_ids),
+            "timeline": action_timeline(
+                action,
+                visible_ids,
+                work_in_progress=sees_work_of(request.user, action, {d.user_id for d in delegates}),
+            ),
             "delegates": delegates,
             "can_delegate": delegating,
             "colleague_form": colleague_form,

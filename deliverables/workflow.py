@@ -104,5 +104,18 @@ def can_delegate(user, action: Action) -> bool:
 
 
 def is_editable_state(update: QuarterlyUpdate | None) -> bool:
-    """A submitted update is read-only to its officer until it is returned."""
-    return update is None or update.state in (UpdateState.DRAFT, UpdateState.RETURNED)
+    """A submitted update is read-only to its officer until it is returned. The No Update that
+    closing the quarter wrote is a placeholder: in a reopened quarter the officer replaces it."""
+    return (
+        update is None
+        or update.state in (UpdateState.DRAFT, UpdateState.RETURNED)
+        or update.written_at_close
+    )
+
+
+def workflow_state(update: QuarterlyUpdate | None) -> str:
+    """Where an action's update stands for its officer: not started (nothing yet, or only the
+    No Update a close wrote), draft, submitted, returned or approved."""
+    if update is None or update.written_at_close:
+        return "not_started"
+    return update.state

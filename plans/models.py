@@ -301,10 +301,6 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def open(self) -> ReportingPeriodQuerySet:
         return self.filter(state=PeriodState.OPEN)
 
-    def reported(self) -> ReportingPeriodQuerySet:
-        """Quarters that hold at least one approved update, newest first."""
-        return self.filter(updates__state="approved").distinct().order_by("-year", "-quarter")
-
     def by_code(self, code: str) -> ReportingPeriodQuerySet:
         """The quarter written 2023-24-Q3, or nothing if the code is not a quarter."""
         try:

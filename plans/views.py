@@ -13,18 +13,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliverables import services
-from deliverables.access import period_by_code
+from deliverables.access import period_by_code, period_for
 from deliverables.forms import CloseForm, DueDateForm, PeriodCreateForm, ReasonForm, ReassignForm
 from deliverables.models import Action, ActionPlacement, submission_progress
 from deliverables.rules import (
     PSEUDO,
     Scale,
     in_scope,
+    out_of_scope_reason,
     users_who_may_enter_updates,
     with_statuses,
 )
 from deliverables.workflow import WorkflowError
-from plans.access import outcome_for, period_for, plan_for
+from plans.access import outcome_for, plan_for
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, long_date
 
 
@@ -135,7 +136,7 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if period is None or action.pk in status_of:
             row = (action, scale.get(status_of.get(action.pk)), "")
         else:
-            row = (action, None, out_of_scope_note(action, period))
+            row = (action, None, out_of_scope_reason(action, period))
         if placement.deliverable_id:
             actions_of.setdefault(placement.deliverable_id, []).append(row)
         else:
@@ -178,17 +179,6 @@ def outcome_status_counts(plan: Plan, period: ReportingPeriod, scale: Scale, use
     for status_id, n in actions.values_list("status_now").annotate(n=Count("pk")).order_by():
         counts[None][status_id] = n
     return counts
-
-
-def out_of_scope_note(action: Action, period: ReportingPeriod) -> str:
-    """Why an action is not counted in `period` (deliverables.rules.in_scope_q)."""
-    if action.withdrawn_from is not None and action.withdrawn_from.sort_key <= period.sort_key:
-        return f"Withdrawn from {action.withdrawn_from.label}"
-    if action.reported_from is not None and action.reported_from.sort_key > period.sort_key:
-        return f"Reported from {action.reported_from.label}"
-    if action.completed_in is not None:
-        return f"Completed in {action.completed_in.label}"
-    return "Not in this quarter"
 
 
 @login_not_required

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from deliverables.models import ActionPlacement
-from deliverables.rules import Scale, in_scope, with_statuses
+from deliverables.rules import AWAITING, Scale, in_scope, with_statuses
 from plans.models import long_date
 from plans.sanitise import paragraphs
 from reports.dashboard import Row, Segment
@@ -256,8 +256,9 @@ def build_report(report: ExceptionReport) -> ReportData:
                 ],
             )
         )
-    no_update = [line(a) for a in actions if a.status_now is None or a.status_now == no_update_id]
-    legend = scale.legend({a.status_now for a in actions})
+    # Everything without an approved update: No Update, not yet updated, awaiting approval.
+    no_update = [line(a) for a in actions if a.status_now in (None, no_update_id, AWAITING.pk)]
+    legend = scale.legend({a.status_now for a in actions} | {a.status_before for a in actions})
     return ReportData(
         council=settings.COUNCIL_NAME,
         plan_name=plan.name,

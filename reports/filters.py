@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from deliverables.models import Action, ActionPlacement, Deliverable
 from deliverables.rules import AWAITING, MOVEMENTS, Scale, movement_filter
@@ -64,7 +64,10 @@ class RegisterFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(method="with_status", label="Status")
     rag = django_filters.ChoiceFilter(choices=Rag.choices, method="with_rag", label="RAG")
     changed = django_filters.ChoiceFilter(
-        choices=[("yes", "Changed since last quarter"), ("no", "Unchanged since last quarter")],
+        choices=[
+            ("yes", "Reported a different status from last quarter"),
+            ("no", "Reported the same status as last quarter"),
+        ],
         method="by_change",
         label="Since last quarter",
     )
@@ -145,10 +148,14 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset.filter(status_now__in=self.scale.ids_with_rag(value))
 
     def by_change(self, queryset, name, value):
-        changed = Q(status_before__isnull=False, status_now__isnull=False) & ~Q(
-            status_now=F("status_before")
-        )
-        return queryset.filter(changed) if value == "yes" else queryset.exclude(changed)
+        # The movement rule's kinds: a change compares two reported statuses, so an action
+        # with no update in either quarter is in neither answer.
+        if value == "no":
+            return queryset.filter(movement_filter("stayed", self.scale))
+        changed = Q(pk__in=[])
+        for kind in ("improved", "worsened", "changed"):
+            changed |= movement_filter(kind, self.scale)
+        return queryset.filter(changed)
 
     def by_movement(self, queryset, name, value):
         return queryset.filter(movement_filter(value, self.scale))

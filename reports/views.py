@@ -13,9 +13,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from deliverables.access import period_for
 from deliverables.models import ActionPlacement
 from deliverables.rules import MOVEMENTS, Scale, in_scope, with_statuses
-from plans.access import period_for, plan_for
+from plans.access import plan_for
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
 from reports.charts import bar_chart, trend_chart

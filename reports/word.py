@@ -270,7 +270,7 @@ def render_docx(data: ReportData) -> bytes:
                 document.add_paragraph("None.")
 
     document.add_page_break()
-    document.add_heading("Appendix: actions with no update", level=1)
+    document.add_heading("Appendix: actions with no approved update", level=1)
     if data.no_update:
         _actions_table(document, data, data.no_update, commentary=False)
     else:

@@ -36,7 +36,7 @@ from reports.dashboard import build_dashboard
 from reports.exception import build_report
 from reports.models import ExceptionReport
 from tests import factories
-from tests.deliverables.conftest import post_update
+from tests.deliverables.conftest import post_update, update_url
 
 
 def plan_page_counts(client, plan, period) -> dict:
@@ -378,3 +378,79 @@ def test_an_action_is_counted_once_on_the_outcome_page_however_many_deliverables
     page = client.get(best.get_absolute_url(), {"period": cycle.q3.code})
     assert page.context["action_count"] == 2
     assert "2 actions in Q3 2023/24" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_in_a_reopened_quarter_the_officer_replaces_the_no_update_a_close_wrote(client, cycle):
+    services.period_close(cycle.performance, cycle.q4, mark_missing=True)
+    services.period_reopen(cycle.performance, cycle.q4, reason="A late update for CH5")
+    cycle.q4.refresh_from_db()
+    client.force_login(cycle.officer)
+    page = client.get(reverse("deliverables:my_updates"))
+    rows = {
+        row["action"].ref: row["state"]
+        for quarter in page.context["quarters"]
+        for _, section in quarter["sections"]
+        for row in section
+    }
+    assert rows["CH5"] == "not_started"
+    form = client.get(update_url(cycle, cycle.ch5)).context["form"]
+    # It starts afresh (as a new update would), not from the No Update the close wrote.
+    assert form.initial["version"] == 1 and form.initial["status"].label != "No Update"
+    response = post_update(
+        client, cycle, cycle.ch5, status="Delayed", commentary="Late: slipped", version=1
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    update = QuarterlyUpdate.objects.get(action=cycle.ch5, period=cycle.q4)
+    assert (update.state, update.source, update.status.label) == (
+        "submitted",
+        "entered",
+        "Delayed",
+    )
+    totals = submission_progress(cycle.q4)[1]
+    assert (totals["submitted"], totals["closed_no_update"]) == (1, 2)  # CH5; CH6, F1 still
+
+
+@pytest.mark.django_db
+def test_the_history_of_an_approved_update_shows_a_viewer_nothing_before_its_approval(
+    client, cycle
+):
+    def submit(words: str, version: int) -> QuarterlyUpdate:
+        return services.update_save(
+            cycle.officer,
+            cycle.ch5,
+            cycle.q4,
+            status=factories.status(cycle.plan, "Delayed"),
+            commentary=words,
+            expected_version=version,
+            submit=True,
+        )
+
+    update = submit("First try", 0)
+    update = services.update_return(
+        cycle.approver, update, reason="Name the contractor", expected_version=update.version
+    )
+    update = submit("Second try", update.version)
+    services.update_approve(cycle.approver, update, expected_version=update.version)
+    client.force_login(cycle.viewer)
+    page = client.get(cycle.ch5.get_absolute_url()).content.decode()
+    assert "Second try" in page
+    assert "Name the contractor" not in page and "Returned" not in page
+    client.force_login(cycle.approver)
+    assert "Name the contractor" in client.get(cycle.ch5.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_from_a_quarter_now_closed_is_undone_only_by_reopening_it(cycle):
+    services.action_withdraw(cycle.performance, cycle.f1, cycle.q4, reason="Merged")
+    with pytest.raises(WorkflowError, match="already withdrawn"):
+        services.action_withdraw(cycle.performance, cycle.f1, cycle.q4, reason="Again")
+    services.period_close(cycle.performance, cycle.q4, mark_missing=False)
+    cycle.f1.refresh_from_db()
+    with pytest.raises(WorkflowError, match="reopen that quarter first"):
+        services.action_reinstate(cycle.performance, cycle.f1, reason="Not merged")
+    services.period_reopen(cycle.performance, cycle.q4, reason="Reinstate F1")
+    cycle.f1.refresh_from_db()
+    services.action_reinstate(cycle.performance, cycle.f1, reason="Not merged")
+    cycle.f1.refresh_from_db()
+    assert cycle.f1.withdrawn_from is None

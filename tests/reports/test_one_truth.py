@@ -527,7 +527,7 @@ def check_report(world: World, ref: Reference, plan, periods) -> None:
             and ref.reading(a, q, None) not in EXCEPTION
         )
     assert sorted(line.ref for line in report.no_update) == sorted(
-        a.ref for a in in_scope if ref.reading(a, q, None) in ("No Update", NOT_YET)
+        a.ref for a in in_scope if ref.reading(a, q, None) in ("No Update", NOT_YET, AWAITING)
     )
     for line in report.no_update:
         assert len(line.outcomes) == len(set(line.outcomes))

@@ -241,9 +241,12 @@ class Command(BaseCommand):
         # A status history per action, quarter by quarter, until it completes.
         now = timezone.now()
         updates, completed, written = [], [], 0
+        started_late: dict[int, list[int]] = {}  # first quarter -> actions reported from it
         last = len(periods) - 1
         for action in actions:
             start = rng.randint(0, max(0, last // 2)) if rng.random() < 0.1 else 0
+            if start:  # not counted (as No Update) in the quarters before it started
+                started_late.setdefault(periods[start].pk, []).append(action.pk)
             label = _pick(rng, _FIRST)
             for position in range(start, len(periods)):
                 if position > start:
@@ -282,11 +285,15 @@ class Command(BaseCommand):
         by_period: dict[int, list[int]] = {}
         for action_pk, period_pk in completed:
             by_period.setdefault(period_pk, []).append(action_pk)
-        for period_pk, action_pks in by_period.items():
-            for chunk in range(0, len(action_pks), 900):
-                Action.objects.filter(pk__in=action_pks[chunk : chunk + 900]).update(
-                    completed_in_id=period_pk
-                )
+        for field_name, groups in (
+            ("completed_in_id", by_period),
+            ("reported_from_id", started_late),
+        ):
+            for period_pk, action_pks in groups.items():
+                for chunk in range(0, len(action_pks), 900):
+                    Action.objects.filter(pk__in=action_pks[chunk : chunk + 900]).update(
+                        **{field_name: period_pk}
+                    )
         return {
             "deliverables": len(deliverables),
             "placements": len(placements),
