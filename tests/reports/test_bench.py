@@ -56,6 +56,7 @@ def test_bench_measures_every_page_against_its_floor():
     names = [r["name"] for r in figures["results"]]
     assert names == [
         "dashboard", "register", "register, red only", "register, text search",
+        "dashboard, viewer", "register, viewer", "dashboard, approver", "register, approver",
         "exception report, page", "exception report, PDF", "my updates", "action page",
         "save an update", "import 150 rows",
     ]  # fmt: skip

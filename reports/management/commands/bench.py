@@ -10,9 +10,12 @@ and importing a generated tracker workbook. For each: the median and 95th percen
 the bare SQL that fetches the same numbers or rows (for the import, openpyxl alone reading
 the workbook). The ratio to the floor is what the page adds on top of its data.
 
-Figures only: nothing here passes or fails. It writes a little: a draft exception report, a
-user `bench.performance`, the saves it times (on one of the officer's draft updates), and
-nothing from the import, which is rolled back. See docs/performance.md.
+The dashboard and register are timed for the performance team, and again for a viewer and an
+approver: what counts depends on who reads.
+
+Figures only: nothing here passes or fails. It writes a little: a draft exception report,
+users `bench.performance` and `bench.viewer`, the saves it times (on one of the officer's
+draft updates), and nothing from the import, which is rolled back. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -173,6 +176,25 @@ class Command(BaseCommand):
             raise CommandError("No plans: run load_sandwell or generate_demo_data first.")
         return plan
 
+    def readers(self, plan: Plan) -> list[tuple[str, User]]:
+        """A viewer (made for the bench) and the approver of the plan's busiest directorate."""
+        viewer, _ = User.objects.get_or_create(
+            username="bench.viewer", defaults={"first_name": "Bench"}
+        )
+        viewer.groups.add(Group.objects.get(name=roles.VIEWER))
+        readers = [("viewer", User.objects.get(pk=viewer.pk))]
+        approver = (
+            User.objects.filter(
+                groups__name=roles.APPROVER, directorates__actions__plan=plan, is_active=True
+            )
+            .annotate(n=Count("directorates__actions"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        if approver is not None:
+            readers.append(("approver", User.objects.get(pk=approver.pk)))
+        return readers
+
     def performance_user(self) -> User:
         user, _ = User.objects.get_or_create(
             username="bench.performance", defaults={"is_staff": True, "first_name": "Bench"}
@@ -269,6 +291,22 @@ class Command(BaseCommand):
                 ),
             ),
         ]  # fmt: skip
+        # What counts depends on who reads (deliverables.rules): the same two pages for a
+        # viewer (approved updates only) and an approver (their directorates' work too).
+        for reader, user in self.readers(plan):
+            other = Client(HTTP_HOST=client.defaults.get("HTTP_HOST", "127.0.0.1"))
+            other.force_login(user)
+            results += [
+                self.page(
+                    other, f"dashboard, {reader}",
+                    reverse("reports:dashboard", args=[slug]) + f"?period={code}",
+                    repeat, dashboard_floor,
+                ),
+                self.page(
+                    other, f"register, {reader}", f"{register}?period={code}", repeat,
+                    sql(first_page.format(extra=""), [period.pk, *shown, plan.pk]),
+                ),
+            ]  # fmt: skip
         # The report is published for a quarter once it closes: measure the newest closed one.
         report_period = (
             ReportingPeriod.objects.for_plan(plan)
