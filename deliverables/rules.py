@@ -355,9 +355,12 @@ def with_statuses(
         actions = join_update(actions, "update_before", previous)
     before = status_expression("update_before", previous, scale, user)
     if previous is not None:
-        # An action that was not in the plan's scope then (added since) had no status then.
+        # An action added since had no status then. Only `reported_from` needs checking: an
+        # action in `period` was not completed before it nor withdrawn by it, so neither
+        # before `previous` either (in_scope_q would say the same, with two more joins).
+        reported_then = Q(reported_from__isnull=True) | _compare("reported_from", previous, "lte")
         before = Case(
-            When(in_scope_q(previous), then=before),
+            When(reported_then, then=before),
             default=Value(None),
             output_field=IntegerField(),
         )
