@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the test suite needs: a browser, a database server, fonts for PDFs.
 APT_PACKAGES := chromium postgresql fonts-liberation
-TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_DEVTOOLS=1
 
 .PHONY: run test test-sqlite test-postgres lint audit loadtest install install-test system-deps node-deps assets clean
 
@@ -42,7 +42,7 @@ lint: install-test
 ## loadtest: 50 simulated officers for 60 s against gunicorn on a throwaway PostgreSQL
 LOADTEST_ARGS ?= --officers 50 --seconds 60
 loadtest: install system-deps
-	DJANGO_SECRET_KEY=loadtest-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0 PG_DURABLE=1 \
+	DJANGO_SECRET_KEY=loadtest-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0 PG_DURABLE=1 DJANGO_DEVTOOLS=1 \
 	.ci/with-postgres sh -c '$(PY) manage.py migrate --noinput -v 0 && \
 		$(PY) manage.py createcachetable && \
 		$(PY) manage.py loadtest --allow-writes $(LOADTEST_ARGS)'

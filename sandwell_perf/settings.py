@@ -10,6 +10,7 @@ DJANGO_HTTPS          on unless DEBUG: HTTPS redirect, secure cookies, HSTS
 DJANGO_PROXY_COUNT    reverse proxies in front of the app (client IPs, lockouts)
 DJANGO_SESSION_IDLE_SECONDS / _ABSOLUTE_SECONDS   sign-in idle timeout and lifetime
 DJANGO_LOCKOUT_FAILURES / _MINUTES                failed sign-ins before a lockout, its length
+DJANGO_DEVTOOLS       "1" installs the measuring and demo commands (bench, loadtest, ...)
 SITE_URL              where the app is reached, for links in reminder emails
 """
 
@@ -120,6 +121,10 @@ INSTALLED_APPS = [
     "deliverables",
     "reports",
 ]
+# Measuring and demo tools (bench, loadtest, generate_demo_data, make_tracker_workbook): for
+# the tests and developers, never in production's command list.
+if env_bool("DJANGO_DEVTOOLS", False):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
