@@ -24,9 +24,6 @@ actions, gets it from here, for the person reading:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
 from django.db.models import (
     Case,
     Exists,
@@ -41,7 +38,8 @@ from django.db.models import (
     When,
 )
 
-from plans.models import Plan, Rag, ReportingPeriod, Status
+from plans.models import Plan, Rag, ReportingPeriod
+from plans.statuses import AWAITING, Scale
 
 # deliverables.models builds its QuerySet methods on these rules, so the functions here import
 # the models they name when called rather than at module level.
@@ -229,77 +227,6 @@ def out_of_scope_reason(action, period: ReportingPeriod) -> str:
 
 
 # -- 3. an action's status in a period ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PseudoStatus:
-    """A reading that is not on the plan's scale, shown and counted like a status."""
-
-    pk: int
-    key: str
-    label: str
-    colour: str
-    text_colour: str = "#0b0c0c"
-    rag: str = Rag.GREY
-    order: int = 1000
-    is_exception: bool = False
-    closes_action: bool = False
-    means_no_update: bool = False
-
-    @property
-    def id(self) -> int:
-        return self.pk
-
-    def get_rag_display(self) -> str:
-        return "Grey"
-
-
-# A submitted update the reader may not see yet.
-AWAITING = PseudoStatus(-1, "awaiting", "Awaiting approval", "#F3F2F1")
-# A closed period's reading where the plan's scale has no No Update status of its own.
-NO_UPDATE = PseudoStatus(-2, "no-update", "No update", "#B1B4B6", means_no_update=True)
-PSEUDO = {AWAITING.pk: AWAITING, NO_UPDATE.pk: NO_UPDATE}
-
-
-@dataclass
-class Scale:
-    """A plan's statuses, looked up once per request."""
-
-    statuses: list[Status]
-
-    @classmethod
-    def of(cls, plan: Plan) -> Scale:
-        return cls(list(Status.objects.for_plan(plan).order_by("order", "label")))
-
-    @cached_property
-    def by_pk(self) -> dict[int, Status | PseudoStatus]:
-        return {**PSEUDO, **{s.pk: s for s in self.statuses}}
-
-    @cached_property
-    def no_update(self) -> Status | PseudoStatus:
-        return next((s for s in self.statuses if s.means_no_update), NO_UPDATE)
-
-    def get(self, pk: int | None) -> Status | PseudoStatus | None:
-        return self.by_pk.get(pk) if pk is not None else None
-
-    def ids_with_rag(self, rag: str) -> list[int]:
-        """The status ids of a RAG category, pseudo statuses (all grey) included."""
-        return [s.pk for s in self.legend(set(PSEUDO)) if s.rag == rag]
-
-    def red_ids(self) -> list[int]:
-        return self.ids_with_rag(Rag.RED)
-
-    def legend(self, used=frozenset()) -> list[Status | PseudoStatus]:
-        """The scale's statuses, then the pseudo statuses among the status ids `used`."""
-        extra = [AWAITING] if AWAITING.pk in used else []
-        if self.no_update is NO_UPDATE and NO_UPDATE.pk in used:
-            extra.append(NO_UPDATE)
-        return [*self.statuses, *extra]
-
-    def is_real(self, pk: int | None) -> bool:
-        """A status an officer reported: on the scale and not the No Update status."""
-        status = self.by_pk.get(pk) if pk is not None else None
-        return isinstance(status, Status) and not status.means_no_update
 
 
 def join_update(actions: QuerySet, alias: str, period: ReportingPeriod) -> QuerySet:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.refs import normalise_ref, normalise_title
+from plans.statuses import Rag, relative_luminance, status_key
 
 HEX_COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Enter a colour as #RRGGBB, for example #00703C.")
 
@@ -121,14 +122,6 @@ class StatusScale(models.Model):
         return self.name
 
 
-class Rag(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-    BLUE = "blue", "Blue"
-    GREY = "grey", "Grey"
-
-
 class StatusQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> StatusQuerySet:
         return self.filter(scale__plan=plan)
@@ -192,25 +185,9 @@ class Status(models.Model):
         return "#0b0c0c" if on_black >= on_white else "#ffffff"
 
 
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of a #RRGGBB colour."""
-
-    def channel(hex_pair: str) -> float:
-        value = int(hex_pair, 16) / 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
 def long_date(day: dt.date) -> str:
     """6 December 2026: how dates are written in messages, logs and emails."""
     return f"{day.day} {day:%B %Y}"
-
-
-def status_key(text: str | None) -> str:
-    """How status words are compared: case and white space do not matter."""
-    return re.sub(r"\s+", "", (text or "")).casefold()
 
 
 class StrategicOutcomeQuerySet(models.QuerySet):

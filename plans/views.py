@@ -17,8 +17,6 @@ from deliverables.access import period_by_code, period_for
 from deliverables.forms import CloseForm, DueDateForm, PeriodCreateForm, ReasonForm, ReassignForm
 from deliverables.models import Action, ActionPlacement, submission_progress
 from deliverables.rules import (
-    PSEUDO,
-    Scale,
     in_scope,
     out_of_scope_reason,
     users_who_may_enter_updates,
@@ -27,6 +25,7 @@ from deliverables.rules import (
 from deliverables.workflow import WorkflowError
 from plans.access import outcome_for, plan_for
 from plans.models import Plan, ReportingPeriod, Status, StrategicOutcome, long_date
+from plans.statuses import PSEUDO, Scale
 
 
 @require_GET

@@ -18,8 +18,6 @@ from django.utils import timezone
 from deliverables.models import QuarterlyUpdate, submission_progress
 from deliverables.rules import (
     MOVEMENTS,
-    PseudoStatus,
-    Scale,
     counted_q,
     in_scope,
     movement_of,
@@ -27,6 +25,7 @@ from deliverables.rules import (
     with_statuses,
 )
 from plans.models import Plan, ReportingPeriod, Status
+from plans.statuses import PseudoStatus, Scale
 
 TREND_QUARTERS = 8
 

@@ -18,9 +18,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from deliverables.models import ActionPlacement
-from deliverables.rules import AWAITING, Scale, in_scope, with_statuses
+from deliverables.rules import in_scope, with_statuses
 from plans.models import long_date
 from plans.sanitise import paragraphs
+from plans.statuses import AWAITING, Scale
 from reports.dashboard import Row, Segment
 from reports.models import ExceptionReport
 

@@ -13,9 +13,10 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from deliverables.models import Action, ActionPlacement, Deliverable
-from deliverables.rules import AWAITING, MOVEMENTS, Scale, movement_filter
+from deliverables.rules import MOVEMENTS, movement_filter
 from plans.models import Directorate, Plan, Rag, StrategicOutcome, Theme, User
 from plans.refs import normalise_ref
+from plans.statuses import AWAITING, Scale
 
 SORTS = {
     "ref": ("ref_normalised", "pk"),

@@ -15,10 +15,11 @@ from openpyxl import Workbook
 
 from deliverables.access import period_for
 from deliverables.models import ActionPlacement
-from deliverables.rules import MOVEMENTS, Scale, in_scope, with_statuses
+from deliverables.rules import MOVEMENTS, in_scope, with_statuses
 from plans.access import plan_for
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
+from plans.statuses import Scale
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
 from reports.filters import SORT_LABELS, RegisterFilter, sort_order

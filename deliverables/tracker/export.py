@@ -20,9 +20,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from deliverables.models import ActionPlacement
-from deliverables.rules import Scale, in_scope, with_statuses
+from deliverables.rules import in_scope, with_statuses
 from plans.formulae import escape_formula
 from plans.models import ReportingPeriod
+from plans.statuses import Scale
 
 HEADERS = [
     "Theme",
