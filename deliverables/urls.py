@@ -1,47 +1,54 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from deliverables import views, views_imports
+from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
+from deliverables.views import actions, browse, periods, review, updates
 
 app_name = "deliverables"
 
 urlpatterns = [
-    path("start/", views.landing, name="landing"),
-    path("my-updates/", views.my_updates, name="my_updates"),
-    path("review/", views.review_index, name="review_index"),
-    path("plans/<slug:slug>/actions/<int:pk>/", views.action_detail, name="action"),
-    path("plans/<slug:slug>/actions/<int:pk>/delegates/", views.delegate_add, name="delegate_add"),
+    path("start/", updates.landing, name="landing"),
+    path("my-updates/", updates.my_updates, name="my_updates"),
+    path("review/", review.review_index, name="review_index"),
+    path("plans/<slug:slug>/actions/<int:pk>/", actions.action_detail, name="action"),
+    path(
+        "plans/<slug:slug>/actions/<int:pk>/delegates/", actions.delegate_add, name="delegate_add"
+    ),
     path(
         "plans/<slug:slug>/actions/<int:pk>/delegates/<int:user_pk>/remove/",
-        views.delegate_remove,
+        actions.delegate_remove,
         name="delegate_remove",
     ),
-    path("plans/<slug:slug>/actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
+    path("plans/<slug:slug>/actions/<int:pk>/reopen/", actions.action_reopen, name="action_reopen"),
     path(
         "plans/<slug:slug>/actions/<int:pk>/withdraw/",
-        views.action_withdraw,
+        actions.action_withdraw,
         name="action_withdraw",
     ),
     path(
         "plans/<slug:slug>/actions/<int:pk>/reinstate/",
-        views.action_reinstate,
+        actions.action_reinstate,
         name="action_reinstate",
     ),
     path(
         "plans/<slug:slug>/quarters/<period:code>/actions/<int:pk>/update/",
-        views.update_edit,
+        updates.update_edit,
         name="update",
     ),
-    path("plans/<slug:slug>/quarters/<period:code>/review/", views.review, name="review"),
-    path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
-    path("updates/<int:pk>/return/", views.update_return, name="return"),
-    path(
-        "plans/<slug:slug>/quarters/<period:code>/tracker.xlsx",
-        views_imports.export_tracker,
-        name="export_tracker",
+    path("plans/<slug:slug>/quarters/<period:code>/review/", review.review, name="review"),
+    path("updates/<int:pk>/approve/", review.update_approve, name="approve"),
+    path("updates/<int:pk>/return/", review.update_return, name="return"),
+    path("plans/<slug:slug>/", browse.plan_detail, name="plan"),
+    path("plans/<slug:slug>/outcomes/<int:pk>/", browse.outcome_detail, name="outcome"),
+    path("quarters/", periods.quarters_index, name="quarters_index"),
+    path("plans/<slug:slug>/quarters/", periods.quarters, name="quarters"),
+    path("plans/<slug:slug>/quarters/new/", periods.quarter_create, name="quarter_create"),
+    path("plans/<slug:slug>/quarters/<period:code>/", periods.quarter_detail, name="quarter"),
+    re_path(
+        r"^plans/(?P<slug>[-\w]+)/quarters/(?P<code>[0-9]{4}-[0-9]{2}-Q[1-4])/"
+        r"(?P<transition>open|extend|close|reopen|publish)/$",
+        periods.quarter_transition,
+        name="quarter_transition",
     ),
-    path("imports/", views_imports.import_list, name="imports"),
-    path("imports/new/", views_imports.import_new, name="import_new"),
-    path("imports/<int:pk>/", views_imports.import_detail, name="import"),
-    path("imports/<int:pk>/apply/", views_imports.import_apply, name="import_apply"),
-    path("imports/<int:pk>/cancel/", views_imports.import_cancel, name="import_cancel"),
+    path("plans/<slug:slug>/reassign/", actions.reassign, name="reassign"),
+    *tracker_urlpatterns,
 ]

@@ -109,7 +109,7 @@ class Plan(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:plan", args=[self.slug])
+        return reverse("deliverables:plan", args=[self.slug])
 
 
 class StatusScale(models.Model):
@@ -222,7 +222,7 @@ class StrategicOutcome(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:outcome", args=[self.plan.slug, self.pk])
+        return reverse("deliverables:outcome", args=[self.plan.slug, self.pk])
 
     def name_keys(self) -> set[str]:
         return {normalise_title(self.name), normalise_title(self.short_name)} - {""}

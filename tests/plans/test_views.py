@@ -143,7 +143,7 @@ def test_plan_page_for_an_open_quarter_shows_missing_updates_as_not_yet_updated(
 
 @pytest.mark.django_db
 def test_plan_page_unknown_plan_or_quarter_is_not_found(viewer_client, small_plan):
-    assert viewer_client.get(reverse("plans:plan", args=["no-such-plan"])).status_code == 404
+    assert viewer_client.get(reverse("deliverables:plan", args=["no-such-plan"])).status_code == 404
     url = small_plan.plan.get_absolute_url()
     assert viewer_client.get(url, {"period": "2099-00-Q9"}).status_code == 404
     assert viewer_client.get(url, {"period": "2022-23-Q1"}).status_code == 404
@@ -194,7 +194,7 @@ def test_outcome_page_shows_actions_listed_without_a_deliverable(viewer_client, 
 @pytest.mark.django_db
 def test_outcome_of_another_plan_is_not_found(viewer_client, directorates, small_plan):
     other = factories.small_plan(directorates, slug="other-plan")
-    url = reverse("plans:outcome", args=[small_plan.plan.slug, other.outcomes[0].pk])
+    url = reverse("deliverables:outcome", args=[small_plan.plan.slug, other.outcomes[0].pk])
     assert viewer_client.get(url).status_code == 404
 
 

@@ -92,9 +92,9 @@ ACCESS = {
     "home": (lambda w: {}, ("GET",), []),
     "counting": (lambda w: {}, ("GET",), []),
     "logout": (lambda w: {}, ("POST",), []),
-    "plans:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
-    "plans:plan": (_plan, ("GET",), [("viewer", _retired)]),
-    "plans:outcome": (
+    "deliverables:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
+    "deliverables:plan": (_plan, ("GET",), [("viewer", _retired)]),
+    "deliverables:outcome": (
         lambda w: {**_plan(w), "pk": w.small.outcomes[0].pk},
         ("GET",),
         [
@@ -102,15 +102,19 @@ ACCESS = {
             ("viewer", lambda w: {**_plan(w), "pk": w.retired.outcomes[0].pk}),
         ],
     ),
-    "plans:quarters": (_plan, ("GET",), ["viewer", "officer", "approver"]),
-    "plans:quarter_create": (_plan, ("POST",), ["viewer", "officer", "approver"]),
-    "plans:quarter": (lambda w: {**_plan(w), "code": w.q4.code}, ("GET",), ["viewer", "officer"]),
-    "plans:quarter_transition": (
+    "deliverables:quarters": (_plan, ("GET",), ["viewer", "officer", "approver"]),
+    "deliverables:quarter_create": (_plan, ("POST",), ["viewer", "officer", "approver"]),
+    "deliverables:quarter": (
+        lambda w: {**_plan(w), "code": w.q4.code},
+        ("GET",),
+        ["viewer", "officer"],
+    ),
+    "deliverables:quarter_transition": (
         lambda w: {**_plan(w), "code": w.q4.code, "transition": "close"},
         ("POST",),
         ["viewer", "officer", "approver"],
     ),
-    "plans:reassign": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
+    "deliverables:reassign": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
     "deliverables:landing": (lambda w: {}, ("GET",), []),
     "deliverables:my_updates": (lambda w: {}, ("GET",), []),
     "deliverables:review_index": (lambda w: {}, ("GET",), ["viewer", "officer", "performance"]),

@@ -232,7 +232,7 @@ def test_payloads_through_every_route_appear_nowhere(client, hostile_plan, users
             "performance", reverse("deliverables:export_tracker", args=[slug, code]), read_xlsx
         )
     page("performance", reverse("reports:register", args=[slug]) + "?q=script")
-    page("viewer", reverse("plans:plan", args=[slug]))
+    page("viewer", reverse("deliverables:plan", args=[slug]))
     for outcome in plan.outcomes.all():
         page("viewer", outcome.get_absolute_url())
     for action in (cycle.ch6, cycle.ch5, ch99):
@@ -240,7 +240,7 @@ def test_payloads_through_every_route_appear_nowhere(client, hostile_plan, users
     page("officer", reverse("deliverables:my_updates"))
     page("officer", reverse("deliverables:update", args=[slug, cycle.q4.code, cycle.ch5.pk]))
     page("approver", reverse("deliverables:review", args=[slug, cycle.q4.code]))
-    page("performance", reverse("plans:quarter", args=[slug, cycle.q4.code]))
+    page("performance", reverse("deliverables:quarter", args=[slug, cycle.q4.code]))
     page("performance", reverse("reports:report", args=[report.pk]))
     page("performance", reverse("reports:report_edit", args=[report.pk]))
     download("performance", reverse("reports:report_pdf", args=[report.pk]), read_pdf)

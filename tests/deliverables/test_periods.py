@@ -16,9 +16,9 @@ from tests import factories
 
 def url(name: str, plan, period=None, transition=None) -> str:
     if transition:
-        return reverse("plans:quarter_transition", args=[plan.slug, period.code, transition])
+        return reverse("deliverables:quarter_transition", args=[plan.slug, period.code, transition])
     args = [plan.slug] + ([period.code] if period else [])
-    return reverse(f"plans:{name}", args=args)
+    return reverse(f"deliverables:{name}", args=args)
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_only_the_performance_team_manages_quarters(client, users, small_plan):
     plan, q3 = small_plan.plan, small_plan.period
     for name in ("officer", "approver", "viewer"):
         client.force_login(users[name])
-        assert client.get(reverse("plans:quarters_index")).status_code == 403
+        assert client.get(reverse("deliverables:quarters_index")).status_code == 403
         assert client.get(url("quarters", plan)).status_code == 403
         assert client.get(url("quarter", plan, q3)).status_code == 403
         assert client.post(url("", plan, q3, "reopen"), {"reason": "x"}).status_code == 403
@@ -191,7 +191,7 @@ def test_reassign_moves_every_action_of_one_officer(team, small_plan, users):
     plan = small_plan.plan
     Action.objects.filter(plan=plan, directorate__code="CH").update(lead_officer=users["officer"])
     response = team.post(
-        reverse("plans:reassign", args=[plan.slug]),
+        reverse("deliverables:reassign", args=[plan.slug]),
         {"from_user": users["officer"].pk, "to_user": users["approver"].pk},
         follow=True,
     )
@@ -204,10 +204,12 @@ def test_reassign_moves_every_action_of_one_officer(team, small_plan, users):
 @pytest.mark.django_db
 def test_reassign_refuses_the_same_officer_and_outsiders(client, team, small_plan, users):
     response = team.post(
-        reverse("plans:reassign", args=[small_plan.plan.slug]),
+        reverse("deliverables:reassign", args=[small_plan.plan.slug]),
         {"from_user": users["officer"].pk, "to_user": users["officer"].pk},
     )
     assert response.status_code == 400
     assert "Choose someone other than the current lead" in response.content.decode()
     client.force_login(users["officer"])
-    assert client.get(reverse("plans:reassign", args=[small_plan.plan.slug])).status_code == 403
+    assert (
+        client.get(reverse("deliverables:reassign", args=[small_plan.plan.slug])).status_code == 403
+    )

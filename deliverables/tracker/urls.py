@@ -1,0 +1,19 @@
+"""The tracker's pages: imports (upload, preview, confirm, cancel, the record) and a quarter
+downloaded as the council's tracker workbook. Included in the deliverables namespace."""
+
+from django.urls import path
+
+from deliverables.tracker import views
+
+urlpatterns = [
+    path(
+        "plans/<slug:slug>/quarters/<period:code>/tracker.xlsx",
+        views.export_tracker,
+        name="export_tracker",
+    ),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+]
