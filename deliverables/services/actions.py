@@ -1,0 +1,228 @@
+"""Writes to actions: completion from approvals, first and last quarters, delegates, reassignment,
+reopening."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from deliverables import rules
+from deliverables.models import (
+    Action,
+    ActionDelegate,
+    QuarterlyUpdate,
+)
+from deliverables.services.base import (
+    save_with_history,
+)
+from deliverables.workflow import (
+    NotAllowed,
+    WorkflowError,
+    can_delegate,
+)
+from plans.models import (
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    User,
+)
+from plans.sanitise import sanitise_text
+
+
+def actions_refresh_completion(action_ids: Iterable[int]) -> int:
+    """Set each action's `completed_in` from its latest approved update.
+
+    An action is complete when that update's status closes actions (Complete) and it came
+    after the quarter the action was last reopened from. Only approved updates count (what
+    counts for everyone, deliverables.rules.counted_q): which quarters an action is in must
+    not depend on who is reading. Returns how many actions changed.
+    """
+    ids = list(set(action_ids))
+    if not ids:
+        return 0
+    latest: dict[int, QuarterlyUpdate] = {}
+    for update in (
+        QuarterlyUpdate.objects.filter(action_id__in=ids)
+        .counted_for(None)
+        .select_related("status", "period")
+        .order_by("action_id", "-period__year", "-period__quarter")
+    ):
+        latest.setdefault(update.action_id, update)
+    # Group by the value to set: one UPDATE per quarter, however many actions change.
+    to_set: dict[int | None, list[int]] = {}
+    for action in (
+        Action.objects.filter(pk__in=ids)
+        .select_related("reopened_from")
+        .only("pk", "completed_in_id", "reopened_from__year", "reopened_from__quarter")
+    ):
+        update = latest.get(action.pk)
+        completed = None
+        if update is not None and update.status is not None and update.status.closes_action:
+            reopened = action.reopened_from
+            if reopened is None or update.period.sort_key > reopened.sort_key:
+                completed = update.period_id
+        if action.completed_in_id != completed:
+            to_set.setdefault(completed, []).append(action.pk)
+    for completed, action_ids in to_set.items():
+        for start in range(0, len(action_ids), 500):
+            Action.objects.filter(pk__in=action_ids[start : start + 500]).update(
+                completed_in_id=completed
+            )
+    return sum(len(v) for v in to_set.values())
+
+
+def actions_report_from(updates: list[QuarterlyUpdate], user: User | None, reason: str) -> int:
+    """An action with an update in a quarter is reported from that quarter at the latest:
+    move `reported_from` back where an update is earlier. Returns how many actions moved."""
+    earliest: dict[int, ReportingPeriod] = {}
+    for update in updates:
+        first = earliest.get(update.action_id)
+        if first is None or update.period.sort_key < first.sort_key:
+            earliest[update.action_id] = update.period
+    moved = []
+    for action in Action.objects.filter(pk__in=list(earliest)).select_related("reported_from"):
+        period = earliest[action.pk]
+        if action.reported_from is not None and period.sort_key < action.reported_from.sort_key:
+            action.reported_from = period
+            moved.append(action)
+    if moved:
+        bulk_update_with_history(
+            moved, Action, ["reported_from"], default_user=user, default_change_reason=reason
+        )
+    return len(moved)
+
+
+def first_quarter_for_new_action(plan: Plan) -> ReportingPeriod | None:
+    """The quarter a new action is first reported in: the plan's open quarter, else its next
+    upcoming one; None (every quarter) when the plan has no quarter yet. When every quarter
+    is closed, WorkflowError: a new action must not count as No Update in quarters closed
+    before it existed, so someone has to say which quarter it starts in."""
+    periods = ReportingPeriod.objects.for_plan(plan)
+    first = (
+        periods.open().first()
+        or periods.filter(state=PeriodState.UPCOMING).order_by("year", "quarter").first()
+    )
+    if first is None and periods.exists():
+        raise WorkflowError(
+            f"Every quarter of {plan} is closed. Choose the quarter this action is first "
+            "reported in, or add the next quarter first, so it is not counted as No Update "
+            "in quarters closed before it existed."
+        )
+    return first
+
+
+@transaction.atomic
+def action_create(user: User | None, action: Action) -> Action:
+    """Add an action to a plan (the admin and its import). It is reported from the plan's open
+    or next quarter unless told otherwise."""
+    if action.reported_from_id is None:
+        action.reported_from = first_quarter_for_new_action(action.plan)
+    save_with_history(action, user, "Added")
+    return action
+
+
+@transaction.atomic
+def action_withdraw(user: User, action: Action, period: ReportingPeriod, *, reason: str) -> Action:
+    """Take an action out of the plan from `period` on; its earlier quarters keep it."""
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can withdraw an action.")
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the action is being withdrawn.")
+    if period.plan_id != action.plan_id:
+        raise NotAllowed("That quarter belongs to another plan.")
+    if period.is_locked:
+        raise WorkflowError(
+            f"{period.label} is closed: withdraw the action from a quarter not yet closed, "
+            "so closed quarters keep counting it."
+        )
+    if action.withdrawn_from_id is not None:
+        raise WorkflowError(
+            f"{action.display_ref} is already withdrawn from {action.withdrawn_from.label}."
+        )
+    action.withdrawn_from = period
+    save_with_history(
+        action, user, f"Withdrawn from {period.label}: {reason}", update_fields=["withdrawn_from"]
+    )
+    return action
+
+
+@transaction.atomic
+def action_reinstate(user: User, action: Action, *, reason: str) -> Action:
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can reinstate an action.")
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the action is being reinstated.")
+    if action.withdrawn_from_id is None:
+        raise WorkflowError(f"{action.display_ref} is not withdrawn.")
+    if action.withdrawn_from.is_locked:
+        # Reinstating would put it back into a closed quarter's figures.
+        raise WorkflowError(
+            f"{action.display_ref} was withdrawn from {action.withdrawn_from.label}, which is "
+            "closed: reopen that quarter first (the reason is recorded), then reinstate it."
+        )
+    action.withdrawn_from = None
+    save_with_history(action, user, f"Reinstated: {reason}", update_fields=["withdrawn_from"])
+    return action
+
+
+@transaction.atomic
+def action_delegate(user: User, action: Action, colleague: User) -> ActionDelegate:
+    if not can_delegate(user, action):
+        raise NotAllowed("Only the lead officer, an approver or the performance team can delegate.")
+    if colleague.pk == action.lead_officer_id:
+        raise WorkflowError(f"{colleague} already leads this action.")
+    if not rules.may_enter_updates(colleague):
+        raise WorkflowError(f"{colleague} cannot enter updates: their role does not allow it.")
+    if ActionDelegate.objects.filter(action=action, user=colleague).exists():
+        raise WorkflowError(f"{colleague} can already enter this action's updates.")
+    delegate = ActionDelegate(action=action, user=colleague, granted_by=user)
+    save_with_history(delegate, user, "Delegated")
+    return delegate
+
+
+@transaction.atomic
+def action_undelegate(user: User, action: Action, colleague: User) -> None:
+    if not can_delegate(user, action):
+        raise NotAllowed("Only the lead officer, an approver or the performance team can do that.")
+    for delegate in ActionDelegate.objects.filter(action=action, user=colleague):
+        delegate._history_user = user
+        delegate._change_reason = "Delegation removed"
+        delegate.delete()
+
+
+@transaction.atomic
+def actions_reassign(user: User, actions: list[Action], new_lead: User) -> int:
+    """Give the actions a new lead officer (the performance team's bulk reassignment)."""
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can reassign actions.")
+    if not rules.may_enter_updates(new_lead):
+        raise WorkflowError(f"{new_lead} cannot lead actions: their role does not allow it.")
+    changed = [a for a in actions if a.lead_officer_id != new_lead.pk]
+    for action in changed:
+        action.lead_officer = new_lead
+        save_with_history(
+            action, user, f"Reassigned to {new_lead}", update_fields=["lead_officer", "updated_at"]
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def action_reopen(user: User, action: Action, *, reason: str) -> Action:
+    """A completed action asks for updates again from the next quarter on."""
+    if not user.has_perm("deliverables.change_action"):
+        raise NotAllowed("Only the performance team can reopen a completed action.")
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the action is being reopened.")
+    if action.completed_in_id is None:
+        raise WorkflowError(f"{action.display_ref} is not complete.")
+    action.reopened_from_id = action.completed_in_id
+    action.completed_in = None
+    save_with_history(
+        action, user, f"Reopened: {reason}", update_fields=["reopened_from", "completed_in"]
+    )
+    return action

@@ -1,0 +1,153 @@
+"""A quarter's life: added, opened with a deadline, extended, closed (optionally marking No
+Update), reopened with a reason, published."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from deliverables.models import (
+    Action,
+    QuarterlyUpdate,
+    UpdateSource,
+    UpdateState,
+)
+from deliverables.services.base import (
+    locked_period,
+    save_with_history,
+)
+from deliverables.workflow import (
+    NotAllowed,
+    QuarterLocked,
+    WorkflowError,
+)
+from plans.audit import audit
+from plans.models import (
+    AuditKind,
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    Status,
+    User,
+    long_date,
+)
+from plans.sanitise import sanitise_text
+
+
+def _require_manager(user: User) -> None:
+    if not user.has_perm("plans.manage_periods"):
+        raise NotAllowed("Only the performance team can open, close or reopen quarters.")
+
+
+@transaction.atomic
+def period_create(user: User, plan: Plan, year: int, quarter: int) -> ReportingPeriod:
+    _require_manager(user)
+    if ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).exists():
+        raise WorkflowError("That quarter already exists.")
+    period = ReportingPeriod(plan=plan, year=year, quarter=quarter, state=PeriodState.UPCOMING)
+    save_with_history(period, user, "Added")
+    return period
+
+
+@transaction.atomic
+def period_open(user: User, period: ReportingPeriod, *, due_on) -> ReportingPeriod:
+    _require_manager(user)
+    period = locked_period(period, exclusive=True)
+    if period.state != PeriodState.UPCOMING:
+        raise WorkflowError(
+            f"{period.label} is {period.get_state_display().lower()}; only an upcoming quarter "
+            "can be opened. Use reopen for a closed one."
+        )
+    if ReportingPeriod.objects.filter(plan=period.plan, state=PeriodState.OPEN).exists():
+        raise WorkflowError("Another quarter of this plan is open. Close it first.")
+    period.state = PeriodState.OPEN
+    period.opens_on = timezone.localdate()
+    period.due_on = due_on
+    save_with_history(period, user, f"Opened; updates due {long_date(due_on)}")
+    audit(AuditKind.QUARTER, f"{period.plan} {period.label} opened", user=user)
+    return period
+
+
+@transaction.atomic
+def period_extend(user: User, period: ReportingPeriod, *, due_on) -> ReportingPeriod:
+    _require_manager(user)
+    period = locked_period(period, exclusive=True)
+    if period.state != PeriodState.OPEN:
+        raise QuarterLocked(period)
+    before = period.due_on
+    period.due_on = due_on
+    moved = f"from {long_date(before)} " if before else ""
+    save_with_history(period, user, f"Deadline moved {moved}to {long_date(due_on)}")
+    return period
+
+
+@transaction.atomic
+def period_close(user: User, period: ReportingPeriod, *, mark_missing: bool) -> int:
+    """Close the quarter. With `mark_missing`, actions with no update get the No Update status.
+
+    Returns how many updates were marked No Update.
+    """
+    _require_manager(user)
+    period = locked_period(period, exclusive=True)
+    if period.state != PeriodState.OPEN:
+        raise WorkflowError(f"{period.label} is not open, so it cannot be closed.")
+    marked = 0
+    if mark_missing:
+        no_update = Status.objects.for_plan(period.plan).filter(means_no_update=True).first()
+        if no_update is None:
+            raise WorkflowError("This plan's scale has no No Update status to mark with.")
+        missing = Action.objects.in_scope_for(period).exclude(updates__period=period)
+        now = timezone.now()
+        created = QuarterlyUpdate.objects.bulk_create(
+            [
+                QuarterlyUpdate(
+                    action=action,
+                    period=period,
+                    status=no_update,
+                    state=UpdateState.APPROVED,
+                    source=UpdateSource.CLOSE,
+                    updated_by=user,
+                    approved_by=user,
+                    approved_at=now,
+                )
+                for action in missing
+            ]
+        )
+        QuarterlyUpdate.history.bulk_history_create(
+            created, default_user=user, default_change_reason="Marked No Update at close"
+        )
+        marked = len(created)  # a No Update completes nothing: no completion to refresh
+    period.state = PeriodState.CLOSED
+    period.closes_on = timezone.localdate()
+    note = f"; {marked} missing updates marked No Update" if mark_missing else ""
+    save_with_history(period, user, f"Closed{note}")
+    audit(AuditKind.QUARTER, f"{period.plan} {period.label} closed{note}", user=user)
+    return marked
+
+
+@transaction.atomic
+def period_reopen(user: User, period: ReportingPeriod, *, reason: str) -> ReportingPeriod:
+    _require_manager(user)
+    reason = sanitise_text(reason, max_length=1000)
+    if not reason:
+        raise WorkflowError("Say why the quarter is being reopened: the reason is recorded.")
+    period = locked_period(period, exclusive=True)
+    if period.state not in (PeriodState.CLOSED, PeriodState.PUBLISHED):
+        raise WorkflowError(f"{period.label} is not closed, so it cannot be reopened.")
+    if ReportingPeriod.objects.filter(plan=period.plan, state=PeriodState.OPEN).exists():
+        raise WorkflowError("Another quarter of this plan is open. Close it first.")
+    period.state = PeriodState.OPEN
+    save_with_history(period, user, f"Reopened: {reason}")
+    audit(AuditKind.QUARTER, f"{period.plan} {period.label} reopened: {reason}", user=user)
+    return period
+
+
+@transaction.atomic
+def period_publish(user: User, period: ReportingPeriod) -> ReportingPeriod:
+    _require_manager(user)
+    period = locked_period(period, exclusive=True)
+    if period.state != PeriodState.CLOSED:
+        raise WorkflowError(f"{period.label} must be closed before it is published.")
+    period.state = PeriodState.PUBLISHED
+    save_with_history(period, user, "Published")
+    return period

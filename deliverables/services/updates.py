@@ -1,0 +1,294 @@
+"""Writes to quarterly updates: an officer's save, approval, return, the admin's correction, and
+updates read from spreadsheets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from deliverables import rules
+from deliverables.models import (
+    Action,
+    QuarterlyUpdate,
+    UpdateSource,
+    UpdateState,
+)
+from deliverables.services.actions import actions_refresh_completion, actions_report_from
+from deliverables.services.base import (
+    conditional_update,
+    locked_period,
+    record_history,
+    save_with_history,
+)
+from deliverables.workflow import (
+    NotAllowed,
+    QuarterLocked,
+    StaleUpdate,
+    WorkflowError,
+    can_approve,
+    can_edit,
+    commentary_problem,
+)
+from plans.models import (
+    ReportingPeriod,
+    Status,
+    User,
+)
+from plans.sanitise import sanitise_text
+
+
+@transaction.atomic
+def update_save(
+    user: User,
+    action: Action,
+    period: ReportingPeriod,
+    *,
+    status: Status | None,
+    commentary: str,
+    expected_version: int,
+    submit: bool,
+) -> QuarterlyUpdate:
+    """Save an officer's update as a draft, or submit it for approval.
+
+    `expected_version` is the version the form was loaded with (0 for a new update).
+    """
+    if not can_edit(user, action):
+        raise NotAllowed("Only the action's lead officer or a delegate can enter its update.")
+    period = locked_period(period)
+    if period.plan_id != action.plan_id:
+        raise NotAllowed("That quarter belongs to another plan.")
+    if not period.is_open:
+        raise QuarterLocked(period)
+    if not Action.objects.in_scope_for(period).filter(pk=action.pk).exists():
+        reason = rules.out_of_scope_reason(action, period)
+        raise WorkflowError(
+            f"{action.display_ref} is not in {period.label} ({reason.lower()}), so it needs no "
+            "update for it. Ask the performance team if work has restarted."
+        )
+    if status is not None and status.scale.plan_id != action.plan_id:
+        raise NotAllowed("That status is not on this plan's scale.")
+    if submit and status is None:
+        raise WorkflowError("Choose a status before submitting.")
+    commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
+    if submit:
+        problem = commentary_problem(status, previous_status(user, action, period), commentary)
+        if problem:
+            raise WorkflowError(problem)
+    now = timezone.now()
+    values = {
+        "status": status,
+        "commentary": commentary,
+        "state": UpdateState.SUBMITTED if submit else UpdateState.DRAFT,
+        "source": UpdateSource.ENTERED,
+        "updated_by": user,
+        "return_reason": "",
+    }
+    if submit:
+        values.update(submitted_at=now, submitted_by=user)
+    reason = "Submitted" if submit else "Draft saved"
+    existing = QuarterlyUpdate.objects.filter(action=action, period=period).first()
+    if existing is None:
+        if expected_version:
+            raise StaleUpdate(None)
+        update = QuarterlyUpdate(action=action, period=period, **values)
+        try:
+            with transaction.atomic():
+                save_with_history(update, user, reason)
+        except IntegrityError:
+            # Another save created this quarter's update first.
+            raise StaleUpdate(
+                QuarterlyUpdate.objects.select_related("status", "updated_by").get(
+                    action=action, period=period
+                )
+            ) from None
+    else:
+        # A No Update written at close is replaced in a reopened quarter like a draft.
+        update = conditional_update(
+            existing,
+            expected_version,
+            (UpdateState.DRAFT, UpdateState.RETURNED),
+            or_written_at_close=True,
+            **values,
+        )
+        record_history([update], QuarterlyUpdate, user, reason)
+    # A submitted update does not complete an action: only an approval does.
+    return update
+
+
+def previous_update(
+    user: User, action: Action, before: ReportingPeriod | None
+) -> QuarterlyUpdate | None:
+    """The action's update in `before` (last quarter) as it counts for `user`: what the officer
+    sees beside the form, and what the commentary rule compares with."""
+    if before is None:
+        return None
+    return (
+        QuarterlyUpdate.objects.filter(action=action, period=before)
+        .counted_for(user)
+        .select_related("status")
+        .first()
+    )
+
+
+def previous_status(user: User, action: Action, period: ReportingPeriod) -> Status | None:
+    update = previous_update(user, action, period.previous())
+    return update.status if update else None
+
+
+@transaction.atomic
+def update_approve(
+    user: User, update: QuarterlyUpdate, *, expected_version: int
+) -> QuarterlyUpdate:
+    if not can_approve(user, update):
+        raise NotAllowed(
+            "Only an approver of the action's directorate can approve it, and never their own."
+        )
+    period = locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    update = conditional_update(
+        update,
+        expected_version,
+        (UpdateState.SUBMITTED,),
+        state=UpdateState.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=user,
+        updated_by=user,
+    )
+    record_history([update], QuarterlyUpdate, user, "Approved")
+    actions_refresh_completion([update.action_id])
+    return update
+
+
+@transaction.atomic
+def update_return(
+    user: User, update: QuarterlyUpdate, *, reason: str, expected_version: int
+) -> QuarterlyUpdate:
+    """Send a submitted update back to its officer with the reason."""
+    if not can_approve(user, update):
+        raise NotAllowed(
+            "Only an approver of the action's directorate can return it, and never their own."
+        )
+    reason = sanitise_text(reason, max_length=2000)
+    if not reason:
+        raise WorkflowError("Say why the update is being returned.")
+    period = locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    update = conditional_update(
+        update,
+        expected_version,
+        (UpdateState.SUBMITTED,),
+        state=UpdateState.RETURNED,
+        return_reason=reason,
+        updated_by=user,
+    )
+    record_history([update], QuarterlyUpdate, user, f"Returned: {reason}")
+    return update
+
+
+@transaction.atomic
+def update_correct(
+    user: User,
+    update: QuarterlyUpdate,
+    *,
+    status: Status | None,
+    commentary: str,
+    return_reason: str,
+    expected_version: int,
+) -> QuarterlyUpdate:
+    """A correction made in the Django admin by the performance team or an administrator: the
+    same rules as every other door (open quarter, the plan's own scale, commentary, the
+    version check, history, completion)."""
+    if not user.has_perm("deliverables.change_quarterlyupdate"):
+        raise NotAllowed("Only administrators correct updates in the admin.")
+    period = locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    action = update.action
+    if status is not None and status.scale.plan_id != action.plan_id:
+        raise NotAllowed("That status is not on this plan's scale.")
+    if status is None and update.state not in (UpdateState.DRAFT, UpdateState.RETURNED):
+        raise WorkflowError("A submitted or approved update needs a status.")
+    commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
+    if status is not None and update.state in (UpdateState.SUBMITTED, UpdateState.APPROVED):
+        problem = commentary_problem(status, previous_status(user, action, period), commentary)
+        if problem:
+            raise WorkflowError(problem)
+    update = conditional_update(
+        update,
+        expected_version,
+        [state.value for state in UpdateState],
+        status=status,
+        commentary=commentary,
+        return_reason=sanitise_text(return_reason, max_length=2000),
+        updated_by=user,
+    )
+    record_history([update], QuarterlyUpdate, user, "Corrected in the admin")
+    actions_refresh_completion([update.action_id])
+    return update
+
+
+@transaction.atomic
+def updates_import(
+    user: User | None,
+    new: list[QuarterlyUpdate],
+    changed: list[QuarterlyUpdate],
+    *,
+    reason: str,
+    overwrite_closed: bool = False,
+    fill_closed: bool = False,
+) -> None:
+    """Write updates read from a spreadsheet (the tracker importer and the admin's import):
+    approved, marked as imported, with history; never over an update entered in the service;
+    in a closed quarter, a new update only with `fill_closed` (a tracker imported as that
+    quarter's record) and a changed one only with `overwrite_closed`; completion refreshed;
+    and each action's first reported quarter moved back when an update shows an earlier one."""
+    now = timezone.now()
+    stored = {
+        row["pk"]: row
+        for row in QuarterlyUpdate.objects.filter(pk__in=[u.pk for u in changed]).values(
+            "pk", "source", "version"
+        )
+    }
+    for update in changed:
+        if stored.get(update.pk, {}).get("source") == UpdateSource.ENTERED:
+            raise WorkflowError(
+                f"{update.action.display_ref} has an update entered in the service for "
+                f"{update.period.label}; an import does not overwrite it."
+            )
+        if update.period.is_locked and not overwrite_closed:
+            raise QuarterLocked(update.period)
+    for update in new:
+        if update.period.is_locked and not fill_closed:
+            raise QuarterLocked(update.period)
+    for update in [*new, *changed]:
+        if update.status_id is None:
+            raise WorkflowError(f"{update.action.display_ref}: give each update a status.")
+        update.state = UpdateState.APPROVED
+        update.source = UpdateSource.IMPORTED
+        update.approved_at = update.updated_at = now
+        update.updated_by = user
+    for update in new:
+        update.action = update.action  # re-read the key of an action this import created
+        update.created_at = now
+    for update in changed:
+        update.version = stored.get(update.pk, {}).get("version", update.version) + 1
+    bulk_create_with_history(
+        new, QuarterlyUpdate, batch_size=500, default_user=user, default_change_reason=reason
+    )
+    bulk_update_with_history(
+        changed,
+        QuarterlyUpdate,
+        [
+            "status", "commentary", "state", "source", "version", "updated_at", "approved_at",
+            "updated_by",
+        ],
+        batch_size=500,
+        default_user=user,
+        default_change_reason=reason,
+    )  # fmt: skip
+    actions_report_from([*new, *changed], user, reason)
+    actions_refresh_completion(u.action_id for u in [*new, *changed])
