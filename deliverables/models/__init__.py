@@ -1,0 +1,40 @@
+"""What the plan promises and what directorates do about it, quarter by quarter.
+
+A package by kind: actions (deliverables, actions, placements, delegates), updates (the
+quarterly updates), states (their states and sources) and records (reminders and imports).
+"""
+
+from deliverables.models.actions import (
+    Action,
+    ActionDelegate,
+    ActionPlacement,
+    ActionQuerySet,
+    Deliverable,
+    submission_progress,
+)
+from deliverables.models.records import (
+    ImportRecord,
+    ImportRecordQuerySet,
+    ImportStatus,
+    ReminderLog,
+)
+from deliverables.models.states import PROGRESS_STATES, UpdateSource, UpdateState
+from deliverables.models.updates import QuarterlyUpdate, QuarterlyUpdateQuerySet
+
+__all__ = [
+    "PROGRESS_STATES",
+    "Action",
+    "ActionDelegate",
+    "ActionPlacement",
+    "ActionQuerySet",
+    "Deliverable",
+    "ImportRecord",
+    "ImportRecordQuerySet",
+    "ImportStatus",
+    "QuarterlyUpdate",
+    "QuarterlyUpdateQuerySet",
+    "ReminderLog",
+    "UpdateSource",
+    "UpdateState",
+    "submission_progress",
+]

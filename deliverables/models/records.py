@@ -1,0 +1,101 @@
+"""What the service did: reminders sent, and tracker imports with their files and results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from plans.models import Plan, ReportingPeriod
+
+
+class ReminderLog(models.Model):
+    """One reminder email sent to one person about one quarter on one day.
+
+    The unique constraint is what stops a second run of `send_reminders` on the same day
+    from sending anyone the same reminder again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "sent_on"], name="one_reminder_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.period} {self.sent_on}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed, not yet imported"
+    APPLIED = "applied", "Imported"
+    DRY_RUN = "dry_run", "Dry run: nothing written"
+    REFUSED = "refused", "File refused"
+    FAILED = "failed", "Failed: nothing written"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportRecordQuerySet:
+        if not user.has_perm("plans.import_tracker"):
+            return self.none()
+        return self
+
+
+class ImportRecord(models.Model):
+    """One tracker import: who, when, which file, what it would do or did, and row errors.
+
+    The uploaded file is kept in the database between preview and confirmation, so any app
+    server can confirm it; it is dropped once the import is applied, cancelled or refused.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
+    period_code = models.CharField(max_length=10)
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=20, default="web")  # web, command or load_sandwell
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.PositiveIntegerField()
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    overwrite_closed = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices)
+    message = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    rows = models.JSONField(default=list, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.plan} {self.period_code} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliverables:import", args=[self.pk])
+
+    @property
+    def error_count(self) -> int:
+        return len(self.summary.get("errors", []))
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.summary.get("warnings", []))
