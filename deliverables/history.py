@@ -65,18 +65,23 @@ def action_timeline(
 
     Three queries whatever the length of the history.
     """
-    entries: list[TimelineEntry] = []
+    entries = [
+        *_update_entries(action, visible_update_ids, work_in_progress),
+        *_action_entries(action),
+        *_delegate_entries(action),
+    ]
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:TIMELINE_LIMIT]
 
+
+def _update_entries(action: Action, visible_update_ids: set[int], work_in_progress: bool):
     records = QuarterlyUpdate.history.filter(action_id=action.pk, id__in=visible_update_ids)
     if not work_in_progress:
         records = records.filter(state=UpdateState.APPROVED)
-    records = list(
-        records.select_related("history_user", "status", "period").order_by(
-            "id", "history_date", "history_id"
-        )
-    )
     previous: dict[int, object] = {}
-    for record in records:
+    for record in records.select_related("history_user", "status", "period").order_by(
+        "id", "history_date", "history_id"
+    ):
         before = previous.get(record.id)
         previous[record.id] = record
         label = record.period.label if record.period else "A quarter"
@@ -86,58 +91,53 @@ def action_timeline(
             what = f"{label} update deleted"
         else:
             what = f"{label} update changed"
-        entries.append(
-            TimelineEntry(
-                record.history_date,
-                _who(record),
-                what,
-                _update_changes(record, before),
-                record.history_change_reason or "",
-            )
+        yield TimelineEntry(
+            record.history_date,
+            _who(record),
+            what,
+            _update_changes(record, before),
+            record.history_change_reason or "",
         )
 
-    action_records = list(
-        action.history.select_related(
-            "history_user",
-            "directorate",
-            "lead_officer",
-            "approver",
-            "reported_from",
-            "withdrawn_from",
-        ).order_by("history_date", "history_id")
-    )
+
+def _action_entries(action: Action):
     before = None
-    for record in action_records:
+    for record in action.history.select_related(
+        "history_user", "directorate", "lead_officer", "approver", "reported_from", "withdrawn_from"
+    ).order_by("history_date", "history_id"):
         if record.history_type == "+":
-            entries.append(
-                TimelineEntry(
-                    record.history_date,
-                    _who(record),
-                    "Action added",
-                    [],
-                    record.history_change_reason or "",
-                )
+            yield TimelineEntry(
+                record.history_date,
+                _who(record),
+                "Action added",
+                [],
+                record.history_change_reason or "",
             )
         elif before is not None:
-            detail = []
-            for name, label in _ACTION_FIELDS.items():
-                old, new = getattr(before, name), getattr(record, name)
-                if old != new:
-                    detail.append(f"{label.capitalize()}: {old or 'none'} → {new or 'none'}")
-            if record.completed_in_id != before.completed_in_id and record.completed_in_id is None:
-                detail.append("No longer complete")
+            detail = _action_changes(record, before)
             if detail or record.history_change_reason:
-                entries.append(
-                    TimelineEntry(
-                        record.history_date,
-                        _who(record),
-                        "Action changed",
-                        detail,
-                        record.history_change_reason or "",
-                    )
+                yield TimelineEntry(
+                    record.history_date,
+                    _who(record),
+                    "Action changed",
+                    detail,
+                    record.history_change_reason or "",
                 )
         before = record
 
+
+def _action_changes(record, before) -> list[str]:
+    detail = []
+    for name, label in _ACTION_FIELDS.items():
+        old, new = getattr(before, name), getattr(record, name)
+        if old != new:
+            detail.append(f"{label.capitalize()}: {old or 'none'} → {new or 'none'}")
+    if record.completed_in_id != before.completed_in_id and record.completed_in_id is None:
+        detail.append("No longer complete")
+    return detail
+
+
+def _delegate_entries(action: Action):
     for record in (
         ActionDelegate.history.filter(action_id=action.pk)
         .select_related("history_user", "user")
@@ -148,9 +148,4 @@ def action_timeline(
             if record.history_type == "+"
             else ("can no longer enter its updates")
         )
-        entries.append(
-            TimelineEntry(record.history_date, _who(record), f"{record.user} {verb}", [], "")
-        )
-
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:TIMELINE_LIMIT]
+        yield TimelineEntry(record.history_date, _who(record), f"{record.user} {verb}", [], "")

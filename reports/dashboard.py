@@ -107,86 +107,31 @@ def build_dashboard(plan: Plan, period: ReportingPeriod, user) -> Dashboard:
     def link(**filters) -> str:
         return register_link(plan, period, **filters)
 
-    # One GROUP BY (directorate, status now, status before) gives the plan as a whole, each
-    # directorate and the movement since the quarter before: each action is in exactly one
-    # group, so summing the groups here adds up the same as three separate counts would.
-    grouped = list(
-        actions.values("directorate_id", "directorate__name", "status_now", "status_before")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    overall_counts: dict = {}
-    by_directorate: dict[tuple, dict] = {}
-    pairs: dict[tuple, int] = {}
-    for row in grouped:
-        now, n = row["status_now"], row["n"]
-        overall_counts[now] = overall_counts.get(now, 0) + n
-        key = (row["directorate__name"] or "No directorate", row["directorate_id"])
-        counts = by_directorate.setdefault(key, {})
-        counts[now] = counts.get(now, 0) + n
-        pair = (now, row["status_before"])
-        pairs[pair] = pairs.get(pair, 0) + n
+    overall_counts, by_directorate, pairs = _grouped(actions)
     trend_counts = _trend_counts(plan, period, scale, user)
     legend = scale.legend({pk for _, counts in trend_counts for pk in counts} | set(overall_counts))
-    overall = Row(plan.name, link(), _segments(overall_counts, legend, link))
-
-    # By outcome: an action listed under two outcomes counts in each, once however many of
-    # the outcome's deliverables it serves.
-    by_outcome: dict[int, dict] = {}
-    for row in (
-        actions.values("placements__outcome", "status_now")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    ):
-        by_outcome.setdefault(row["placements__outcome"], {})[row["status_now"]] = row["n"]
-    outcomes = []
-    for outcome in plan.outcomes.order_by("order", "name"):
-
-        def outcome_link(outcome=outcome, **filters) -> str:
-            return link(outcome=outcome.pk, **filters)
-
-        counts = by_outcome.get(outcome.pk, {})
-        outcomes.append(Row(outcome.name, outcome_link(), _segments(counts, legend, outcome_link)))
-
-    # By directorate.
-    directorates = []
-    for (name, directorate_id), counts in sorted(by_directorate.items()):
-
-        def directorate_link(directorate_id=directorate_id, **filters) -> str:
-            return link(directorate=directorate_id or "none", **filters)
-
-        directorates.append(
-            Row(name, directorate_link(), _segments(counts, legend, directorate_link))
-        )
-
-    # Movement since the quarter before: every action in exactly one kind, and turned red.
-    movement = {}
-    if previous is not None:
-        figures = dict.fromkeys([*MOVEMENTS, "turned_red"], 0)
-        for (now, before), n in pairs.items():
-            figures[movement_of(now, before, scale)] += n
-            if turned_red(now, before, scale):
-                figures["turned_red"] += n
-        movement = {kind: (figures[kind], link(movement=kind)) for kind in figures}
     red = scale.red_ids()
     red_now = list(actions.filter(status_now__in=red).select_related("directorate")) if red else []
-    turned = (
-        [a for a in red_now if turned_red(a.status_now, a.status_before, scale)]
-        if previous is not None
-        else []
-    )
-
     dashboard = Dashboard(
         plan=plan,
         period=period,
         previous=previous,
         scale=scale,
         legend=legend,
-        overall=overall,
-        outcomes=outcomes,
-        directorates=directorates,
-        movement=movement,
-        turned_red=turned,
+        overall=Row(plan.name, link(), _segments(overall_counts, legend, link)),
+        outcomes=_outcome_rows(plan, actions, legend, link),
+        directorates=[
+            Row(
+                name,
+                link(directorate=pk or "none"),
+                _segments(counts, legend, partial(link, directorate=pk or "none")),
+            )
+            for (name, pk), counts in sorted(by_directorate.items())
+        ],
+        movement=_movement(pairs, scale, link) if previous is not None else {},
+        turned_red=[a for a in red_now if turned_red(a.status_now, a.status_before, scale)]
+        if previous is not None
+        else [],
         red_streaks=_red_streaks(plan, period, red_now, red, user),
         trend=[
             TrendColumn(each, _segments(counts, legend, partial(register_link, plan, each)))
@@ -200,6 +145,58 @@ def build_dashboard(plan: Plan, period: ReportingPeriod, user) -> Dashboard:
             row["link"] = link(directorate=row["directorate_id"] or "none", status="none")
         dashboard.progress, dashboard.progress_totals = rows, totals
     return dashboard
+
+
+def _grouped(actions) -> tuple[dict, dict, dict]:
+    """One GROUP BY (directorate, status now, status before) gives the plan as a whole, each
+    directorate and the movement since the quarter before: each action is in exactly one
+    group, so summing the groups here adds up the same as three separate counts would."""
+    overall: dict = {}
+    by_directorate: dict[tuple, dict] = {}
+    pairs: dict[tuple, int] = {}
+    for row in (
+        actions.values("directorate_id", "directorate__name", "status_now", "status_before")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        now, n = row["status_now"], row["n"]
+        overall[now] = overall.get(now, 0) + n
+        key = (row["directorate__name"] or "No directorate", row["directorate_id"])
+        counts = by_directorate.setdefault(key, {})
+        counts[now] = counts.get(now, 0) + n
+        pair = (now, row["status_before"])
+        pairs[pair] = pairs.get(pair, 0) + n
+    return overall, by_directorate, pairs
+
+
+def _outcome_rows(plan: Plan, actions, legend: list, link) -> list[Row]:
+    """An action listed under two outcomes counts in each, once however many of the outcome's
+    deliverables it serves."""
+    by_outcome: dict[int, dict] = {}
+    for row in (
+        actions.values("placements__outcome", "status_now")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    ):
+        by_outcome.setdefault(row["placements__outcome"], {})[row["status_now"]] = row["n"]
+    return [
+        Row(
+            outcome.name,
+            link(outcome=outcome.pk),
+            _segments(by_outcome.get(outcome.pk, {}), legend, partial(link, outcome=outcome.pk)),
+        )
+        for outcome in plan.outcomes.order_by("order", "name")
+    ]
+
+
+def _movement(pairs: dict, scale: Scale, link) -> dict[str, tuple[int, str]]:
+    """Every action in exactly one kind of movement, and how many turned red."""
+    figures = dict.fromkeys([*MOVEMENTS, "turned_red"], 0)
+    for (now, before), n in pairs.items():
+        figures[movement_of(now, before, scale)] += n
+        if turned_red(now, before, scale):
+            figures["turned_red"] += n
+    return {kind: (figures[kind], link(movement=kind)) for kind in figures}
 
 
 def _red_streaks(plan, period, red_now: list, red: list[int], user) -> list[tuple[object, int]]:

@@ -39,31 +39,54 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
+INK = (11, 12, 12, 90)
+
+
+def _diagonals(draw, box, step: int) -> None:
+    x0, y0, x1, y1 = box
+    for offset in range(-(y1 - y0), x1 - x0, step):
+        draw.line([(x0 + offset, y1), (x0 + offset + (y1 - y0), y0)], fill=INK, width=3)
+
+
+def _rows_of_lines(draw, box, start: int, step: int) -> None:
+    x0, y0, x1, y1 = box
+    for y in range(y0 + start, y1, step):
+        draw.line([(x0, y), (x1, y)], fill=INK, width=3)
+
+
+def _columns_of_lines(draw, box, start: int, step: int) -> None:
+    x0, y0, x1, y1 = box
+    for x in range(x0 + start, x1, step):
+        draw.line([(x, y0), (x, y1)], fill=INK, width=3)
+
+
+def _grid_of(draw, box, start: int, step: int, shape) -> None:
+    x0, y0, x1, y1 = box
+    for y in range(y0 + start, y1, step):
+        for x in range(x0 + start, x1, step):
+            shape(draw, x, y)
+
+
+# A status's place on the scale -> how its bar is hatched, as in the SVG charts.
+_PATTERNS = {
+    1: lambda d, b: _diagonals(d, b, 14),
+    2: lambda d, b: _grid_of(
+        d, b, 7, 14, lambda dr, x, y: dr.ellipse([x - 3, y - 3, x + 3, y + 3], fill=INK)
+    ),
+    3: lambda d, b: (_diagonals(d, b, 14), _rows_of_lines(d, b, 7, 14)),
+    4: lambda d, b: _rows_of_lines(d, b, 6, 12),
+    5: lambda d, b: _columns_of_lines(d, b, 6, 12),
+    6: lambda d, b: _diagonals(d, b, 17),
+    7: lambda d, b: _grid_of(
+        d, b, 4, 12, lambda dr, x, y: dr.rectangle([x, y, x + 4, y + 4], fill=INK)
+    ),
+}
+
+
 def _hatch(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], pattern: int) -> None:
     """The pattern for a status's place on the scale, as in the SVG charts."""
-    x0, y0, x1, y1 = box
-    ink = (11, 12, 12, 90)
-    if pattern in (1, 3, 6):  # diagonal lines
-        step = 14 if pattern != 6 else 17
-        for offset in range(-(y1 - y0), x1 - x0, step):
-            draw.line([(x0 + offset, y1), (x0 + offset + (y1 - y0), y0)], fill=ink, width=3)
-    if pattern == 3:  # and across
-        for y in range(y0 + 7, y1, 14):
-            draw.line([(x0, y), (x1, y)], fill=ink, width=3)
-    if pattern == 2:  # dots
-        for y in range(y0 + 7, y1, 14):
-            for x in range(x0 + 7, x1, 14):
-                draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=ink)
-    if pattern == 4:  # horizontal lines
-        for y in range(y0 + 6, y1, 12):
-            draw.line([(x0, y), (x1, y)], fill=ink, width=3)
-    if pattern == 5:  # vertical lines
-        for x in range(x0 + 6, x1, 12):
-            draw.line([(x, y0), (x, y1)], fill=ink, width=3)
-    if pattern == 7:  # squares
-        for y in range(y0 + 4, y1, 12):
-            for x in range(x0 + 4, x1, 12):
-                draw.rectangle([x, y, x + 4, y + 4], fill=ink)
+    if pattern in _PATTERNS:
+        _PATTERNS[pattern](draw, box)
 
 
 def chart_png(chart) -> bytes:
@@ -189,6 +212,7 @@ def _chart(document, chart) -> None:
 
 
 def render_docx(data: ReportData) -> bytes:
+    """The report as a Word document: cover, overview, a section per outcome, the appendix."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
@@ -197,7 +221,27 @@ def render_docx(data: ReportData) -> bytes:
         section.left_margin = section.right_margin = Cm(1.8)
     document.core_properties.title = f"{data.plan_name}: exception report, {data.period_label}"
     document.core_properties.author = data.council
+    _cover(document, data)
+    _overview(document, data)
+    for index, (section, row) in enumerate(data.section_rows(), start=1):
+        _section(document, data, index, section, row)
+    document.add_page_break()
+    document.add_heading("Appendix: actions with no approved update", level=1)
+    if data.no_update:
+        _actions_table(document, data, data.no_update, commentary=False)
+    else:
+        document.add_paragraph(f"Every action has an approved update for {data.period_label}.")
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
 
+
+def _paragraphs(document, text: str) -> None:
+    for paragraph in text.split("\n\n"):
+        document.add_paragraph(paragraph.strip())
+
+
+def _cover(document, data: ReportData) -> None:
     document.add_paragraph(data.council).runs[0].font.size = Pt(14)
     document.add_heading(f"{data.plan_name}: exception report, {data.period_label}", level=0)
     if data.state == "published":
@@ -218,10 +262,11 @@ def render_docx(data: ReportData) -> bytes:
         )
     if data.introduction:
         document.add_heading("Introduction", level=2)
-        for paragraph in data.introduction.split("\n\n"):
-            document.add_paragraph(paragraph.strip())
+        _paragraphs(document, data.introduction)
     document.add_page_break()
 
+
+def _overview(document, data: ReportData) -> None:
     document.add_heading("Overview", level=1)
     document.add_paragraph(
         f"{data.overview_total} actions in {data.period_label}; {data.exception_count} listed as "
@@ -238,43 +283,30 @@ def render_docx(data: ReportData) -> bytes:
     )
     _counts_table(document, data, data.plan_name, data.overview_counts, data.overview_total)
 
-    for index, (section, row) in enumerate(data.section_rows(), start=1):
-        document.add_page_break()
-        document.add_heading(section.name, level=1)
-        if section.narrative:
-            for paragraph in section.narrative.split("\n\n"):
-                document.add_paragraph(paragraph.strip())
-        _chart(
-            document,
-            bar_chart(
-                f"section-{index}", f"{section.name}: actions by status", [row], data.statuses
-            ),
-        )
-        if section.exceptions:
-            document.add_heading(f"Exceptions in {section.name}", level=2)
-            _actions_table(document, data, section.exceptions, commentary=True)
-        else:
-            document.add_paragraph(f"No exceptions in {section.name} this quarter.")
-        if data.previous_label:
-            document.add_heading(
-                f"Moved into an exception status since {data.previous_label}", level=2
-            )
-            if section.moved_in:
-                _actions_table(document, data, section.moved_in, commentary=False)
-            else:
-                document.add_paragraph("None.")
-            document.add_heading(f"Recovered since {data.previous_label}", level=2)
-            if section.recovered:
-                _actions_table(document, data, section.recovered, commentary=False)
-            else:
-                document.add_paragraph("None.")
 
+def _section(document, data: ReportData, index: int, section, row) -> None:
     document.add_page_break()
-    document.add_heading("Appendix: actions with no approved update", level=1)
-    if data.no_update:
-        _actions_table(document, data, data.no_update, commentary=False)
+    document.add_heading(section.name, level=1)
+    if section.narrative:
+        _paragraphs(document, section.narrative)
+    _chart(
+        document,
+        bar_chart(f"section-{index}", f"{section.name}: actions by status", [row], data.statuses),
+    )
+    _counts_table(document, data, section.name, section.counts, section.total)
+    if section.exceptions:
+        document.add_heading(f"Exceptions in {section.name}", level=2)
+        _actions_table(document, data, section.exceptions, commentary=True)
     else:
-        document.add_paragraph(f"Every action has an update for {data.period_label}.")
-    output = io.BytesIO()
-    document.save(output)
-    return output.getvalue()
+        document.add_paragraph(f"No exceptions in {section.name} this quarter.")
+    if not data.previous_label:
+        return
+    for heading, lines in (
+        (f"Moved into an exception status since {data.previous_label}", section.moved_in),
+        (f"Recovered since {data.previous_label}", section.recovered),
+    ):
+        document.add_heading(heading, level=2)
+        if lines:
+            _actions_table(document, data, lines, commentary=False)
+        else:
+            document.add_paragraph("None.")

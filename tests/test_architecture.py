@@ -41,3 +41,16 @@ def test_no_app_imports_from_an_app_above_it():
         if other in LAYERS and LAYERS[other] > LAYERS[app]
     ]
     assert not upward, "\n".join(upward)
+
+
+MAX_LINES = 400
+
+
+def test_no_product_module_is_over_400_lines():
+    """Past this a module holds more than one part of the cycle: split it by stage."""
+    long = [
+        f"{path.relative_to(ROOT)}: {count} lines"
+        for _, path in product_modules()
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert not long, "\n".join(long)

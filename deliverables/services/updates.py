@@ -54,23 +54,7 @@ def update_save(
 
     `expected_version` is the version the form was loaded with (0 for a new update).
     """
-    if not can_edit(user, action):
-        raise NotAllowed("Only the action's lead officer or a delegate can enter its update.")
-    period = locked_period(period)
-    if period.plan_id != action.plan_id:
-        raise NotAllowed("That quarter belongs to another plan.")
-    if not period.is_open:
-        raise QuarterLocked(period)
-    if not Action.objects.in_scope_for(period).filter(pk=action.pk).exists():
-        reason = rules.out_of_scope_reason(action, period)
-        raise WorkflowError(
-            f"{action.display_ref} is not in {period.label} ({reason.lower()}), so it needs no "
-            "update for it. Ask the performance team if work has restarted."
-        )
-    if status is not None and status.scale.plan_id != action.plan_id:
-        raise NotAllowed("That status is not on this plan's scale.")
-    if submit and status is None:
-        raise WorkflowError("Choose a status before submitting.")
+    period = _check_entry(user, action, period, status=status, submit=submit)
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
     if submit:
         problem = commentary_problem(status, previous_status(user, action, period), commentary)
@@ -115,6 +99,30 @@ def update_save(
         record_history([update], QuarterlyUpdate, user, reason)
     # A submitted update does not complete an action: only an approval does.
     return update
+
+
+def _check_entry(
+    user: User, action: Action, period: ReportingPeriod, *, status: Status | None, submit: bool
+) -> ReportingPeriod:
+    """Whether `user` may enter this update now; the quarter, re-read under its row lock."""
+    if not can_edit(user, action):
+        raise NotAllowed("Only the action's lead officer or a delegate can enter its update.")
+    period = locked_period(period)
+    if period.plan_id != action.plan_id:
+        raise NotAllowed("That quarter belongs to another plan.")
+    if not period.is_open:
+        raise QuarterLocked(period)
+    if not Action.objects.in_scope_for(period).filter(pk=action.pk).exists():
+        reason = rules.out_of_scope_reason(action, period)
+        raise WorkflowError(
+            f"{action.display_ref} is not in {period.label} ({reason.lower()}), so it needs no "
+            "update for it. Ask the performance team if work has restarted."
+        )
+    if status is not None and status.scale.plan_id != action.plan_id:
+        raise NotAllowed("That status is not on this plan's scale.")
+    if submit and status is None:
+        raise WorkflowError("Choose a status before submitting.")
+    return period
 
 
 def previous_update(

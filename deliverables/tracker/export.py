@@ -67,81 +67,88 @@ def export_quarter(period: ReportingPeriod, user) -> bytes:
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    quarter = f"Q{period.quarter}"
     by_outcome: dict[int, list[ActionPlacement]] = {}
-    outcomes = {}
     for placement in placements:
         by_outcome.setdefault(placement.outcome_id, []).append(placement)
-        outcomes[placement.outcome_id] = placement.outcome
-    for outcome_id, rows in by_outcome.items():
-        outcome = outcomes[outcome_id]
+    for rows in by_outcome.values():
+        outcome = rows[0].outcome
         sheet = book.create_sheet(_sheet_title(outcome.short_name or outcome.name, used))
-        sheet.append([escape_formula(outcome.name)])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([])
-        sheet.append([h.format(q=quarter) for h in HEADERS])
-        for cell in sheet[3]:
-            cell.font = bold
-        for index, width in enumerate(WIDTHS, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-
-        def sort_key(p: ActionPlacement) -> tuple:
-            theme = p.deliverable.theme if p.deliverable else p.theme
-            theme_order = (0, 0, "") if theme is None else (1, theme.order, theme.name)
-            return (
-                theme_order,
-                p.deliverable is not None,
-                p.deliverable.order if p.deliverable else 0,
-                p.order,
-                p.pk,
-            )
-
-        rows.sort(key=sort_key)
-        row_number = 4
-        merge_from: tuple[int, int | None] | None = None  # (first row, deliverable id)
-        for placement in rows:
-            action, deliverable = placement.action, placement.deliverable
-            theme = deliverable.theme if deliverable else placement.theme
-            status, commentary = readings[action.pk]
-            sheet.append(
-                [
-                    escape_formula(theme.name if theme else None),
-                    escape_formula(deliverable.ref if deliverable else None),
-                    escape_formula(deliverable.title if deliverable else None),
-                    escape_formula(action.ref or None),
-                    escape_formula(action.title),
-                    escape_formula(status.label if status else None),
-                    escape_formula(commentary or None),
-                ]
-            )
-            for cell in sheet[row_number]:
-                cell.alignment = wrap
-            if status is not None:
-                colour = status.colour.lstrip("#").upper()
-                sheet.cell(row_number, 6).fill = PatternFill("solid", fgColor=colour)
-                sheet.cell(row_number, 6).font = Font(
-                    bold=True, color=status.text_colour.lstrip("#").upper()
-                )
-            # Merge the deliverable's cells down over the actions it spans.
-            current = deliverable.pk if deliverable else None
-            if merge_from is not None and merge_from[1] != current:
-                _merge_down(sheet, merge_from[0], row_number - 1, merge_from[1])
-                merge_from = None
-            if merge_from is None and current is not None:
-                merge_from = (row_number, current)
-            row_number += 1
-        if merge_from is not None:
-            _merge_down(sheet, merge_from[0], row_number - 1, merge_from[1])
-        sheet.freeze_panes = "A4"
+        _write_heading(sheet, outcome.name, f"Q{period.quarter}")
+        _write_rows(sheet, sorted(rows, key=_row_order), readings)
     if not book.sheetnames:
         sheet = book.create_sheet("Tracker")
         sheet.append([f"{plan.name} has no actions yet."])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _write_heading(sheet, outcome_name: str, quarter: str) -> None:
+    """The outcome's name as a title row, a blank row, then the column headers."""
+    sheet.append([escape_formula(outcome_name)])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append([h.format(q=quarter) for h in HEADERS])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A4"
+
+
+def _row_order(p: ActionPlacement) -> tuple:
+    """Actions without a deliverable first, each theme's own actions before its deliverables:
+    the order that keeps "blank deliverable means same as above" true on the way back in."""
+    theme = p.deliverable.theme if p.deliverable else p.theme
+    theme_order = (0, 0, "") if theme is None else (1, theme.order, theme.name)
+    return (
+        theme_order,
+        p.deliverable is not None,
+        p.deliverable.order if p.deliverable else 0,
+        p.order,
+        p.pk,
+    )
+
+
+def _write_rows(sheet, rows: list[ActionPlacement], readings: dict) -> None:
+    wrap = Alignment(wrap_text=True, vertical="top")
+    row_number = 4
+    merge_from: tuple[int, int | None] | None = None  # (first row, deliverable id)
+    for placement in rows:
+        action, deliverable = placement.action, placement.deliverable
+        theme = deliverable.theme if deliverable else placement.theme
+        status, commentary = readings[action.pk]
+        sheet.append(
+            [
+                escape_formula(theme.name if theme else None),
+                escape_formula(deliverable.ref if deliverable else None),
+                escape_formula(deliverable.title if deliverable else None),
+                escape_formula(action.ref or None),
+                escape_formula(action.title),
+                escape_formula(status.label if status else None),
+                escape_formula(commentary or None),
+            ]
+        )
+        for cell in sheet[row_number]:
+            cell.alignment = wrap
+        if status is not None:
+            sheet.cell(row_number, 6).fill = PatternFill(
+                "solid", fgColor=status.colour.lstrip("#").upper()
+            )
+            sheet.cell(row_number, 6).font = Font(
+                bold=True, color=status.text_colour.lstrip("#").upper()
+            )
+        # Merge the deliverable's cells down over the actions it spans.
+        current = deliverable.pk if deliverable else None
+        if merge_from is not None and merge_from[1] != current:
+            _merge_down(sheet, merge_from[0], row_number - 1, merge_from[1])
+            merge_from = None
+        if merge_from is None and current is not None:
+            merge_from = (row_number, current)
+        row_number += 1
+    if merge_from is not None:
+        _merge_down(sheet, merge_from[0], row_number - 1, merge_from[1])
 
 
 def _merge_down(sheet, first: int, last: int, deliverable_id: int | None) -> None:

@@ -142,20 +142,33 @@ def detect_layout(row_number: int, cells: list[Cell]) -> Layout | None:
         role = header_role(text) if isinstance(cell.value, str) else None
         if role is None:
             continue
-        folded = _fold(text)
         if quarter is None:
-            match = _QUARTER_IN_HEADER.search(folded)
-            if match:
-                quarter = int(match.group(1))
-            else:
-                quarter = next((q for m, q in _MONTHS_TO_QUARTER.items() if m in folded), None)
+            quarter = _quarter_named(_fold(text))
         if role == "ref":
             pending_refs.append(index)
-            continue
-        if role not in columns:
+        elif role not in columns:
             columns[role] = index
             headers[role] = text
-    # A bare "Ref" belongs to the text column on its right: a deliverable's or an action's.
+    _place_bare_refs(pending_refs, cells, columns, headers)
+    if not (columns.keys() & ACTION_ROLES) or not (columns.keys() & PROGRESS_ROLES):
+        return None
+    if len(columns) < 2:
+        return None
+    return Layout(columns=columns, header_row=row_number, quarter_hint=quarter, headers=headers)
+
+
+def _quarter_named(folded: str) -> int | None:
+    """The quarter a header speaks of ("Q3 Rating", "October - December"), if any."""
+    match = _QUARTER_IN_HEADER.search(folded)
+    if match:
+        return int(match.group(1))
+    return next((q for m, q in _MONTHS_TO_QUARTER.items() if m in folded), None)
+
+
+def _place_bare_refs(
+    pending_refs: list[int], cells: list[Cell], columns: dict, headers: dict
+) -> None:
+    """A bare "Ref" belongs to the text column on its right: a deliverable's or an action's."""
     for index in pending_refs:
         right = sorted((i, r) for r, i in columns.items() if i > index)
         for _, role in right:
@@ -165,11 +178,6 @@ def detect_layout(row_number: int, cells: list[Cell]) -> Layout | None:
                     columns[ref_role] = index
                     headers[ref_role] = clean_text(cells[index].value)
                 break
-    if not (columns.keys() & ACTION_ROLES) or not (columns.keys() & PROGRESS_ROLES):
-        return None
-    if len(columns) < 2:
-        return None
-    return Layout(columns=columns, header_row=row_number, quarter_hint=quarter, headers=headers)
 
 
 @dataclass
@@ -283,14 +291,7 @@ def read_sheet(sheet: Sheet) -> tuple[list[TrackerRow], list[Layout], str | None
         if layout is None:
             continue
         pending = []
-        candidates = []
-        outcome_cell = _text(cells, layout, "outcome")
-        if outcome_cell:
-            candidates.append(outcome_cell)
-        if section:
-            candidates.append(section)
-        candidates.extend(reversed(title_headings))
-        candidates.append(sheet.name)
+        candidates = _outcome_candidates(cells, layout, section, title_headings, sheet.name)
         deliverable_ref = _text(cells, layout, "deliverable_ref")
         deliverable = _text(cells, layout, "deliverable")
         theme = _text(cells, layout, "theme")
@@ -302,36 +303,53 @@ def read_sheet(sheet: Sheet) -> tuple[list[TrackerRow], list[Layout], str | None
             deliverable_ref, deliverable = previous_deliverable
         else:
             previous_deliverable = (deliverable_ref, deliverable)
-        status_index = layout.columns.get("status")
-        status_fill = (
-            cells[status_index].fill
-            if status_index is not None and status_index < len(cells)
-            else None
-        )
-        rows.append(
-            TrackerRow(
-                sheet=sheet.name,
-                row=number,
-                outcome_candidates=tuple(dict.fromkeys(candidates)),
-                theme=theme,
-                deliverable_ref=deliverable_ref,
-                deliverable=deliverable,
-                action_ref=_text(cells, layout, "action_ref"),
-                action=_text(cells, layout, "action"),
-                directorate=_text(cells, layout, "directorate"),
-                lead=_text(cells, layout, "lead"),
-                status=_text(cells, layout, "status"),
-                status_fill=status_fill,
-                commentary=str(_value(cells, layout, "commentary") or "").strip(),
-                start=_value(cells, layout, "start"),
-                due=_value(cells, layout, "due"),
-                external_ref=_text(cells, layout, "external_ref"),
-                quarter_hint=layout.quarter_hint,
-            )
-        )
+        row = _data_row(sheet.name, number, cells, layout, candidates)
+        row.theme, row.deliverable_ref, row.deliverable = theme, deliverable_ref, deliverable
+        rows.append(row)
     if not layouts:
         return rows, layouts, "no header row naming actions and their status or commentary"
     return rows, layouts, None
+
+
+def _outcome_candidates(
+    cells: list[Cell], layout: Layout, section: str | None, titles: list[str], sheet_name: str
+) -> tuple[str, ...]:
+    """Where a row's outcome may be named, nearest first: its own column, its block's heading,
+    the titles above, the sheet's name."""
+    candidates = []
+    outcome_cell = _text(cells, layout, "outcome")
+    if outcome_cell:
+        candidates.append(outcome_cell)
+    if section:
+        candidates.append(section)
+    candidates.extend(reversed(titles))
+    candidates.append(sheet_name)
+    return tuple(dict.fromkeys(candidates))
+
+
+def _data_row(
+    sheet_name: str, number: int, cells: list[Cell], layout: Layout, candidates: tuple[str, ...]
+) -> TrackerRow:
+    status_index = layout.columns.get("status")
+    status_fill = (
+        cells[status_index].fill if status_index is not None and status_index < len(cells) else None
+    )
+    return TrackerRow(
+        sheet=sheet_name,
+        row=number,
+        outcome_candidates=candidates,
+        action_ref=_text(cells, layout, "action_ref"),
+        action=_text(cells, layout, "action"),
+        directorate=_text(cells, layout, "directorate"),
+        lead=_text(cells, layout, "lead"),
+        status=_text(cells, layout, "status"),
+        status_fill=status_fill,
+        commentary=str(_value(cells, layout, "commentary") or "").strip(),
+        start=_value(cells, layout, "start"),
+        due=_value(cells, layout, "due"),
+        external_ref=_text(cells, layout, "external_ref"),
+        quarter_hint=layout.quarter_hint,
+    )
 
 
 def read_tracker(workbook: Workbook) -> ReadResult:

@@ -283,24 +283,7 @@ def open_xls(data: bytes, filename: str) -> Workbook:
 
     def sheet_rows(index: int):
         def rows() -> Iterator[tuple[int, list[Cell]]]:
-            sheet = book.sheet_by_index(index)
-            merged = {}
-            for rlo, rhi, clo, chi in sheet.merged_cells:
-                for r in range(rlo, rhi):
-                    for c in range(clo, chi):
-                        merged[(r, c)] = (rlo, clo)
-            for r in range(sheet.nrows):
-                cells = []
-                for c in range(sheet.ncols):
-                    rr, cc = merged.get((r, c), (r, c))
-                    cell = sheet.cell(rr, cc)
-                    value = cell.value
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                        value = None
-                    cells.append(Cell(value, _xls_colour(book, sheet.cell_xf_index(rr, cc))))
-                yield r + 1, cells
+            yield from _xls_rows(book, book.sheet_by_index(index))
 
         return rows
 
@@ -309,6 +292,27 @@ def open_xls(data: bytes, filename: str) -> Workbook:
         sheet = book.sheet_by_index(index)
         sheets.append(Sheet(name=sheet.name, hidden=sheet.visibility != 0, _rows=sheet_rows(index)))
     return Workbook(filename=filename, sheets=sheets, _close=book.release_resources)
+
+
+def _xls_rows(book, sheet) -> Iterator[tuple[int, list[Cell]]]:
+    """A sheet's rows, a merged cell's value and colour in every cell it covers."""
+    merged = {}
+    for rlo, rhi, clo, chi in sheet.merged_cells:
+        for r in range(rlo, rhi):
+            for c in range(clo, chi):
+                merged[(r, c)] = (rlo, clo)
+    for r in range(sheet.nrows):
+        cells = []
+        for c in range(sheet.ncols):
+            rr, cc = merged.get((r, c), (r, c))
+            cell = sheet.cell(rr, cc)
+            value = cell.value
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                value = None
+            cells.append(Cell(value, _xls_colour(book, sheet.cell_xf_index(rr, cc))))
+        yield r + 1, cells
 
 
 def open_csv(data: bytes, filename: str) -> Workbook:

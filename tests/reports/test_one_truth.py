@@ -382,15 +382,50 @@ def row_counts(row) -> dict:
     return {label_of(s.status): s.count for s in row.segments if s.count}
 
 
+@dataclass
+class Sight:
+    """One reader looking at one quarter of the world."""
+
+    reader: str
+    q: int
+    period: ReportingPeriod
+    previous: int | None
+    client: Client
+    ref: Reference
+    plan: Plan
+    periods: list[ReportingPeriod]
+    users: dict
+    in_scope: dict[str, ActionSpec]
+
+
 def check_reader(reader: str, world: World, ref: Reference, plan, periods, users) -> None:
     q = world.period
-    period = periods[q]
-    previous = q - 1 if q > 0 else None
     client = Client()
     client.force_login(users[reader])
-    expected_total = ref.counts(q, reader)
-    in_scope = {a.ref: a for a in ref.actions_in(q)}
+    sight = Sight(
+        reader=reader,
+        q=q,
+        period=periods[q],
+        previous=q - 1 if q > 0 else None,
+        client=client,
+        ref=ref,
+        plan=plan,
+        periods=periods,
+        users=users,
+        in_scope={a.ref: a for a in ref.actions_in(q)},
+    )
+    register = check_register_csv(sight)
+    check_register_page(sight, register)
+    check_plan_page(sight)
+    check_outcome_pages(sight)
+    check_dashboard(sight)
+    check_tracker(sight)
 
+
+def check_register_csv(s: Sight) -> dict:
+    reader, q, period, previous, client = s.reader, s.q, s.period, s.previous, s.client
+    ref, plan, _periods, _users, in_scope = s.ref, s.plan, s.periods, s.users, s.in_scope
+    ref.counts(q, reader)
     # The register's CSV: every action in the quarter, its status now and before, commentary.
     response = client.get(
         reverse("reports:register_csv", args=[plan.slug]), {"period": period.code}
@@ -408,13 +443,24 @@ def check_reader(reader: str, world: World, ref: Reference, plan, periods, users
             "before",
         )
         assert register[code][7] == ref.commentary(a, q, reader), (reader, code, "commentary")
+    return register
 
+
+def check_register_page(s: Sight, register: dict) -> None:
+    reader, q, period, _previous, client = s.reader, s.q, s.period, s.previous, s.client
+    ref, plan, _periods, _users, _in_scope = s.ref, s.plan, s.periods, s.users, s.in_scope
+    ref.counts(q, reader)
     # The register page agrees with its CSV.
     page = client.get(reverse("reports:register", args=[plan.slug]), {"period": period.code})
     assert {a.ref: label_of(a.now) for a in page.context["page"]} == {
         code: row[5] for code, row in register.items()
     }
 
+
+def check_plan_page(s: Sight) -> None:
+    reader, q, period, _previous, client = s.reader, s.q, s.period, s.previous, s.client
+    ref, plan, _periods, _users, _in_scope = s.ref, s.plan, s.periods, s.users, s.in_scope
+    expected_total = ref.counts(q, reader)
     # The plan page: each outcome, and the plan total counting each action once.
     page = client.get(plan.get_absolute_url(), {"period": period.code})
     for row in page.context["rows"]:
@@ -430,6 +476,11 @@ def check_reader(reader: str, world: World, ref: Reference, plan, periods, users
         assert got == want, (reader, "plan page", row["outcome"])
         assert row["total"] == sum(want.values())
 
+
+def check_outcome_pages(s: Sight) -> None:
+    reader, q, period, _previous, client = s.reader, s.q, s.period, s.previous, s.client
+    ref, plan, _periods, _users, in_scope = s.ref, s.plan, s.periods, s.users, s.in_scope
+    ref.counts(q, reader)
     # Each outcome page: the actions in the quarter, counted once, with their statuses.
     for index, outcome in enumerate(outcomes(plan)):
         page = client.get(outcome.get_absolute_url(), {"period": period.code})
@@ -444,6 +495,11 @@ def check_reader(reader: str, world: World, ref: Reference, plan, periods, users
                     shown[action.ref] = label_of(status)
         assert shown == want, (reader, "outcome page", outcome.name)
 
+
+def check_dashboard(s: Sight) -> None:
+    reader, q, period, previous, _client = s.reader, s.q, s.period, s.previous, s.client
+    ref, plan, periods, users, in_scope = s.ref, s.plan, s.periods, s.users, s.in_scope
+    expected_total = ref.counts(q, reader)
     # The dashboard, as this reader's page builds it.
     data = build_dashboard(plan, period, users[reader])
     assert row_counts(data.overall) == expected_total, (reader, "dashboard")
@@ -474,6 +530,11 @@ def check_reader(reader: str, world: World, ref: Reference, plan, periods, users
         progress = {k: v for k, v in data.progress_totals.items() if k != "outstanding"}
         assert progress == ref.progress(q)
 
+
+def check_tracker(s: Sight) -> None:
+    reader, q, period, _previous, _client = s.reader, s.q, s.period, s.previous, s.client
+    ref, _plan, _periods, users, in_scope = s.ref, s.plan, s.periods, s.users, s.in_scope
+    ref.counts(q, reader)
     # The tracker workbook: one row per placement of each action in the quarter.
     book = openpyxl.load_workbook(io.BytesIO(export_quarter(period, users[reader])))
     exported = {}

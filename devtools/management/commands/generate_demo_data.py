@@ -110,6 +110,26 @@ class Command(BaseCommand):
         self.stdout.write(f"Generated in {time.perf_counter() - started:.1f} s.")
 
     def generate(self, base, slug, number, action_count, years, rng, password) -> dict[str, int]:
+        plan, statuses, periods = self.plan_frame(base, slug, number, action_count, years)
+        themes = list(Theme.objects.filter(outcome__plan=plan).select_related("outcome"))
+        outcomes = list(plan.outcomes.order_by("order"))
+        directorates = list(Directorate.objects.order_by("code"))
+        officers, approvers = self.people(slug, action_count, directorates, rng, password)
+        deliverables = self.deliverables(outcomes, themes, action_count, rng)
+        actions, placements = self.actions(
+            plan, action_count, directorates, officers, approvers, deliverables, themes, rng
+        )
+        written = self.histories(actions, periods, statuses, rng)
+        return {
+            "deliverables": len(deliverables),
+            "placements": len(placements),
+            "periods": len(periods),
+            "updates": written,
+            "users": len(officers),
+        }
+
+    def plan_frame(self, base, slug, number, action_count, years):
+        """The plan, its scale and its quarters: all closed but the newest, open and due."""
         first_year = LAST_YEAR - years + 1
         codes = [
             f"{year}-{(year + 1) % 100:02d}-Q{quarter}"
@@ -137,10 +157,9 @@ class Command(BaseCommand):
         ReportingPeriod.objects.filter(pk=periods[-1].pk).update(
             due_on=timezone.localdate() + timezone.timedelta(days=14)
         )
-        themes = list(Theme.objects.filter(outcome__plan=plan).select_related("outcome"))
-        outcomes = list(plan.outcomes.order_by("order"))
-        directorates = list(Directorate.objects.order_by("code"))
+        return plan, statuses, periods
 
+    def people(self, slug, action_count, directorates, rng, password):
         # People: lead officers spread over the directorates, an approver for each.
         lead_role = Group.objects.get(name=roles.LEAD_OFFICER)
         approver_role = Group.objects.get(name=roles.APPROVER)
@@ -182,7 +201,9 @@ class Command(BaseCommand):
                 for u, d in zip(approvers, directorates, strict=True)
             ]
         )
+        return officers, approvers
 
+    def deliverables(self, outcomes, themes, action_count, rng):
         # Deliverables: about one for every three actions, half of them under a theme.
         deliverables = []
         for index in range(max(7, action_count // 3)):
@@ -200,7 +221,12 @@ class Command(BaseCommand):
                 )
             )
         deliverables = Deliverable.objects.bulk_create(deliverables, batch_size=BATCH)
+        return deliverables
 
+    def actions(
+        self, plan, action_count, directorates, officers, approvers, deliverables, themes, rng
+    ):
+        officer_count = len(officers)
         # Actions, and where they sit in the plan.
         actions = []
         for index in range(action_count):
@@ -237,56 +263,31 @@ class Command(BaseCommand):
                 for i, d in enumerate(chosen)
             ]
         ActionPlacement.objects.bulk_create(placements, batch_size=BATCH)
+        return actions, placements
 
-        # A status history per action, quarter by quarter, until it completes.
+    def histories(self, actions, periods, statuses, rng) -> int:
+        """A status history per action, quarter by quarter, until it completes."""
         now = timezone.now()
-        updates, completed, written = [], [], 0
+        updates, written = [], 0
+        completed: dict[int, list[int]] = {}  # quarter -> actions completed in it
         started_late: dict[int, list[int]] = {}  # first quarter -> actions reported from it
         last = len(periods) - 1
         for action in actions:
             start = rng.randint(0, max(0, last // 2)) if rng.random() < 0.1 else 0
             if start:  # not counted (as No Update) in the quarters before it started
                 started_late.setdefault(periods[start].pk, []).append(action.pk)
-            label = _pick(rng, _FIRST)
-            for position in range(start, len(periods)):
-                if position > start:
-                    label = _pick(rng, _MOVES[label])
-                is_open = position == last
-                if is_open and rng.random() < 0.25:
-                    break  # not in yet
-                status = statuses[label]
-                state = "approved"
-                if is_open:
-                    state = rng.choice(["draft", "submitted", "submitted", "approved"])
-                updates.append(
-                    QuarterlyUpdate(
-                        action=action,
-                        period=periods[position],
-                        status=status,
-                        commentary=_sentence(rng, 20, 180) if label != "No Update" else "",
-                        state=state,
-                        source="imported" if not is_open else "entered",
-                        version=1,
-                        updated_by=action.lead_officer,
-                        submitted_at=now if state != "draft" else None,
-                        approved_at=now if state == "approved" else None,
-                        approved_by=action.approver if state == "approved" else None,
-                    )
-                )
-                if status.closes_action and not is_open:
-                    completed.append((action.pk, periods[position].pk))
-                    break
+            history, done = _history(action, periods[start:], last - start, statuses, rng, now)
+            updates += history
+            if done is not None:
+                completed.setdefault(done.pk, []).append(action.pk)
             if len(updates) >= BATCH:
                 QuarterlyUpdate.objects.bulk_create(updates)
                 written += len(updates)
                 updates = []
         QuarterlyUpdate.objects.bulk_create(updates)
         written += len(updates)
-        by_period: dict[int, list[int]] = {}
-        for action_pk, period_pk in completed:
-            by_period.setdefault(period_pk, []).append(action_pk)
         for field_name, groups in (
-            ("completed_in_id", by_period),
+            ("completed_in_id", completed),
             ("reported_from_id", started_late),
         ):
             for period_pk, action_pks in groups.items():
@@ -294,10 +295,39 @@ class Command(BaseCommand):
                     Action.objects.filter(pk__in=action_pks[chunk : chunk + 900]).update(
                         **{field_name: period_pk}
                     )
-        return {
-            "deliverables": len(deliverables),
-            "placements": len(placements),
-            "periods": len(periods),
-            "updates": written,
-            "users": officer_count,
-        }
+        return written
+
+
+def _history(action, periods, last: int, statuses, rng, now) -> tuple[list, object]:
+    """One action's updates from its first quarter, and the quarter it completed in (or None).
+    `last` is the position of the open quarter in `periods`."""
+    updates = []
+    label = _pick(rng, _FIRST)
+    for position, period in enumerate(periods):
+        if position > 0:
+            label = _pick(rng, _MOVES[label])
+        is_open = position == last
+        if is_open and rng.random() < 0.25:
+            break  # not in yet
+        status = statuses[label]
+        state = "approved"
+        if is_open:
+            state = rng.choice(["draft", "submitted", "submitted", "approved"])
+        updates.append(
+            QuarterlyUpdate(
+                action=action,
+                period=period,
+                status=status,
+                commentary=_sentence(rng, 20, 180) if label != "No Update" else "",
+                state=state,
+                source="imported" if not is_open else "entered",
+                version=1,
+                updated_by=action.lead_officer,
+                submitted_at=now if state != "draft" else None,
+                approved_at=now if state == "approved" else None,
+                approved_by=action.approver if state == "approved" else None,
+            )
+        )
+        if status.closes_action and not is_open:
+            return updates, period
+    return updates, None
