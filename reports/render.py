@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plans.formulae import escape_formula
+from reports.builder import ReportData
 from reports.charts import bar_chart
-from reports.exception import ReportData
 
 
 def status_css(data: ReportData) -> str:

@@ -9,7 +9,7 @@ from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import AuditKind, ReportingPeriod, Status, User, long_date
 from plans.sanitise import sanitise_text
-from reports.exception import build_report
+from reports.builder import build_report
 from reports.models import ExceptionReport, ReportState
 
 

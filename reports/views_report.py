@@ -12,7 +12,7 @@ from deliverables.access import period_by_code
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
-from reports.exception import report_data
+from reports.builder import report_data
 from reports.forms import ReportEditForm, ReportStartForm
 from reports.models import ExceptionReport
 from reports.render import render_pdf, render_xlsx, report_context, status_css

@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from PIL import Image, ImageDraw, ImageFont
 
+from reports.builder import ActionLine, ReportData
 from reports.charts import WIDTH, bar_chart
-from reports.exception import ActionLine, ReportData
 
 SCALE = 1.6  # PNG pixels per chart unit: sharp when printed at 16 cm
 FONT_FILES = [

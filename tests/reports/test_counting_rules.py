@@ -32,8 +32,8 @@ from deliverables.rules import (
 )
 from deliverables.workflow import WorkflowError
 from plans.models import StrategicOutcome, User
+from reports.builder import build_report
 from reports.dashboard import build_dashboard
-from reports.exception import build_report
 from reports.models import ExceptionReport
 from tests import factories
 from tests.deliverables.conftest import post_update, update_url

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from deliverables.models import QuarterlyUpdate
 from plans.models import Plan, Status
 from plans.sanitise import sanitise_line, sanitise_text
-from reports.exception import build_report, report_data
+from reports.builder import build_report, report_data
 from reports.models import ExceptionReport
 from reports.render import render_pdf, render_xlsx
 from reports.services import report_edit, report_publish, report_start

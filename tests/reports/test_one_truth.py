@@ -40,8 +40,8 @@ from deliverables.models import (
 from deliverables.services import actions_refresh_completion
 from deliverables.tracker.export import export_quarter
 from plans.models import Plan, ReportingPeriod, Status, StatusScale, StrategicOutcome
+from reports.builder import build_report
 from reports.dashboard import build_dashboard
-from reports.exception import build_report
 from reports.models import ExceptionReport
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "20"))

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 
 from plans.models import Plan, ReportingPeriod, parse_period_code
-from reports.exception import build_report, report_data
+from reports.builder import build_report, report_data
 from reports.models import ExceptionReport, ReportState
 from reports.render import render_pdf, render_xlsx, report_context, status_css
 from reports.word import render_docx

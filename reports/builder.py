@@ -1,4 +1,5 @@
-"""The exception report's content: built once, rendered as a web page, PDF, Word and Excel.
+"""The exception report's builder: its content read once, rendered as a web page, PDF, Word
+and Excel.
 
 `build_report` reads the live data into a `ReportData`; publishing stores `to_snapshot()`
 of it, and `from_snapshot` gives the same `ReportData` back, so a published report renders
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from deliverables.models import ActionPlacement
@@ -212,7 +214,7 @@ def build_report(report: ExceptionReport) -> ReportData:
             status_id=action.status_now,
             previous_status_id=action.status_before,
             commentary=action.commentary_now or "",
-            path=f"/plans/{plan.slug}/actions/{action.pk}/",
+            path=reverse("deliverables:action", args=[plan.slug, action.pk]),
             outcomes=[
                 outcome_names[o]
                 for o in sorted(outcomes_of.get(action.pk, []), key=list(outcome_names).index)
