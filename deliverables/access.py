@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from deliverables.models import Action, QuarterlyUpdate
 from plans.models import Plan, ReportingPeriod
+from plans.permissions import may_approve_updates
 
 
 def action_for(user, plan: Plan, pk: int) -> Action:
@@ -36,7 +37,7 @@ def period_by_code(plan: Plan, code: str) -> ReportingPeriod:
 
 def update_for_decision(user, pk: int) -> QuarterlyUpdate:
     """An update in one of the approver's directorates; 404 for any other."""
-    if not user.has_perm("deliverables.approve_update"):
+    if not may_approve_updates(user):
         return get_object_or_404(QuarterlyUpdate.objects.none(), pk=pk)
     return get_object_or_404(
         QuarterlyUpdate.objects.select_related(

@@ -39,15 +39,13 @@ from django.db.models import (
 )
 
 from plans.models import Plan, Rag, ReportingPeriod
+from plans.permissions import may_approve_updates, sees_every_directorate
 from plans.statuses import AWAITING, Scale
 
 # deliverables.models builds its QuerySet methods on these rules, so the functions here import
 # the models they name when called rather than at module level.
 # -- 1. who sees work in progress ------------------------------------------------------------
 
-VIEW_ALL = "deliverables.view_all_updates"
-APPROVE = "deliverables.approve_update"
-ENTER = "deliverables.enter_update"
 
 EVERYONE = object()  # sees_work_q's answer when the reader sees every action's work
 NOBODY = object()  # ... and when they see none
@@ -67,10 +65,10 @@ def _work_scope(user):
 def _compute_work_scope(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return NOBODY
-    if user.has_perm(VIEW_ALL):
+    if sees_every_directorate(user):
         return EVERYONE
     directorates = []
-    if user.has_perm(APPROVE):
+    if may_approve_updates(user):
         directorates = list(user.directorates.values_list("pk", flat=True))
     return user.pk, directorates
 
@@ -141,51 +139,6 @@ def readable_q(user, update: str = "", action: str = "action__") -> Q:
     return Q(**{f"{update}state": UpdateState.APPROVED}) | _and(
         Q(**{f"{update}pk__isnull": False}), sees_work_q(user, action)
     )
-
-
-# -- who may enter updates --------------------------------------------------------------------
-
-
-def may_enter_updates(user) -> bool:
-    """The role allows entering updates (lead officers and approvers)."""
-    return bool(user is not None and user.is_active and user.has_perm(ENTER))
-
-
-def users_who_may_enter_updates() -> QuerySet:
-    """The QuerySet twin of may_enter_updates: active users whose role (or own permission,
-    or superuser status) allows entering updates."""
-    from django.contrib.auth import get_user_model
-
-    app_label, codename = ENTER.split(".")
-    granted = Q(groups__permissions__codename=codename) & Q(
-        groups__permissions__content_type__app_label=app_label
-    )
-    own = Q(user_permissions__codename=codename) & Q(
-        user_permissions__content_type__app_label=app_label
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | granted | own)
-        .distinct()
-    )
-
-
-def enters_updates_q(user, action: str = "") -> Q:
-    """Actions whose updates `user` enters: those they lead or were delegated."""
-    from deliverables.models import ActionDelegate
-
-    if not may_enter_updates(user):
-        return Q(pk__in=[])
-    delegated = ActionDelegate.objects.filter(action=OuterRef(f"{action}pk"), user=user)
-    return Q(**{f"{action}lead_officer": user}) | Exists(delegated)
-
-
-def enters_updates_for(user, action) -> bool:
-    """The same rule for one action."""
-    if not may_enter_updates(user):
-        return False
-    return action.lead_officer_id == user.pk or action.delegations.filter(user=user).exists()
 
 
 # -- 2. which actions are in a period ---------------------------------------------------------

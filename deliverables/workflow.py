@@ -6,8 +6,7 @@ Every rule is checked on the server whatever the page offered.
 
 from __future__ import annotations
 
-from deliverables import rules
-from deliverables.models import Action, QuarterlyUpdate, UpdateState
+from deliverables.models import QuarterlyUpdate, UpdateState
 from plans.models import Rag, ReportingPeriod, Status
 
 
@@ -48,12 +47,6 @@ class StaleUpdate(WorkflowError):
         self.current = current
 
 
-def can_edit(user, action: Action) -> bool:
-    """Lead officers and their delegates enter an action's updates; nobody else does
-    (deliverables.rules.enters_updates_for, the twin of Action.objects.editable_by)."""
-    return rules.enters_updates_for(user, action)
-
-
 def commentary_problem(status: Status, previous: Status | None, commentary: str) -> str | None:
     """Why a submitted update needs commentary it lacks: red and amber statuses, and any change
     of status since last quarter, must be explained. None when it is fine. The service enforces
@@ -65,42 +58,6 @@ def commentary_problem(status: Status, previous: Status | None, commentary: str)
     if previous is not None and status != previous:
         return f"Explain why the status changed from '{previous.label}' to '{status.label}'."
     return None
-
-
-def is_own(user, update: QuarterlyUpdate) -> bool:
-    action = update.action
-    return (
-        update.submitted_by_id == user.pk
-        or action.lead_officer_id == user.pk
-        or action.delegations.filter(user=user).exists()
-    )
-
-
-def can_approve(user, update: QuarterlyUpdate) -> bool:
-    """Approvers decide on updates of their own directorates, never on their own updates."""
-    if not user.is_authenticated or not user.has_perm("deliverables.approve_update"):
-        return False
-    directorate_id = update.action.directorate_id
-    if directorate_id is None or not user.directorates.filter(pk=directorate_id).exists():
-        return False
-    return not is_own(user, update)
-
-
-def can_delegate(user, action: Action) -> bool:
-    """The lead officer, an approver of the directorate, or the performance team."""
-    if not user.is_authenticated:
-        return False
-    if action.lead_officer_id == user.pk and user.has_perm("deliverables.enter_update"):
-        return True
-    if user.has_perm("deliverables.view_all_updates") and user.has_perm(
-        "deliverables.change_action"
-    ):
-        return True
-    return (
-        user.has_perm("deliverables.approve_update")
-        and action.directorate_id is not None
-        and user.directorates.filter(pk=action.directorate_id).exists()
-    )
 
 
 def is_editable_state(update: QuarterlyUpdate | None) -> bool:

@@ -14,6 +14,7 @@ from plans.models import (
     Theme,
     User,
 )
+from plans.permissions import can_import
 from plans.resources import (
     DirectorateResource,
     PlanResource,
@@ -47,9 +48,7 @@ class ImportExportAdmin(ImportExportModelAdmin):
                 setattr(obj, field.attname, sanitise_line(value, max_length=field.max_length))
 
     def has_import_permission(self, request) -> bool:
-        return request.user.has_perm("plans.import_tracker") and super().has_import_permission(
-            request
-        )
+        return can_import(request.user) and super().has_import_permission(request)
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)

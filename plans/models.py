@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.permissions import can_manage_plans
 from plans.refs import normalise_ref, normalise_title
 from plans.statuses import Rag, relative_luminance, status_key
 
@@ -65,7 +66,7 @@ class PlanQuerySet(models.QuerySet):
         """Every signed-in user reads the active plans; retired ones are for plan managers."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_perm("plans.change_plan"):
+        if can_manage_plans(user):
             return self
         return self.active()
 

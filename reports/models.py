@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from plans.models import Plan, ReportingPeriod, Status
+from plans.permissions import can_build_reports
 
 
 class ReportState(models.TextChoices):
@@ -20,7 +21,7 @@ class ExceptionReportQuerySet(models.QuerySet):
         """Published versions for everyone signed in; drafts for those who build reports."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_perm("reports.build_report"):
+        if can_build_reports(user):
             return self
         return self.filter(state=ReportState.PUBLISHED)
 

@@ -8,20 +8,21 @@ from django.utils import timezone
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import AuditKind, ReportingPeriod, Status, User, long_date
+from plans.permissions import can_build_reports, can_publish_reports
 from plans.sanitise import sanitise_text
 from reports.builder import build_report
 from reports.models import ExceptionReport, ReportState
 
 
-def _require(user: User, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
+def _require(user: User, check, message: str) -> None:
+    if not check(user):
         raise NotAllowed(message)
 
 
 @transaction.atomic
 def report_start(user: User, period: ReportingPeriod) -> ExceptionReport:
     """The quarter's draft report: the one in progress, or a new version."""
-    _require(user, "reports.build_report", "Only the performance team builds reports.")
+    _require(user, can_build_reports, "Only the performance team builds reports.")
     draft = ExceptionReport.objects.filter(period=period, state=ReportState.DRAFT).first()
     if draft is not None:
         return draft
@@ -55,7 +56,7 @@ def report_edit(
     narratives: dict[int, str],
     extra_statuses: list[Status],
 ) -> ExceptionReport:
-    _require(user, "reports.build_report", "Only the performance team edits reports.")
+    _require(user, can_build_reports, "Only the performance team edits reports.")
     report = ExceptionReport.objects.select_for_update().get(pk=report.pk)
     if report.is_published:
         raise WorkflowError(
@@ -77,7 +78,7 @@ def report_edit(
 @transaction.atomic
 def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
     """Freeze the draft with the data it is built from, now."""
-    _require(user, "reports.publish_report", "Only the performance team publishes reports.")
+    _require(user, can_publish_reports, "Only the performance team publishes reports.")
     report = ExceptionReport.objects.select_for_update().get(pk=report.pk)
     if report.is_published:
         raise WorkflowError(f"Version {report.version} is already published.")

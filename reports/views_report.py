@@ -12,6 +12,7 @@ from deliverables.access import period_by_code
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
+from plans.permissions import can_build_reports, can_publish_reports
 from reports.builder import report_data
 from reports.forms import ReportEditForm, ReportStartForm
 from reports.models import ExceptionReport
@@ -42,7 +43,7 @@ def report_for(user, pk: int) -> ExceptionReport:
 
 
 def _require_builder(user) -> None:
-    if not user.has_perm("reports.build_report"):
+    if not can_build_reports(user):
         raise PermissionDenied("Only the performance team builds reports.")
 
 
@@ -157,7 +158,7 @@ def report_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
-    if not request.user.has_perm("reports.publish_report"):
+    if not can_publish_reports(request.user):
         raise PermissionDenied("Only the performance team publishes reports.")
     try:
         report_publish(request.user, report)

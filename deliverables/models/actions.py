@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from deliverables import rules
 from deliverables.models.states import PROGRESS_STATES, UpdateSource, UpdateState
+from deliverables.permissions import delegates_q, enters_updates_q
 from plans.models import Plan, ReportingPeriod, StrategicOutcome, Theme
 from plans.refs import fold_lookalikes, normalise_ref
 
@@ -59,8 +60,12 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(rules.in_scope_q(period))
 
     def editable_by(self, user) -> ActionQuerySet:
-        """Actions whose updates `user` may enter: those they lead or were delegated."""
-        return self.filter(rules.enters_updates_q(user))
+        """Actions whose updates `user` may enter (twin of permissions.can_enter_updates)."""
+        return self.filter(enters_updates_q(user))
+
+    def delegable_by(self, user) -> ActionQuerySet:
+        """Actions whose delegates `user` may change (twin of permissions.can_delegate)."""
+        return self.filter(delegates_q(user))
 
     def progress_by_directorate(self, period: ReportingPeriod) -> models.QuerySet:
         """Per directorate: actions, and how many of their updates for `period` are in each

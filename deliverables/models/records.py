@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from plans.models import Plan, ReportingPeriod
+from plans.permissions import can_import
 
 
 class ReminderLog(models.Model):
@@ -47,7 +48,7 @@ class ImportStatus(models.TextChoices):
 
 class ImportRecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportRecordQuerySet:
-        if not user.has_perm("plans.import_tracker"):
+        if not can_import(user):
             return self.none()
         return self
 

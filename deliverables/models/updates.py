@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from deliverables import rules
 from deliverables.models.actions import Action
 from deliverables.models.states import UpdateSource, UpdateState
+from deliverables.permissions import decides_q
 from plans.models import ReportingPeriod, Status
 
 
@@ -23,6 +24,10 @@ class QuarterlyUpdateQuerySet(models.QuerySet):
         or submitted where they see the action's work in progress; never drafts, returned
         updates or the No Update written at close."""
         return self.filter(rules.counted_q(user))
+
+    def decidable_by(self, user) -> QuarterlyUpdateQuerySet:
+        """Updates `user` may approve or return (twin of permissions.can_decide)."""
+        return self.filter(decides_q(user))
 
     def with_readable(self, user) -> QuarterlyUpdateQuerySet:
         """Every update, with `readable`: whether `user` may read its status and text

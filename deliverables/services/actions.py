@@ -8,19 +8,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from deliverables import rules
 from deliverables.models import (
     Action,
     ActionDelegate,
     QuarterlyUpdate,
 )
+from deliverables.permissions import can_delegate
 from deliverables.services.base import (
     save_with_history,
 )
 from deliverables.workflow import (
     NotAllowed,
     WorkflowError,
-    can_delegate,
 )
 from plans.models import (
     PeriodState,
@@ -28,6 +27,7 @@ from plans.models import (
     ReportingPeriod,
     User,
 )
+from plans.permissions import can_change_actions, may_enter_updates
 from plans.sanitise import sanitise_text
 
 
@@ -126,7 +126,7 @@ def action_create(user: User | None, action: Action) -> Action:
 @transaction.atomic
 def action_withdraw(user: User, action: Action, period: ReportingPeriod, *, reason: str) -> Action:
     """Take an action out of the plan from `period` on; its earlier quarters keep it."""
-    if not user.has_perm("deliverables.change_action"):
+    if not can_change_actions(user):
         raise NotAllowed("Only the performance team can withdraw an action.")
     reason = sanitise_text(reason, max_length=1000)
     if not reason:
@@ -151,7 +151,7 @@ def action_withdraw(user: User, action: Action, period: ReportingPeriod, *, reas
 
 @transaction.atomic
 def action_reinstate(user: User, action: Action, *, reason: str) -> Action:
-    if not user.has_perm("deliverables.change_action"):
+    if not can_change_actions(user):
         raise NotAllowed("Only the performance team can reinstate an action.")
     reason = sanitise_text(reason, max_length=1000)
     if not reason:
@@ -175,7 +175,7 @@ def action_delegate(user: User, action: Action, colleague: User) -> ActionDelega
         raise NotAllowed("Only the lead officer, an approver or the performance team can delegate.")
     if colleague.pk == action.lead_officer_id:
         raise WorkflowError(f"{colleague} already leads this action.")
-    if not rules.may_enter_updates(colleague):
+    if not may_enter_updates(colleague):
         raise WorkflowError(f"{colleague} cannot enter updates: their role does not allow it.")
     if ActionDelegate.objects.filter(action=action, user=colleague).exists():
         raise WorkflowError(f"{colleague} can already enter this action's updates.")
@@ -197,9 +197,9 @@ def action_undelegate(user: User, action: Action, colleague: User) -> None:
 @transaction.atomic
 def actions_reassign(user: User, actions: list[Action], new_lead: User) -> int:
     """Give the actions a new lead officer (the performance team's bulk reassignment)."""
-    if not user.has_perm("deliverables.change_action"):
+    if not can_change_actions(user):
         raise NotAllowed("Only the performance team can reassign actions.")
-    if not rules.may_enter_updates(new_lead):
+    if not may_enter_updates(new_lead):
         raise WorkflowError(f"{new_lead} cannot lead actions: their role does not allow it.")
     changed = [a for a in actions if a.lead_officer_id != new_lead.pk]
     for action in changed:
@@ -213,7 +213,7 @@ def actions_reassign(user: User, actions: list[Action], new_lead: User) -> int:
 @transaction.atomic
 def action_reopen(user: User, action: Action, *, reason: str) -> Action:
     """A completed action asks for updates again from the next quarter on."""
-    if not user.has_perm("deliverables.change_action"):
+    if not can_change_actions(user):
         raise NotAllowed("Only the performance team can reopen a completed action.")
     reason = sanitise_text(reason, max_length=1000)
     if not reason:

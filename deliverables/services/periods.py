@@ -31,11 +31,12 @@ from plans.models import (
     User,
     long_date,
 )
+from plans.permissions import can_manage_periods
 from plans.sanitise import sanitise_text
 
 
 def _require_manager(user: User) -> None:
-    if not user.has_perm("plans.manage_periods"):
+    if not can_manage_periods(user):
         raise NotAllowed("Only the performance team can open, close or reopen quarters.")
 
 

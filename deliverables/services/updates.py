@@ -15,6 +15,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
+from deliverables.permissions import can_decide, can_enter_updates
 from deliverables.services.actions import actions_refresh_completion, actions_report_from
 from deliverables.services.base import (
     conditional_update,
@@ -27,8 +28,6 @@ from deliverables.workflow import (
     QuarterLocked,
     StaleUpdate,
     WorkflowError,
-    can_approve,
-    can_edit,
     commentary_problem,
 )
 from plans.models import (
@@ -36,6 +35,7 @@ from plans.models import (
     Status,
     User,
 )
+from plans.permissions import can_correct_updates
 from plans.sanitise import sanitise_text
 
 
@@ -105,7 +105,7 @@ def _check_entry(
     user: User, action: Action, period: ReportingPeriod, *, status: Status | None, submit: bool
 ) -> ReportingPeriod:
     """Whether `user` may enter this update now; the quarter, re-read under its row lock."""
-    if not can_edit(user, action):
+    if not can_enter_updates(user, action):
         raise NotAllowed("Only the action's lead officer or a delegate can enter its update.")
     period = locked_period(period)
     if period.plan_id != action.plan_id:
@@ -149,7 +149,7 @@ def previous_status(user: User, action: Action, period: ReportingPeriod) -> Stat
 def update_approve(
     user: User, update: QuarterlyUpdate, *, expected_version: int
 ) -> QuarterlyUpdate:
-    if not can_approve(user, update):
+    if not can_decide(user, update):
         raise NotAllowed(
             "Only an approver of the action's directorate can approve it, and never their own."
         )
@@ -175,7 +175,7 @@ def update_return(
     user: User, update: QuarterlyUpdate, *, reason: str, expected_version: int
 ) -> QuarterlyUpdate:
     """Send a submitted update back to its officer with the reason."""
-    if not can_approve(user, update):
+    if not can_decide(user, update):
         raise NotAllowed(
             "Only an approver of the action's directorate can return it, and never their own."
         )
@@ -210,7 +210,7 @@ def update_correct(
     """A correction made in the Django admin by the performance team or an administrator: the
     same rules as every other door (open quarter, the plan's own scale, commentary, the
     version check, history, completion)."""
-    if not user.has_perm("deliverables.change_quarterlyupdate"):
+    if not can_correct_updates(user):
         raise NotAllowed("Only administrators correct updates in the admin.")
     period = locked_period(update.period)
     if not period.is_open:

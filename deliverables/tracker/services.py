@@ -22,6 +22,7 @@ from deliverables.tracker.workbook import TrackerFileError, open_tracker
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import AuditKind, PeriodState, Plan, ReportingPeriod, User, parse_period_code
+from plans.permissions import can_import
 
 ROW_RESULTS_KEPT = 20_000
 
@@ -32,7 +33,7 @@ class PreviewChanged(WorkflowError):
 
 def _require_importer(user: User | None) -> None:
     # None is the command line, run by whoever may run manage.py on the server.
-    if user is not None and not user.has_perm("plans.import_tracker"):
+    if user is not None and not can_import(user):
         raise NotAllowed("Only administrators can import trackers.")
 
 

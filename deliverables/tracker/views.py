@@ -22,12 +22,13 @@ from deliverables.tracker.services import (
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod
+from plans.permissions import can_import
 
 ROWS_SHOWN = 500
 
 
 def _require_importer(user) -> None:
-    if not user.has_perm("plans.import_tracker"):
+    if not can_import(user):
         raise PermissionDenied("Only administrators import trackers.")
 
 

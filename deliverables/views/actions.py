@@ -29,17 +29,20 @@ from deliverables.models import (
     QuarterlyUpdate,
     UpdateState,
 )
+from deliverables.permissions import (
+    can_delegate,
+    can_enter_updates,
+    users_who_may_enter_updates,
+)
 from deliverables.rules import (
     sees_work_of,
-    users_who_may_enter_updates,
 )
 from deliverables.workflow import (
     WorkflowError,
-    can_delegate,
-    can_edit,
 )
 from plans.access import plan_for
 from plans.models import ReportingPeriod
+from plans.permissions import can_change_actions
 
 
 @require_GET
@@ -87,12 +90,11 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "delegates": delegates,
             "can_delegate": delegating,
             "colleague_form": colleague_form,
-            "can_edit": can_edit(request.user, action),
+            "can_edit": can_enter_updates(request.user, action),
             "open_period": open_period,
-            "can_reopen": action.completed_in_id
-            and request.user.has_perm("deliverables.change_action"),
+            "can_reopen": action.completed_in_id and can_change_actions(request.user),
             "reopen_form": ReasonForm(),
-            "can_withdraw": request.user.has_perm("deliverables.change_action"),
+            "can_withdraw": can_change_actions(request.user),
             "withdraw_form": WithdrawForm(plan=plan),
             "reinstate_form": ReasonForm(),
             "nav_section": "plans",
@@ -148,7 +150,7 @@ def delegate_remove(request: HttpRequest, slug: str, pk: int, user_pk: int) -> H
 def action_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = plan_for(request.user, slug)
     action = action_for(request.user, plan, pk)
-    if not request.user.has_perm("deliverables.change_action"):
+    if not can_change_actions(request.user):
         raise PermissionDenied("Only the performance team can reopen a completed action.")
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -168,7 +170,7 @@ def action_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Take an action out of the plan from a quarter not yet closed; earlier ones keep it."""
     plan = plan_for(request.user, slug)
     action = action_for(request.user, plan, pk)
-    if not request.user.has_perm("deliverables.change_action"):
+    if not can_change_actions(request.user):
         raise PermissionDenied("Only the performance team can withdraw an action.")
     form = WithdrawForm(request.POST, plan=plan)
     if not form.is_valid():
@@ -194,7 +196,7 @@ def action_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def action_reinstate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = plan_for(request.user, slug)
     action = action_for(request.user, plan, pk)
-    if not request.user.has_perm("deliverables.change_action"):
+    if not can_change_actions(request.user):
         raise PermissionDenied("Only the performance team can reinstate an action.")
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -212,7 +214,7 @@ def action_reinstate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reassign(request: HttpRequest, slug: str) -> HttpResponse:
     """Move every action one officer leads in this plan to another officer."""
-    if not request.user.has_perm("deliverables.change_action"):
+    if not can_change_actions(request.user):
         raise PermissionDenied("Only the performance team can reassign actions.")
     plan = plan_for(request.user, slug)
     officers = users_who_may_enter_updates().order_by("last_name", "first_name", "username")

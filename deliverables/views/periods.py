@@ -18,10 +18,11 @@ from deliverables.models import submission_progress
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod, long_date
+from plans.permissions import can_manage_periods
 
 
 def _require_manager(user) -> None:
-    if not user.has_perm("plans.manage_periods"):
+    if not can_manage_periods(user):
         raise PermissionDenied("Only the performance team manages quarters.")
 
 

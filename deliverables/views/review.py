@@ -31,12 +31,13 @@ from deliverables.workflow import (
 )
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod
+from plans.permissions import may_approve_updates
 
 
 @require_GET
 def review(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """An approver's queue: submitted updates of their directorates, and what they decided."""
-    if not request.user.has_perm("deliverables.approve_update"):
+    if not may_approve_updates(request.user):
         raise PermissionDenied("Only approvers review updates.")
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
@@ -84,7 +85,7 @@ def review(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_GET
 def review_index(request: HttpRequest) -> HttpResponse:
     """An approver's open quarters, with how many updates wait for them in each."""
-    if not request.user.has_perm("deliverables.approve_update"):
+    if not may_approve_updates(request.user):
         raise PermissionDenied("Only approvers review updates.")
     periods = (
         ReportingPeriod.objects.open()

@@ -36,6 +36,7 @@ from deliverables.workflow import (
 )
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod
+from plans.permissions import may_approve_updates
 
 
 @require_GET
@@ -44,7 +45,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     open_periods = ReportingPeriod.objects.open()
     if Action.objects.editable_by(request.user).filter(plan__periods__in=open_periods).exists():
         return redirect("deliverables:my_updates")
-    if request.user.has_perm("deliverables.approve_update"):
+    if may_approve_updates(request.user):
         waiting = QuarterlyUpdate.objects.filter(
             state=UpdateState.SUBMITTED,
             period__in=open_periods,

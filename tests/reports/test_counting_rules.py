@@ -21,17 +21,16 @@ from deliverables.models import (
     QuarterlyUpdate,
     submission_progress,
 )
+from deliverables.permissions import can_enter_updates, users_who_may_enter_updates
 from deliverables.rules import (
     EVERYONE,
     NOBODY,
-    enters_updates_for,
-    may_enter_updates,
     sees_work_of,
     sees_work_q,
-    users_who_may_enter_updates,
 )
 from deliverables.workflow import WorkflowError
 from plans.models import StrategicOutcome, User
+from plans.permissions import may_enter_updates
 from reports.builder import build_report
 from reports.dashboard import build_dashboard
 from reports.models import ExceptionReport
@@ -234,7 +233,7 @@ def test_the_rules_of_who_sees_work_and_who_enters_updates_agree_with_their_quer
             listed = set(Action.objects.filter(plan=cycle.plan).filter(condition))
         assert listed == {a for a in actions if sees_work_of(user, a)}, user
         editable = set(Action.objects.filter(plan=cycle.plan).editable_by(user))
-        assert editable == {a for a in actions if enters_updates_for(user, a)}, user
+        assert editable == {a for a in actions if can_enter_updates(user, a)}, user
     # Who may enter updates at all: the role check and the list of people to delegate to or
     # reassign to used to be written three ways.
     users["viewer"].is_superuser = True

@@ -1,0 +1,60 @@
+"""Who may do what, by role: one named check per permission, so no page, service or command
+spells a permission string of its own. Checks that depend on an object (this action, this
+update) are in deliverables.permissions, each with the QuerySet that lists the same objects.
+
+Roles grant the permissions (plans.roles); directorates and action leads narrow them.
+"""
+
+from __future__ import annotations
+
+
+def _has(user, permission: str) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_perm(permission))
+
+
+def can_manage_plans(user) -> bool:
+    """Maintains the plans' structure, retired plans included (the performance team)."""
+    return _has(user, "plans.change_plan")
+
+
+def can_manage_periods(user) -> bool:
+    """Opens, extends, closes, reopens and publishes quarters (the performance team)."""
+    return _has(user, "plans.manage_periods")
+
+
+def can_import(user) -> bool:
+    """Imports trackers and sees the import log (administrators)."""
+    return _has(user, "plans.import_tracker")
+
+
+def may_enter_updates(user) -> bool:
+    """The role enters updates for the actions its holder leads (lead officers, approvers)."""
+    return bool(user is not None and user.is_active and _has(user, "deliverables.enter_update"))
+
+
+def may_approve_updates(user) -> bool:
+    """The role decides on updates of its holder's directorates (approvers)."""
+    return _has(user, "deliverables.approve_update")
+
+
+def sees_every_directorate(user) -> bool:
+    """Sees every directorate's work in progress (the performance team, administrators)."""
+    return _has(user, "deliverables.view_all_updates")
+
+
+def can_change_actions(user) -> bool:
+    """Reopens, withdraws and reassigns actions (the performance team)."""
+    return _has(user, "deliverables.change_action")
+
+
+def can_correct_updates(user) -> bool:
+    """Corrects an update in the admin (administrators)."""
+    return _has(user, "deliverables.change_quarterlyupdate")
+
+
+def can_build_reports(user) -> bool:
+    return _has(user, "reports.build_report")
+
+
+def can_publish_reports(user) -> bool:
+    return _has(user, "reports.publish_report")
