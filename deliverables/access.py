@@ -58,12 +58,11 @@ def period_for(plan: Plan, code: str | None, *, latest: bool = False) -> Reporti
     if code:
         period = get_object_or_404(periods.by_code(code))
     elif latest:
-        period = periods.order_by("-year", "-quarter").first()
+        period = periods.newest_first().first()
     else:
         counted = QuarterlyUpdate.objects.filter(period=OuterRef("pk")).counted_for(None)
         period = (
-            periods.filter(Exists(counted)).order_by("-year", "-quarter").first()
-            or periods.order_by("-year", "-quarter").first()
+            periods.filter(Exists(counted)).newest_first().first() or periods.newest_first().first()
         )
     if period is not None:
         period.plan = plan

@@ -85,7 +85,7 @@ def decides_q(user) -> Q:
         return Q(pk__in=[])
     delegated = ActionDelegate.objects.filter(action=OuterRef("action_id"), user=user)
     return (
-        Q(action__directorate__in=_directorates(user))
+        Q(action__directorate__in=user.directorates.all())
         & ~Q(submitted_by=user)
         & ~Q(action__lead_officer=user)
         & ~Exists(delegated)
@@ -113,5 +113,5 @@ def delegates_q(user) -> Q:
     if may_enter_updates(user):
         condition |= Q(lead_officer=user)
     if may_approve_updates(user):
-        condition |= Q(directorate__in=_directorates(user))
+        condition |= Q(directorate__in=user.directorates.all())
     return condition

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -14,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.periods import PERIOD_CODE, long_date, parse_period_code  # noqa: F401
 from plans.permissions import can_manage_plans
 from plans.refs import normalise_ref, normalise_title
 from plans.statuses import Rag, relative_luminance, status_key
@@ -186,11 +186,6 @@ class Status(models.Model):
         return "#0b0c0c" if on_black >= on_white else "#ffffff"
 
 
-def long_date(day: dt.date) -> str:
-    """6 December 2026: how dates are written in messages, logs and emails."""
-    return f"{day.day} {day:%B %Y}"
-
-
 class StrategicOutcomeQuerySet(models.QuerySet):
     def with_counts(self) -> StrategicOutcomeQuerySet:
         """Each outcome with how many deliverables and distinct actions it holds."""
@@ -248,20 +243,6 @@ class Theme(models.Model):
         return self.name
 
 
-PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
-
-
-def parse_period_code(code: str) -> tuple[int, int]:
-    """ "2023-24-Q3" -> (2023, 3). Raises ValueError with a message a user can act on."""
-    match = PERIOD_CODE.match((code or "").strip().upper())
-    if not match:
-        raise ValueError(f"{code!r} is not a quarter: write it like 2023-24-Q3")
-    year, next_year, quarter = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    if (year + 1) % 100 != next_year:
-        raise ValueError(f"{code!r}: {year}-{next_year:02d} is not a financial year")
-    return year, quarter
-
-
 class PeriodState(models.TextChoices):
     UPCOMING = "upcoming", "Upcoming"
     OPEN = "open", "Open for updates"
@@ -275,6 +256,15 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
     def chronological(self) -> ReportingPeriodQuerySet:
         return self.order_by("year", "quarter")
+
+    def newest_first(self) -> ReportingPeriodQuerySet:
+        return self.order_by("-year", "-quarter")
+
+    def up_to(self, period: ReportingPeriod) -> ReportingPeriodQuerySet:
+        """The quarters up to and including `period`."""
+        return self.filter(
+            Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter)
+        )
 
     def open(self) -> ReportingPeriodQuerySet:
         return self.filter(state=PeriodState.OPEN)
@@ -359,7 +349,7 @@ class ReportingPeriod(models.Model):
         return (
             ReportingPeriod.objects.filter(plan_id=self.plan_id)
             .filter(earlier)
-            .order_by("-year", "-quarter")
+            .newest_first()
             .first()
         )
 

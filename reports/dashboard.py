@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, Q, Value
+from django.db.models import Count, IntegerField, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -204,11 +204,7 @@ def _red_streaks(plan, period, red_now: list, red: list[int], user) -> list[tupl
     only the updates that count for `user`."""
     if not red_now:
         return []
-    periods = list(
-        ReportingPeriod.objects.for_plan(plan)
-        .filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter))
-        .order_by("-year", "-quarter")
-    )
+    periods = list(ReportingPeriod.objects.for_plan(plan).up_to(period).newest_first())
     red_quarters: dict[int, set[int]] = {}
     for action_id, period_id in (
         QuarterlyUpdate.objects.filter(
@@ -237,9 +233,7 @@ def _trend_counts(plan: Plan, period: ReportingPeriod, scale: Scale, user) -> li
     """Actions per status in each of the last eight quarters up to this one: the same rule as
     the quarter's own counts, a GROUP BY per quarter, sent as one UNION ALL query."""
     periods = list(
-        ReportingPeriod.objects.for_plan(plan)
-        .filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter))
-        .order_by("-year", "-quarter")[:TREND_QUARTERS]
+        ReportingPeriod.objects.for_plan(plan).up_to(period).newest_first()[:TREND_QUARTERS]
     )[::-1]
     if not periods:
         return []

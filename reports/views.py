@@ -33,7 +33,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """A plan's quarter at a glance: status by outcome and directorate, movement, trend."""
     plan = plan_for(request.user, slug)
     period = period_for(plan, request.GET.get("period"), latest=True)
-    periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
+    periods = list(ReportingPeriod.objects.for_plan(plan).newest_first())
     context = {
         "plan": plan,
         "period": period,
@@ -152,7 +152,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(
         period=period,
         previous=previous,
-        periods=list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter")),
+        periods=list(ReportingPeriod.objects.for_plan(plan).newest_first()),
         filterset=filterset,
         page=page,
         sort_links=sort_links,

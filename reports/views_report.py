@@ -56,7 +56,7 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("period", "published_by")
         .defer("snapshot")
     )
-    periods = ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter")
+    periods = ReportingPeriod.objects.for_plan(plan).newest_first()
     return render(
         request,
         "reports/report_list.html",
@@ -74,7 +74,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     _require_builder(request.user)
     plan = plan_for(request.user, slug)
     form = ReportStartForm(
-        request.POST, periods=ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter")
+        request.POST, periods=ReportingPeriod.objects.for_plan(plan).newest_first()
     )
     if not form.is_valid():
         messages.error(request, "Choose the quarter the report is for.")

@@ -26,8 +26,6 @@ from deliverables.models import (
     Action,
     ActionDelegate,
     ActionPlacement,
-    QuarterlyUpdate,
-    UpdateState,
 )
 from deliverables.permissions import (
     can_delegate,
@@ -37,6 +35,7 @@ from deliverables.permissions import (
 from deliverables.rules import (
     sees_work_of,
 )
+from deliverables.selectors import action_updates
 from deliverables.workflow import (
     WorkflowError,
 )
@@ -57,16 +56,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     for placement in placements:
         placement.outcome.plan = plan  # for the outcome's URL, without a query per row
-    # What the reader may read in full; a submitted update they may not read yet is shown as
-    # awaiting approval, without its text; drafts and returned updates not at all.
-    updates = [
-        update
-        for update in QuarterlyUpdate.objects.filter(action=action)
-        .with_readable(request.user)
-        .select_related("period", "status", "updated_by", "submitted_by", "approved_by")
-        .order_by("-period__year", "-period__quarter")
-        if update.readable or update.state == UpdateState.SUBMITTED
-    ]
+    updates = action_updates(request.user, action)
     visible_ids = {u.pk for u in updates if u.readable}
     delegates = list(ActionDelegate.objects.filter(action=action).select_related("user"))
     delegating = can_delegate(request.user, action)

@@ -3,21 +3,14 @@ actions."""
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from deliverables.access import period_for
-from deliverables.models import ActionPlacement
-from deliverables.rules import (
-    in_scope,
-    out_of_scope_reason,
-    with_statuses,
-)
+from deliverables.selectors import outcome_tree, plan_overview
 from plans.access import outcome_for, plan_for
-from plans.models import Plan, ReportingPeriod
-from plans.statuses import Scale
+from plans.models import ReportingPeriod
 
 
 @require_GET
@@ -28,34 +21,18 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outcomes = list(plan.outcomes.prefetch_related("themes").order_by("order", "name"))
     for outcome in outcomes:
         outcome.plan = plan
-    scale = Scale.of(plan)
-    counts = outcome_status_counts(plan, period, scale, request.user) if period else {}
-    legend = scale.legend({pk for by_status in counts.values() for pk in by_status})
-    rows = []
-    for outcome in [*outcomes, None]:
-        by_status = counts.get(outcome.pk if outcome else None, {})
-        if outcome is None and not by_status:
-            continue
-        rows.append(
-            {
-                "outcome": outcome,
-                "total": sum(by_status.values()),
-                "status_counts": [(status, by_status.get(status.pk, 0)) for status in legend],
-                "not_updated": by_status.get(None, 0),
-            }
-        )
-    periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
+    overview = plan_overview(plan, period, request.user, outcomes)
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
             "period": period,
-            "periods": periods,
+            "periods": list(ReportingPeriod.objects.for_plan(plan).newest_first()),
             "outcomes": outcomes,
-            "rows": rows,
-            "statuses": scale.statuses,
-            "legend": legend,
+            "rows": overview.rows,
+            "statuses": overview.statuses,
+            "legend": overview.legend,
             "nav_section": "plans",
         },
     )
@@ -67,54 +44,7 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = plan_for(request.user, slug)
     outcome = outcome_for(request.user, plan, pk)
     period = period_for(plan, request.GET.get("period"))
-    placements = list(
-        ActionPlacement.objects.filter(outcome=outcome)
-        .select_related(
-            "action__directorate",
-            "action__lead_officer",
-            "action__completed_in",
-            "action__reported_from",
-            "action__withdrawn_from",
-            "deliverable",
-            "theme",
-        )
-        .order_by("order", "pk")
-    )
-    scale = Scale.of(plan)
-    status_of: dict[int, int | None] = {}
-    if period is not None:
-        status_of = dict(
-            with_statuses(
-                in_scope(plan, period).in_outcome(outcome), period, None, scale, request.user
-            ).values_list("pk", "status_now")
-        )
-    themes = list(outcome.themes.order_by("order", "name"))
-    deliverables = list(outcome.deliverables.select_related("theme").order_by("order", "pk"))
-
-    # Arrange what was fetched: theme -> deliverable -> actions, in the plan's order. An
-    # action outside the quarter (completed before it, added after it, withdrawn) is listed
-    # with why, and not counted.
-    actions_of: dict[int, list] = {}
-    loose: dict[int | None, list] = {}
-    for placement in placements:
-        action = placement.action
-        action.plan = plan  # for the action's URL, without a query per action
-        if period is None or action.pk in status_of:
-            row = (action, scale.get(status_of.get(action.pk)), "")
-        else:
-            row = (action, None, out_of_scope_reason(action, period))
-        if placement.deliverable_id:
-            actions_of.setdefault(placement.deliverable_id, []).append(row)
-        else:
-            loose.setdefault(placement.theme_id, []).append(row)
-    sections = []
-    for theme in [*themes, None]:
-        theme_id = theme.pk if theme else None
-        items = [(d, actions_of.get(d.pk, [])) for d in deliverables if d.theme_id == theme_id]
-        direct = loose.get(theme_id, [])
-        if items or direct:
-            sections.append({"theme": theme, "deliverables": items, "actions": direct})
-    periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
+    sections, action_count = outcome_tree(plan, outcome, period, request.user)
     return render(
         request,
         "plans/outcome_detail.html",
@@ -122,26 +52,9 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "plan": plan,
             "outcome": outcome,
             "period": period,
-            "periods": periods,
+            "periods": list(ReportingPeriod.objects.for_plan(plan).newest_first()),
             "sections": sections,
-            "action_count": len(status_of) if period else len({p.action_id for p in placements}),
+            "action_count": action_count,
             "nav_section": "plans",
         },
     )
-
-
-def outcome_status_counts(plan: Plan, period: ReportingPeriod, scale: Scale, user) -> dict:
-    """{outcome id: {status id: actions}} for `period` as `user` reads it, and under None the
-    plan as a whole. An action counts once in each outcome it sits in, and once in the plan."""
-    actions = with_statuses(in_scope(plan, period), period, None, scale, user)
-    counts: dict[int | None, dict] = {None: {}}
-    for row in (
-        actions.values("placements__outcome", "status_now")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    ):
-        if row["placements__outcome"] is not None:
-            counts.setdefault(row["placements__outcome"], {})[row["status_now"]] = row["n"]
-    for status_id, n in actions.values_list("status_now").annotate(n=Count("pk")).order_by():
-        counts[None][status_id] = n
-    return counts

@@ -31,7 +31,7 @@ def quarters_index(request: HttpRequest) -> HttpResponse:
     """Every plan with its quarters, for the performance team."""
     _require_manager(request.user)
     plans = Plan.objects.visible_to(request.user).prefetch_related(
-        Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-year", "-quarter"))
+        Prefetch("periods", queryset=ReportingPeriod.objects.newest_first())
     )
     return render(request, "plans/quarters_index.html", {"plans": plans, "nav_section": "quarters"})
 
@@ -40,7 +40,7 @@ def quarters_index(request: HttpRequest) -> HttpResponse:
 def quarters(request: HttpRequest, slug: str) -> HttpResponse:
     _require_manager(request.user)
     plan = plan_for(request.user, slug)
-    periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
+    periods = list(ReportingPeriod.objects.for_plan(plan).newest_first())
     return render(
         request,
         "plans/quarters.html",
@@ -62,7 +62,7 @@ def quarter_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{period.label} added. Open it when updates are due.")
             return redirect("deliverables:quarter", slug=plan.slug, code=period.code)
-    periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-year", "-quarter"))
+    periods = list(ReportingPeriod.objects.for_plan(plan).newest_first())
     return render(
         request,
         "plans/quarters.html",

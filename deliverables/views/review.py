@@ -20,11 +20,10 @@ from deliverables.forms import (
     ReturnForm,
 )
 from deliverables.models import (
-    ActionDelegate,
     QuarterlyUpdate,
-    UpdateSource,
     UpdateState,
 )
+from deliverables.selectors import review_queue
 from deliverables.workflow import (
     NotAllowed,
     WorkflowError,
@@ -41,42 +40,14 @@ def review(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         raise PermissionDenied("Only approvers review updates.")
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
-    updates = list(
-        QuarterlyUpdate.objects.filter(
-            period=period, action__directorate__in=request.user.directorates.all()
-        )
-        .exclude(state=UpdateState.DRAFT)
-        .exclude(source=UpdateSource.CLOSE)  # nobody's decision: not listed as approved
-        .select_related(
-            "action__directorate", "action__lead_officer", "status", "submitted_by", "approved_by"
-        )
-        .order_by("action__ref_normalised", "action_id")
-    )
-    delegated = set(
-        ActionDelegate.objects.filter(
-            user=request.user, action_id__in=[u.action_id for u in updates]
-        ).values_list("action_id", flat=True)
-    )
-    waiting, returned, approved = [], [], []
-    for update in updates:
-        update.action.plan = plan
-        update.is_own = (
-            update.submitted_by_id == request.user.pk
-            or update.action.lead_officer_id == request.user.pk
-            or update.action_id in delegated
-        )
-        {"submitted": waiting, "returned": returned, "approved": approved}[update.state].append(
-            update
-        )
+    queue = review_queue(request.user, plan, period)
     return render(
         request,
         "deliverables/review.html",
         {
             "plan": plan,
             "period": period,
-            "waiting": waiting,
-            "returned": returned,
-            "approved": approved,
+            **queue,
             "nav_section": "review",
         },
     )

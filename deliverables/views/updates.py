@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,13 +19,13 @@ from deliverables.forms import (
 )
 from deliverables.models import (
     Action,
-    ActionPlacement,
     QuarterlyUpdate,
     UpdateState,
 )
 from deliverables.rules import (
     out_of_scope_reason,
 )
+from deliverables.selectors import my_quarters
 from deliverables.workflow import (
     NotAllowed,
     StaleUpdate,
@@ -35,7 +34,7 @@ from deliverables.workflow import (
     workflow_state,
 )
 from plans.access import plan_for
-from plans.models import Plan, ReportingPeriod
+from plans.models import ReportingPeriod
 from plans.permissions import may_approve_updates
 
 
@@ -59,89 +58,14 @@ def landing(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def _latest_by_action(updates) -> dict[int, QuarterlyUpdate]:
-    return {update.action_id: update for update in updates}
-
-
 @require_GET
 def my_updates(request: HttpRequest) -> HttpResponse:
     """Every action the user leads or was delegated, for each open quarter, by outcome."""
-    today = timezone.localdate()
-    # Whether the user has anything in each open quarter's plan is asked in the same query,
-    # so an open quarter of a plan they play no part in costs no query of its own.
-    theirs = Action.objects.editable_by(request.user).filter(plan=OuterRef("plan"))
-    periods = list(
-        ReportingPeriod.objects.open()
-        .filter(plan__in=Plan.objects.visible_to(request.user))
-        .annotate(has_actions=Exists(theirs))
-        .select_related("plan")
-        .order_by("plan__name")
-    )
-    quarters = []
-    for period in periods:
-        if not period.has_actions:
-            continue
-        actions = list(
-            Action.objects.editable_by(request.user)
-            .in_scope_for(period)
-            .select_related("directorate", "lead_officer")
-            .order_by("ref_normalised", "pk")
-        )
-        if not actions:
-            continue
-        ids = [a.pk for a in actions]
-        current = _latest_by_action(
-            QuarterlyUpdate.objects.filter(period=period, action_id__in=ids).select_related(
-                "status"
-            )
-        )
-        previous_period = period.previous()
-        previous = {}
-        if previous_period is not None:
-            previous = _latest_by_action(
-                QuarterlyUpdate.objects.filter(period=previous_period, action_id__in=ids)
-                .counted_for(request.user)
-                .select_related("status")
-            )
-        first_outcome: dict[int, object] = {}
-        for placement in (
-            ActionPlacement.objects.filter(action_id__in=ids)
-            .select_related("outcome")
-            .order_by("outcome__order", "order")
-        ):
-            first_outcome.setdefault(placement.action_id, placement.outcome)
-        groups: dict[object, list] = {}
-        counts = {"not_started": 0, "draft": 0, "submitted": 0, "returned": 0, "approved": 0}
-        for action in actions:
-            action.plan = period.plan
-            update = current.get(action.pk)
-            state = workflow_state(update)
-            counts[state] += 1
-            row = {
-                "action": action,
-                "update": None if state == "not_started" else update,
-                "state": state,
-                "previous": previous.get(action.pk),
-                "is_delegate": action.lead_officer_id != request.user.pk,
-            }
-            groups.setdefault(first_outcome.get(action.pk), []).append(row)
-        sections = sorted(
-            groups.items(), key=lambda item: (item[0] is None, getattr(item[0], "order", 0))
-        )
-        quarters.append(
-            {
-                "period": period,
-                "previous_period": previous_period,
-                "sections": sections,
-                "counts": counts,
-                "total": len(actions),
-                "days_left": period.days_left(today),
-            }
-        )
+    quarters, open_count = my_quarters(request.user, timezone.localdate())
     return render(
         request,
         "deliverables/my_updates.html",
-        {"quarters": quarters, "open_count": len(periods), "nav_section": "updates"},
+        {"quarters": quarters, "open_count": open_count, "nav_section": "updates"},
     )
 
 
