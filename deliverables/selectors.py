@@ -181,7 +181,7 @@ def _my_quarter(user, period: ReportingPeriod, today: dt.date) -> dict | None:
     ):
         first_outcome.setdefault(placement.action_id, placement.outcome)
     groups: dict[object, list] = {}
-    counts = {"not_started": 0, "draft": 0, "submitted": 0, "returned": 0, "approved": 0}
+    counts = dict.fromkeys(["not_started", *UpdateState.values], 0)
     for action in actions:
         action.plan = period.plan
         update = current.get(action.pk)
@@ -233,7 +233,11 @@ def review_queue(user, plan: Plan, period: ReportingPeriod) -> dict[str, list]:
         .values_list("pk", flat=True)
     )
     queue: dict[str, list] = {"waiting": [], "returned": [], "approved": []}
-    kind = {"submitted": "waiting", "returned": "returned", "approved": "approved"}
+    kind = {
+        UpdateState.SUBMITTED: "waiting",
+        UpdateState.RETURNED: "returned",
+        UpdateState.APPROVED: "approved",
+    }
     for update in updates:
         update.action.plan = plan
         update.is_own = update.pk not in decidable

@@ -7,7 +7,7 @@ Every rule is checked on the server whatever the page offered.
 from __future__ import annotations
 
 from deliverables.models import QuarterlyUpdate, UpdateState
-from plans.models import Rag, ReportingPeriod, Status
+from plans.models import PeriodState, Rag, ReportingPeriod, Status
 
 
 class WorkflowError(Exception):
@@ -22,7 +22,7 @@ class QuarterLocked(WorkflowError):
     """The quarter is not open for changes."""
 
     def __init__(self, period: ReportingPeriod):
-        if period.state == "upcoming":
+        if period.state == PeriodState.UPCOMING:
             message = f"{period.label} is not open for updates yet."
         else:
             message = (

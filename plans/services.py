@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from plans.models import (
     Directorate,
+    PeriodState,
     Plan,
     ReportingPeriod,
     Status,
@@ -111,7 +112,7 @@ def plan_sync(spec: dict) -> tuple[Plan, SyncCounts]:
 
     for period_spec in spec.get("periods", []):
         year, quarter = parse_period_code(period_spec["code"])
-        values = {"state": period_spec.get("state", "upcoming")}
+        values = {"state": period_spec.get("state", PeriodState.UPCOMING)}
         for date_field in ("opens_on", "due_on", "closes_on"):
             if period_spec.get(date_field):
                 values[date_field] = period_spec[date_field]

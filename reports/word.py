@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from reports.builder import ActionLine, ReportData
 from reports.charts import WIDTH, bar_chart
+from reports.models import ReportState
 
 SCALE = 1.6  # PNG pixels per chart unit: sharp when printed at 16 cm
 FONT_FILES = [
@@ -244,7 +245,7 @@ def _paragraphs(document, text: str) -> None:
 def _cover(document, data: ReportData) -> None:
     document.add_paragraph(data.council).runs[0].font.size = Pt(14)
     document.add_heading(f"{data.plan_name}: exception report, {data.period_label}", level=0)
-    if data.state == "published":
+    if data.state == ReportState.PUBLISHED:
         document.add_paragraph(
             f"Published {data.published_at} by {data.published_by} · version {data.version}"
         )

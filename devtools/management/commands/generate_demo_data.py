@@ -29,9 +29,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.models import (
+    Action,
+    ActionPlacement,
+    Deliverable,
+    QuarterlyUpdate,
+    UpdateSource,
+    UpdateState,
+)
 from plans import roles
-from plans.models import Directorate, Plan, ReportingPeriod, Status, Theme, User
+from plans.models import Directorate, PeriodState, Plan, ReportingPeriod, Status, Theme, User
 from plans.refs import normalise_ref
 from plans.services import directorates_sync, plan_sync
 
@@ -148,7 +155,11 @@ class Command(BaseCommand):
             "scale": {**base["scale"], "name": f"{slug} scale"},
             "outcomes": base["outcomes"],
             "periods": [
-                {"code": code, "state": "open" if code == codes[-1] else "closed"} for code in codes
+                {
+                    "code": code,
+                    "state": PeriodState.OPEN if code == codes[-1] else PeriodState.CLOSED,
+                }
+                for code in codes
             ],
         }
         plan, _ = plan_sync(spec)
@@ -310,9 +321,16 @@ def _history(action, periods, last: int, statuses, rng, now) -> tuple[list, obje
         if is_open and rng.random() < 0.25:
             break  # not in yet
         status = statuses[label]
-        state = "approved"
+        state = UpdateState.APPROVED
         if is_open:
-            state = rng.choice(["draft", "submitted", "submitted", "approved"])
+            state = rng.choice(
+                [
+                    UpdateState.DRAFT,
+                    UpdateState.SUBMITTED,
+                    UpdateState.SUBMITTED,
+                    UpdateState.APPROVED,
+                ]
+            )
         updates.append(
             QuarterlyUpdate(
                 action=action,
@@ -320,12 +338,12 @@ def _history(action, periods, last: int, statuses, rng, now) -> tuple[list, obje
                 status=status,
                 commentary=_sentence(rng, 20, 180) if label != "No Update" else "",
                 state=state,
-                source="imported" if not is_open else "entered",
+                source=UpdateSource.IMPORTED if not is_open else UpdateSource.ENTERED,
                 version=1,
                 updated_by=action.lead_officer,
-                submitted_at=now if state != "draft" else None,
-                approved_at=now if state == "approved" else None,
-                approved_by=action.approver if state == "approved" else None,
+                submitted_at=now if state != UpdateState.DRAFT else None,
+                approved_at=now if state == UpdateState.APPROVED else None,
+                approved_by=action.approver if state == UpdateState.APPROVED else None,
             )
         )
         if status.closes_action and not is_open:
