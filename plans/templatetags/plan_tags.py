@@ -51,3 +51,9 @@ def select_options(field, width: int = 70) -> str:
 def report_status(data, status_id):
     """{{ data|report_status:line.status_id }}: a report's own record of a status."""
     return data.status(status_id)
+
+
+@register.inclusion_tag("_breadcrumbs.html")
+def breadcrumbs(*pairs) -> dict:
+    """The breadcrumb trail, one markup for every page: label, URL, label, URL, ..."""
+    return {"crumbs": list(zip(pairs[0::2], pairs[1::2], strict=True))}
