@@ -17,6 +17,9 @@ Every database that has been migrated therefore holds exactly these rules.
 
 from __future__ import annotations
 
+import re
+
+from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, connections
 
 # Each rule: (name, table, columns whose change re-checks it, SQL condition that is TRUE when
@@ -80,10 +83,15 @@ ACTION_MOVE = (
 )
 
 
-def _sqlite(execute, forwards: bool) -> None:
-    for name, table, columns, condition, message in RULES:
-        for event, suffix in (("INSERT", "ins"), (f"UPDATE OF {', '.join(columns)}", "upd")):
-            trigger = f"{name}_{suffix}"
+def _sqlite(execute, rules: list, forwards: bool) -> None:
+    for rule in rules:
+        name, table, columns, condition, message = rule
+        events = (
+            [("UPDATE OF plan_id", name)]
+            if name == ACTION_MOVE[0]
+            else [("INSERT", f"{name}_ins"), (f"UPDATE OF {', '.join(columns)}", f"{name}_upd")]
+        )
+        for event, trigger in events:
             execute(f"DROP TRIGGER IF EXISTS {trigger}")
             if forwards:
                 execute(
@@ -91,20 +99,9 @@ def _sqlite(execute, forwards: bool) -> None:
                     f"FOR EACH ROW WHEN {condition} "
                     f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
                 )
-    name, table, condition, message = ACTION_MOVE
-    execute(f"DROP TRIGGER IF EXISTS {name}")
-    if forwards:
-        execute(
-            f"CREATE TRIGGER {name} BEFORE UPDATE OF plan_id ON {table} "
-            f"FOR EACH ROW WHEN {condition} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-        )
 
 
-def _postgresql(execute, forwards: bool) -> None:
-    rules = [(n, t, c, cond, m) for n, t, c, cond, m in RULES]
-    name, table, condition, message = ACTION_MOVE
-    rules.append((name, table, ["plan_id"], condition, message))
+def _postgresql(execute, rules: list, forwards: bool) -> None:
     for name, table, columns, condition, message in rules:
         execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         execute(f"DROP FUNCTION IF EXISTS {name}_check()")
@@ -130,6 +127,24 @@ def _postgresql(execute, forwards: bool) -> None:
         )
 
 
+def _all_rules() -> list[tuple[str, str, list[str], str, str]]:
+    name, table, condition, message = ACTION_MOVE
+    return [*RULES, (name, table, ["plan_id"], condition, message)]
+
+
+def tables_of(rule) -> set[str]:
+    """The tables a rule reads or guards: it can be installed once they all exist."""
+    _name, table, _columns, condition, _message = rule
+    return {table, *re.findall(r"\b(?:plans|deliverables)_[a-z]+\b", condition)}
+
+
+def trigger_names(rule, vendor: str) -> set[str]:
+    name = rule[0]
+    if vendor == "sqlite" and name != ACTION_MOVE[0]:
+        return {f"{name}_ins", f"{name}_upd"}
+    return {name}
+
+
 def install(using: str = DEFAULT_DB_ALIAS) -> None:
     _apply(using, forwards=True)
 
@@ -141,18 +156,74 @@ def remove(using: str = DEFAULT_DB_ALIAS) -> None:
 def _apply(using: str, forwards: bool) -> None:
     connection = connections[using]
     tables = set(connection.introspection.table_names())
-    needed = {"deliverables_quarterlyupdate", "deliverables_actionplacement", "deliverables_action"}
-    if forwards and not needed <= tables:
-        return  # migrating backwards past the tables, or to an empty database
+    # Installing: the rules whose tables all exist (an empty database, or one migrated back
+    # past some tables, holds only those; `check --database` names any missing where the
+    # tables are there). Removing: every rule whose own table exists.
+    rules = [
+        rule
+        for rule in _all_rules()
+        if (tables_of(rule) <= tables if forwards else rule[1] in tables)
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            _sqlite(cursor.execute, forwards)
+            _sqlite(cursor.execute, rules, forwards)
         elif connection.vendor == "postgresql":
-            if not forwards and not needed <= tables:
-                return
-            _postgresql(cursor.execute, forwards)
+            _postgresql(cursor.execute, rules, forwards)
         else:  # pragma: no cover - the project supports these two databases only
             raise NotImplementedError(f"No cross-plan triggers for {connection.vendor}")
+
+
+def installed(using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """The rule triggers the database holds: name -> its definition as the database keeps it
+    (the trigger's SQL on SQLite, the checking function's body on PostgreSQL)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute(
+                "SELECT t.tgname, p.prosrc FROM pg_trigger t "
+                "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+            )
+        return dict(cursor.fetchall())
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def problems(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Each rule whose tables exist but whose trigger is missing or not as RULES defines it."""
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    found = {name: _squeeze(sql or "") for name, sql in installed(using).items()}
+    wrong = []
+    for rule in _all_rules():
+        if not tables_of(rule) <= tables:
+            continue
+        for trigger in sorted(trigger_names(rule, connection.vendor)):
+            if trigger not in found:
+                wrong.append(f"{trigger} is not installed")
+            elif _squeeze(rule[3]) not in found[trigger]:
+                wrong.append(f"{trigger} differs from deliverables.db_rules")
+    return wrong
+
+
+@checks.register(checks.Tags.database)
+def check_installed(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check --database default` (and migrate) say when the database's cross-table
+    rules are missing or stale, instead of the database quietly accepting what they refuse."""
+    messages = []
+    for alias in databases or []:
+        for problem in problems(alias):
+            messages.append(
+                checks.Error(
+                    f"Database rule {problem} ({alias}).",
+                    hint="Run `python manage.py migrate`: it installs the rules afresh.",
+                    id="deliverables.E001",
+                )
+            )
+    return messages
 
 
 def drop_before_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

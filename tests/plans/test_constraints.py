@@ -126,3 +126,42 @@ def test_an_action_with_updates_cannot_move_to_another_plan(two_plans):
     action = factories.action(plan, "CH9")
     factories.update(action, factories.period(plan), "On Track")
     assert refused(Action.objects.filter(pk=action.pk).update, plan=other)
+
+
+@pytest.mark.django_db
+def test_a_system_check_says_when_the_database_rules_are_missing_or_stale():
+    """The rules are triggers kept out of migrations: `check --database` (and migrate) must
+    notice a database that lost one, or holds an old version."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db import connection
+
+    from deliverables import db_rules
+
+    assert db_rules.problems() == []
+    call_command("check", "--database", "default")  # passes
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER update_status_on_plan_scale_ins")
+            cursor.execute("DROP TRIGGER deliverable_theme_in_outcome_upd")
+            cursor.execute(
+                "CREATE TRIGGER deliverable_theme_in_outcome_upd BEFORE UPDATE OF theme_id "
+                "ON deliverables_deliverable FOR EACH ROW WHEN 0 BEGIN SELECT 1; END"
+            )
+            missing, stale = "update_status_on_plan_scale_ins", "deliverable_theme_in_outcome_upd"
+        else:
+            cursor.execute(
+                "DROP TRIGGER update_status_on_plan_scale ON deliverables_quarterlyupdate"
+            )
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION deliverable_theme_in_outcome_check() RETURNS trigger "
+                "AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            missing, stale = "update_status_on_plan_scale", "deliverable_theme_in_outcome"
+    assert sorted(db_rules.problems()) == sorted(
+        [f"{missing} is not installed", f"{stale} differs from deliverables.db_rules"]
+    )
+    with pytest.raises(SystemCheckError, match=r"deliverables\.E001"):
+        call_command("check", "--database", "default")
+    db_rules.install()
+    assert db_rules.problems() == []
