@@ -136,23 +136,38 @@ def delegate_remove(request: HttpRequest, slug: str, pk: int, user_pk: int) -> H
     return redirect(action.get_absolute_url() + "#delegates")
 
 
-@require_POST
-def action_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _change_with_reason(
+    request: HttpRequest, slug: str, pk: int, change, verbs: tuple[str, str], done: str
+) -> HttpResponse:
+    """Reopen or reinstate an action: the performance team, with a reason that is recorded."""
     plan = plan_for(request.user, slug)
     action = action_for(request.user, plan, pk)
+    verb, gerund = verbs
     if not can_change_actions(request.user):
-        raise PermissionDenied("Only the performance team can reopen a completed action.")
+        raise PermissionDenied(f"Only the performance team can {verb} an action.")
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the reason for reopening: it is recorded.")
+        messages.error(request, f"Give the reason for {gerund}: it is recorded.")
     else:
         try:
-            services.action_reopen(request.user, action, reason=form.cleaned_data["reason"])
+            change(request.user, action, reason=form.cleaned_data["reason"])
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{action.display_ref} reopened: it will ask for updates.")
+            messages.success(request, f"{action.display_ref} {done}")
     return redirect(action.get_absolute_url())
+
+
+@require_POST
+def action_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _change_with_reason(
+        request,
+        slug,
+        pk,
+        services.action_reopen,
+        ("reopen", "reopening"),
+        "reopened: it will ask for updates.",
+    )
 
 
 @require_POST
@@ -184,21 +199,14 @@ def action_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def action_reinstate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    plan = plan_for(request.user, slug)
-    action = action_for(request.user, plan, pk)
-    if not can_change_actions(request.user):
-        raise PermissionDenied("Only the performance team can reinstate an action.")
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the reason for reinstating: it is recorded.")
-    else:
-        try:
-            services.action_reinstate(request.user, action, reason=form.cleaned_data["reason"])
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{action.display_ref} is back in the plan.")
-    return redirect(action.get_absolute_url())
+    return _change_with_reason(
+        request,
+        slug,
+        pk,
+        services.action_reinstate,
+        ("reinstate", "reinstating"),
+        "is back in the plan.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
