@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliverables.access import period_by_code
-from deliverables.forms import ImportForm
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.export import export_quarter
+from deliverables.tracker.forms import ImportForm
 from deliverables.tracker.services import (
     PreviewChanged,
     tracker_apply,

@@ -241,7 +241,7 @@ def reassign(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "plans/reassign.html",
+        "deliverables/reassign.html",
         {"plan": plan, "form": form, "led": led, "nav_section": "quarters"},
         status=400 if request.method == "POST" else 200,
     )

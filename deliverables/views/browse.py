@@ -24,7 +24,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     overview = plan_overview(plan, period, request.user, outcomes)
     return render(
         request,
-        "plans/plan_detail.html",
+        "deliverables/plan_detail.html",
         {
             "plan": plan,
             "period": period,
@@ -47,7 +47,7 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     sections, action_count = outcome_tree(plan, outcome, period, request.user)
     return render(
         request,
-        "plans/outcome_detail.html",
+        "deliverables/outcome_detail.html",
         {
             "plan": plan,
             "outcome": outcome,

@@ -33,7 +33,9 @@ def quarters_index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user).prefetch_related(
         Prefetch("periods", queryset=ReportingPeriod.objects.newest_first())
     )
-    return render(request, "plans/quarters_index.html", {"plans": plans, "nav_section": "quarters"})
+    return render(
+        request, "deliverables/quarters_index.html", {"plans": plans, "nav_section": "quarters"}
+    )
 
 
 @require_GET
@@ -43,7 +45,7 @@ def quarters(request: HttpRequest, slug: str) -> HttpResponse:
     periods = list(ReportingPeriod.objects.for_plan(plan).newest_first())
     return render(
         request,
-        "plans/quarters.html",
+        "deliverables/quarters.html",
         {"plan": plan, "periods": periods, "form": PeriodCreateForm(), "nav_section": "quarters"},
     )
 
@@ -65,7 +67,7 @@ def quarter_create(request: HttpRequest, slug: str) -> HttpResponse:
     periods = list(ReportingPeriod.objects.for_plan(plan).newest_first())
     return render(
         request,
-        "plans/quarters.html",
+        "deliverables/quarters.html",
         {"plan": plan, "periods": periods, "form": form, "nav_section": "quarters"},
         status=400,
     )
@@ -98,7 +100,9 @@ def quarter_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     _require_manager(request.user)
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
-    return render(request, "plans/quarter_detail.html", _quarter_context(request, plan, period, {}))
+    return render(
+        request, "deliverables/quarter_detail.html", _quarter_context(request, plan, period, {})
+    )
 
 
 @require_POST
@@ -116,7 +120,7 @@ def quarter_transition(request: HttpRequest, slug: str, code: str, transition: s
     form = form_classes[transition](request.POST) if transition in form_classes else None
     if form is not None and not form.is_valid():
         context = _quarter_context(request, plan, period, {transition: form})
-        return render(request, "plans/quarter_detail.html", context, status=400)
+        return render(request, "deliverables/quarter_detail.html", context, status=400)
     data = form.cleaned_data if form is not None else {}
     try:
         if transition == "open":

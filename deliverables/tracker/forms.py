@@ -1,0 +1,49 @@
+"""The tracker's upload form: which plan, which quarter, which file."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from plans.models import Plan, parse_period_code
+
+
+class ImportForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the plan the tracker reports on."},
+    )
+    period = forms.CharField(
+        max_length=10,
+        error_messages={"required": "Enter the quarter the tracker reports, like 2023-24-Q3."},
+    )
+    file = forms.FileField(
+        error_messages={
+            "required": "Choose the tracker file to upload.",
+            "empty": "The file is empty.",
+        }
+    )
+    overwrite_closed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+
+    def clean_period(self) -> str:
+        code = self.cleaned_data["period"].strip().upper()
+        try:
+            parse_period_code(code)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return code
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_000_000:.1f} MB; the limit is "
+                f"{limit / 1_000_000:.1f} MB."
+            )
+        return upload
