@@ -13,6 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from deliverables.models import QuarterlyUpdate
+
 PASSWORD = "sandwell-demo-2026"
 PLAN = "corporate-plan-2021-25"
 OUTCOME = "The Best Start in Life for Children and Young People"
@@ -131,6 +133,17 @@ def test_one_quarter_reads_the_same_on_every_page(
         assert found["plan"]["Actions"] == found["dashboard"]["Total"] == found["register"]
         assert found["plan"].get(column, 0) == found["dashboard"].get(column, 0)
         return found["register"]
+
+    # The action page as the viewer and the team see the waiting update (with the team's
+    # withdraw form), checked for accessibility at both widths.
+    waiting = QuarterlyUpdate.objects.get(state="submitted", period__plan__slug=PLAN)
+    for page in (viewer, team):
+        page.goto(f"{base}{waiting.action.get_absolute_url()}")
+        audit_both(page)
+    expect(viewer.get_by_text("Awaiting approval")).to_be_visible()
+    expect(viewer.get_by_text("Secret: the Zyxwv contractor failed.")).to_have_count(0)
+    expect(team.get_by_text("Secret: the Zyxwv contractor failed.")).to_be_visible()
+    expect(team.get_by_role("button", name="Withdraw action")).to_be_visible()
 
     # Open: the performance team and the viewer each read one consistent set of figures.
     for page in (team, viewer):
