@@ -9,19 +9,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plans.permissions import (
+    ENTER_UPDATES,
     can_change_actions,
     may_approve_updates,
     may_enter_updates,
     sees_every_directorate,
 )
 
-ENTER = "deliverables.enter_update"
-
 
 def users_who_may_enter_updates() -> QuerySet:
     """The QuerySet twin of plans.permissions.may_enter_updates: active users whose role (or
     own permission, or superuser status) allows entering updates."""
-    app_label, codename = ENTER.split(".")
+    app_label, codename = ENTER_UPDATES.split(".")
     granted = Q(groups__permissions__codename=codename) & Q(
         groups__permissions__content_type__app_label=app_label
     )

@@ -27,9 +27,12 @@ def can_import(user) -> bool:
     return _has(user, "plans.import_tracker")
 
 
+ENTER_UPDATES = "deliverables.enter_update"
+
+
 def may_enter_updates(user) -> bool:
     """The role enters updates for the actions its holder leads (lead officers, approvers)."""
-    return bool(user is not None and user.is_active and _has(user, "deliverables.enter_update"))
+    return bool(user is not None and user.is_active and _has(user, ENTER_UPDATES))
 
 
 def may_approve_updates(user) -> bool:

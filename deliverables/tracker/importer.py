@@ -3,7 +3,7 @@
 `prepare_import` reads the database and works out every change without writing anything:
 the preview. `ImportPreview.apply` writes exactly that preview, all of it or none of it.
 
-Rules (see DESIGN.md and the legacy import issue):
+Rules (the phases below; matching.py resolves rows, preview.py writes):
 - references match after normalisation (Cyrillic look-alikes read as Latin); a row with no
   reference matches an action by its title;
 - a reference that another, differently titled action already holds is not trusted: the

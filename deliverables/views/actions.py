@@ -93,7 +93,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _delegate_choices(action: Action):
-    """Colleagues who may enter updates (deliverables.rules), in the action's directorate."""
+    """Colleagues who may enter updates (deliverables.permissions), in the action's directorate."""
     users = users_who_may_enter_updates().exclude(pk=action.lead_officer_id)
     if action.directorate_id:
         users = users.filter(directorates=action.directorate_id)
@@ -142,9 +142,9 @@ def _change_with_reason(
     """Reopen or reinstate an action: the performance team, with a reason that is recorded."""
     plan = plan_for(request.user, slug)
     action = action_for(request.user, plan, pk)
-    verb, gerund = verbs
+    refused, gerund = verbs
     if not can_change_actions(request.user):
-        raise PermissionDenied(f"Only the performance team can {verb} an action.")
+        raise PermissionDenied(f"Only the performance team can {refused}.")
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Give the reason for {gerund}: it is recorded.")
@@ -165,7 +165,7 @@ def action_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug,
         pk,
         services.action_reopen,
-        ("reopen", "reopening"),
+        ("reopen a completed action", "reopening"),
         "reopened: it will ask for updates.",
     )
 
@@ -204,7 +204,7 @@ def action_reinstate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug,
         pk,
         services.action_reinstate,
-        ("reinstate", "reinstating"),
+        ("reinstate an action", "reinstating"),
         "is back in the plan.",
     )
 
