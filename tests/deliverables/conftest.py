@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from deliverables import services
 from tests import factories
 
 
@@ -25,3 +26,16 @@ def post_update(
     if status:
         data["status"] = factories.status(cycle.plan, status).pk
     return client.post(update_url(cycle, action, period), data)
+
+
+def submit_update(cycle, action, status: str, commentary: str, version: int = 0):
+    """The cycle's officer submits `action`'s update for the open quarter, through the service."""
+    return services.update_save(
+        cycle.officer,
+        action,
+        cycle.q4,
+        status=factories.status(cycle.plan, status),
+        commentary=commentary,
+        expected_version=version,
+        submit=True,
+    )

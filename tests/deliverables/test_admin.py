@@ -10,6 +10,7 @@ from deliverables import services
 from deliverables.models import QuarterlyUpdate
 from deliverables.resources import QuarterlyUpdateResource
 from tests import factories
+from tests.deliverables.conftest import submit_update
 
 
 @pytest.fixture
@@ -65,15 +66,7 @@ def test_setting_complete_in_the_admin_completes_the_action_like_any_other_door(
 ):
     """An admin setting Complete used to leave the action's completion stale: the admin
     saved the row itself instead of going through the services."""
-    update = services.update_save(
-        cycle.officer,
-        cycle.ch6,
-        cycle.q4,
-        status=factories.status(cycle.plan, "On Track"),
-        commentary="Fine",
-        expected_version=0,
-        submit=True,
-    )
+    update = submit_update(cycle, cycle.ch6, "On Track", "Fine")
     update = services.update_approve(cycle.approver, update, expected_version=update.version)
     url = reverse("admin:deliverables_quarterlyupdate_change", args=[update.pk])
     form = {

@@ -34,8 +34,7 @@ from plans.permissions import may_enter_updates
 from reports.builder import build_report
 from reports.dashboard import build_dashboard
 from reports.models import ExceptionReport
-from tests import factories
-from tests.deliverables.conftest import post_update, update_url
+from tests.deliverables.conftest import post_update, submit_update, update_url
 
 
 def plan_page_counts(client, plan, period) -> dict:
@@ -251,15 +250,7 @@ def test_the_rules_of_who_sees_work_and_who_enters_updates_agree_with_their_quer
 @pytest.mark.django_db
 def test_closing_a_quarter_does_not_count_its_no_updates_as_approvals(cycle):
     """After closing, the progress said "Approved 174" when 3 were approved."""
-    update = services.update_save(
-        cycle.officer,
-        cycle.ch6,
-        cycle.q4,
-        status=factories.status(cycle.plan, "On Track"),
-        commentary="Fine",
-        expected_version=0,
-        submit=True,
-    )
+    update = submit_update(cycle, cycle.ch6, "On Track", "Fine")
     services.update_approve(cycle.approver, update, expected_version=update.version)
     marked = services.period_close(cycle.performance, cycle.q4, mark_missing=True)
     assert marked == 2  # CH5 and F1; PH5 was complete in Q3
@@ -279,15 +270,7 @@ def test_closing_a_quarter_does_not_count_its_no_updates_as_approvals(cycle):
 
 @pytest.mark.django_db
 def test_a_submitted_complete_does_not_complete_the_action_until_approved(cycle):
-    update = services.update_save(
-        cycle.officer,
-        cycle.ch6,
-        cycle.q4,
-        status=factories.status(cycle.plan, "Complete"),
-        commentary="Done",
-        expected_version=0,
-        submit=True,
-    )
+    update = submit_update(cycle, cycle.ch6, "Complete", "Done")
     cycle.ch6.refresh_from_db()
     assert cycle.ch6.completed_in is None
     services.update_approve(cycle.approver, update, expected_version=update.version)
@@ -298,25 +281,9 @@ def test_a_submitted_complete_does_not_complete_the_action_until_approved(cycle)
 @pytest.mark.django_db
 def test_the_service_asks_for_commentary_whatever_door_the_update_comes_through(cycle):
     with pytest.raises(WorkflowError, match="red and amber statuses need commentary"):
-        services.update_save(
-            cycle.officer,
-            cycle.ch6,
-            cycle.q4,
-            status=factories.status(cycle.plan, "Delayed"),
-            commentary="  ",
-            expected_version=0,
-            submit=True,
-        )
+        submit_update(cycle, cycle.ch6, "Delayed", "  ")
     with pytest.raises(WorkflowError, match="changed from 'On Track' to 'Complete'"):
-        services.update_save(
-            cycle.officer,
-            cycle.ch6,
-            cycle.q4,
-            status=factories.status(cycle.plan, "Complete"),
-            commentary="",
-            expected_version=0,
-            submit=True,
-        )
+        submit_update(cycle, cycle.ch6, "Complete", "")
     assert not QuarterlyUpdate.objects.filter(period=cycle.q4).exists()
 
 
@@ -414,22 +381,11 @@ def test_in_a_reopened_quarter_the_officer_replaces_the_no_update_a_close_wrote(
 def test_the_history_of_an_approved_update_shows_a_viewer_nothing_before_its_approval(
     client, cycle
 ):
-    def submit(words: str, version: int) -> QuarterlyUpdate:
-        return services.update_save(
-            cycle.officer,
-            cycle.ch5,
-            cycle.q4,
-            status=factories.status(cycle.plan, "Delayed"),
-            commentary=words,
-            expected_version=version,
-            submit=True,
-        )
-
-    update = submit("First try", 0)
+    update = submit_update(cycle, cycle.ch5, "Delayed", "First try")
     update = services.update_return(
         cycle.approver, update, reason="Name the contractor", expected_version=update.version
     )
-    update = submit("Second try", update.version)
+    update = submit_update(cycle, cycle.ch5, "Delayed", "Second try", update.version)
     services.update_approve(cycle.approver, update, expected_version=update.version)
     client.force_login(cycle.viewer)
     page = client.get(cycle.ch5.get_absolute_url()).content.decode()
