@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 
 from deliverables.models import Action, QuarterlyUpdate
 from plans.models import Plan, ReportingPeriod
-from plans.permissions import may_approve_updates
 
 
 def action_for(user, plan: Plan, pk: int) -> Action:
@@ -36,13 +35,23 @@ def period_by_code(plan: Plan, code: str) -> ReportingPeriod:
 
 
 def update_for_decision(user, pk: int) -> QuarterlyUpdate:
-    """An update in one of the approver's directorates; 404 for any other."""
-    if not may_approve_updates(user):
-        return get_object_or_404(QuarterlyUpdate.objects.none(), pk=pk)
+    """An update in the user's review queue (deliverables.permissions.reviews); 404 for any
+    other."""
     return get_object_or_404(
         QuarterlyUpdate.objects.select_related(
-            "action__plan", "action__lead_officer", "period__plan", "status"
-        ).filter(action__directorate__in=user.directorates.all()),
+            "action__plan", "action__lead_officer", "period__plan", "status", "submitted_by"
+        ).reviewed_by(user),
+        pk=pk,
+    )
+
+
+def update_to_withdraw(user, pk: int) -> QuarterlyUpdate:
+    """An update of an action whose updates the user enters (lead or delegate); 404 for any
+    other."""
+    return get_object_or_404(
+        QuarterlyUpdate.objects.select_related("action", "period__plan").filter(
+            action__in=Action.objects.editable_by(user)
+        ),
         pk=pk,
     )
 

@@ -40,12 +40,12 @@ class UpdateForm(forms.Form):
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args, plan: Plan, previous_status: Status | None, submitting: bool, **kwargs
-    ):
+    def __init__(self, *args, plan: Plan, submitting: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].queryset = Status.objects.for_plan(plan).order_by("order")
-        self.previous_status = previous_status
+        # The system's No Update is written at close, never chosen (workflow.entry_status_problem)
+        self.fields["status"].queryset = (
+            Status.objects.for_plan(plan).filter(means_no_update=False).order_by("order")
+        )
         self.submitting = submitting
 
     def clean(self) -> dict:
@@ -58,7 +58,7 @@ class UpdateForm(forms.Form):
                 self.add_error("status", "Choose a status before you submit.")
             return data
         if "commentary" not in self.errors:
-            problem = commentary_problem(status, self.previous_status, data.get("commentary"))
+            problem = commentary_problem(status, data.get("commentary"))
             if problem:
                 self.add_error("commentary", problem)
         return data
@@ -80,6 +80,29 @@ class DecisionForm(forms.Form):
     """An approval: only the version the approver saw."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ApproveManyForm(forms.Form):
+    """Several submitted updates approved at once. Each choice is "pk:version" of an update the
+    approver may decide on as the page showed it, so one changed since reads as not listed."""
+
+    updates = forms.MultipleChoiceField(
+        error_messages={
+            "required": "Tick the updates to approve.",
+            "invalid_choice": "An update you ticked has changed or been decided since you "
+            "opened the page: check the list and tick again.",
+        }
+    )
+
+    def __init__(self, *args, decidable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_choice = {f"{u.pk}:{u.version}": u for u in decidable}
+        self.fields["updates"].choices = [(key, key) for key in self.by_choice]
+
+    def decisions(self) -> list:
+        """(update, version seen) for each ticked update, in the queue's order."""
+        ticked = set(self.cleaned_data["updates"])
+        return [(u, u.version) for key, u in self.by_choice.items() if key in ticked]
 
 
 class DueDateForm(forms.Form):

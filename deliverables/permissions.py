@@ -11,8 +11,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from plans.permissions import (
     ENTER_UPDATES,
     can_change_actions,
+    decides_for_every_directorate,
     may_approve_updates,
     may_enter_updates,
+    reviews_updates,
     sees_every_directorate,
 )
 
@@ -66,29 +68,57 @@ def is_own(user, update) -> bool:
     )
 
 
-def can_decide(user, update) -> bool:
-    """Approvers decide on updates of their own directorates, never on their own updates."""
+def reviews(user, update) -> bool:
+    """The update is in `user`'s review queue: an update of their directorates, or of an action
+    naming them its approver (approvers); any update (deliverables.permissions' every-directorate
+    deciders: the performance team and administrators)."""
+    if decides_for_every_directorate(user):
+        return True
     if not may_approve_updates(user):
         return False
-    directorate_id = update.action.directorate_id
-    if directorate_id is None or directorate_id not in _directorates(user):
-        return False
-    return not is_own(user, update)
+    action = update.action
+    return action.approver_id == user.pk or (
+        action.directorate_id is not None and action.directorate_id in _directorates(user)
+    )
+
+
+def reviews_q(user) -> Q:
+    """Twin of reviews, on quarterly updates."""
+    if decides_for_every_directorate(user):
+        return Q()
+    if not may_approve_updates(user):
+        return Q(pk__in=[])
+    return Q(action__directorate__in=user.directorates.all()) | Q(action__approver=user)
+
+
+def can_decide(user, update) -> bool:
+    """Approve or return a submitted update: whoever reviews it (above), never their own."""
+    return reviews(user, update) and not is_own(user, update)
 
 
 def decides_q(user) -> Q:
     """Twin of can_decide, on quarterly updates."""
     from deliverables.models import ActionDelegate
 
-    if not may_approve_updates(user):
+    if not reviews_updates(user):
         return Q(pk__in=[])
     delegated = ActionDelegate.objects.filter(action=OuterRef("action_id"), user=user)
     return (
-        Q(action__directorate__in=user.directorates.all())
-        & ~Q(submitted_by=user)
-        & ~Q(action__lead_officer=user)
-        & ~Exists(delegated)
+        reviews_q(user) & ~Q(submitted_by=user) & ~Q(action__lead_officer=user) & ~Exists(delegated)
     )
+
+
+def can_return(user, update) -> bool:
+    """Send an update back to its officer: a submitted one, by whoever decides on it; an
+    approved one (or the No Update written at close), in a reopened quarter, only by the
+    every-directorate deciders, so a correction never waits for the directorate."""
+    from deliverables.models import UpdateState
+
+    if update.state == UpdateState.SUBMITTED:
+        return can_decide(user, update)
+    if update.state == UpdateState.APPROVED:
+        return decides_for_every_directorate(user) and not is_own(user, update)
+    return False
 
 
 def can_delegate(user, action) -> bool:

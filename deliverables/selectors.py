@@ -213,13 +213,13 @@ def _my_quarter(user, period: ReportingPeriod, today: dt.date) -> dict | None:
 
 
 def review_queue(user, plan: Plan, period: ReportingPeriod) -> dict[str, list]:
-    """The updates of `user`'s directorates for `period` that someone submitted, by what
-    happened to them: waiting, returned, approved. Each says whether `user` may decide on it
-    (deliverables.permissions.can_decide: never their own work)."""
+    """The updates in `user`'s review queue (deliverables.permissions.reviews) for `period`
+    that someone submitted, by what happened to them: waiting, returned, approved. Each says
+    whether `user` may decide on it (permissions.can_decide: never their own work) and carries
+    last quarter's update as it counts for `user` (`previous`), to compare with."""
     updates = list(
-        QuarterlyUpdate.objects.filter(
-            period=period, action__directorate__in=user.directorates.all()
-        )
+        QuarterlyUpdate.objects.filter(period=period)
+        .reviewed_by(user)
         .exclude(state=UpdateState.DRAFT)
         .exclude(source=UpdateSource.CLOSE)  # nobody's decision: not listed as approved
         .select_related(
@@ -232,6 +232,18 @@ def review_queue(user, plan: Plan, period: ReportingPeriod) -> dict[str, list]:
         .decidable_by(user)
         .values_list("pk", flat=True)
     )
+    previous_period = period.previous()
+    previous = {}
+    if previous_period is not None:
+        previous = {
+            u.action_id: u
+            for u in QuarterlyUpdate.objects.filter(
+                period=previous_period,
+                action_id__in=[u.action_id for u in updates if u.state == UpdateState.SUBMITTED],
+            )
+            .counted_for(user)
+            .select_related("status")
+        }
     queue: dict[str, list] = {"waiting": [], "returned": [], "approved": []}
     kind = {
         UpdateState.SUBMITTED: "waiting",
@@ -241,7 +253,9 @@ def review_queue(user, plan: Plan, period: ReportingPeriod) -> dict[str, list]:
     for update in updates:
         update.action.plan = plan
         update.is_own = update.pk not in decidable
+        update.previous = previous.get(update.action_id)
         queue[kind[update.state]].append(update)
+    queue["previous_period"] = previous_period
     return queue
 
 

@@ -35,7 +35,13 @@ urlpatterns = [
         name="update",
     ),
     path("plans/<slug:slug>/quarters/<period:code>/review/", review.review, name="review"),
+    path(
+        "plans/<slug:slug>/quarters/<period:code>/review/approve/",
+        review.approve_many,
+        name="approve_many",
+    ),
     path("updates/<int:pk>/approve/", review.update_approve, name="approve"),
+    path("updates/<int:pk>/withdraw/", updates.update_withdraw, name="withdraw"),
     path("updates/<int:pk>/return/", review.update_return, name="return"),
     path("plans/<slug:slug>/", browse.plan_detail, name="plan"),
     path("plans/<slug:slug>/outcomes/<int:pk>/", browse.outcome_detail, name="outcome"),

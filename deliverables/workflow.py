@@ -7,7 +7,7 @@ Every rule is checked on the server whatever the page offered.
 from __future__ import annotations
 
 from deliverables.models import QuarterlyUpdate, UpdateState
-from plans.models import PeriodState, Rag, ReportingPeriod, Status
+from plans.models import PeriodState, ReportingPeriod, Status
 
 
 class WorkflowError(Exception):
@@ -47,16 +47,27 @@ class StaleUpdate(WorkflowError):
         self.current = current
 
 
-def commentary_problem(status: Status, previous: Status | None, commentary: str) -> str | None:
-    """Why a submitted update needs commentary it lacks: red and amber statuses, and any change
-    of status since last quarter, must be explained. None when it is fine. The service enforces
-    it whatever door the update comes through; the form shows it beside the field."""
-    if (commentary or "").strip():
+def commentary_problem(status: Status, commentary: str) -> str | None:
+    """Why a submitted update needs commentary it lacks: its status requires commentary (set
+    per status on the plan's scale; Sandwell: every status but Complete). None when it is fine.
+    The service enforces it whatever door the update comes through; the form shows it beside
+    the field."""
+    if (commentary or "").strip() or not status.requires_commentary:
         return None
-    if status.rag in (Rag.RED, Rag.AMBER):
-        return f"Explain the '{status.label}' status: red and amber statuses need commentary."
-    if previous is not None and status != previous:
-        return f"Explain why the status changed from '{previous.label}' to '{status.label}'."
+    return (
+        f"Add commentary for the '{status.label}' status: say what has happened this quarter "
+        "and what comes next."
+    )
+
+
+def entry_status_problem(status: Status | None) -> str | None:
+    """Why an officer may not choose `status`: the system's No Update is written when a quarter
+    closes without an update, never chosen."""
+    if status is not None and status.means_no_update:
+        return (
+            f"'{status.label}' is recorded by the system when a quarter closes without an "
+            "update: choose the status that describes the action's progress."
+        )
     return None
 
 

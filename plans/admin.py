@@ -84,6 +84,7 @@ class StatusInline(admin.TabularInline):
         "is_exception",
         "closes_action",
         "means_no_update",
+        "requires_commentary",
         "spellings",
     ]
 

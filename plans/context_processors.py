@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from plans.permissions import reviews_updates
 
 
 def site(request: HttpRequest) -> dict:
@@ -9,4 +12,5 @@ def site(request: HttpRequest) -> dict:
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "home_url": reverse("home"),
+        "reviews_updates": SimpleLazyObject(lambda: reviews_updates(request.user)),
     }

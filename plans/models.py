@@ -146,7 +146,13 @@ class Status(models.Model):
     )
     means_no_update = models.BooleanField(
         default=False,
-        help_text="What an action counts as when a closed quarter has no update for it.",
+        help_text="What an action counts as when a closed quarter has no update for it. Written "
+        "by the system, never offered to officers.",
+    )
+    requires_commentary = models.BooleanField(
+        default=True,
+        help_text="An update with this status cannot be submitted without commentary "
+        "(Sandwell: every status but Complete).",
     )
     spellings = models.TextField(
         blank=True,

@@ -40,6 +40,18 @@ def may_approve_updates(user) -> bool:
     return _has(user, "deliverables.approve_update")
 
 
+def decides_for_every_directorate(user) -> bool:
+    """Approves or returns any directorate's update, and returns an approved one in an open
+    quarter (the performance team, administrators): the decision nobody else can make when a
+    directorate's only approver entered the update."""
+    return _has(user, "deliverables.decide_any_update")
+
+
+def reviews_updates(user) -> bool:
+    """Has a review queue: approvers, and those who decide for every directorate."""
+    return may_approve_updates(user) or decides_for_every_directorate(user)
+
+
 def sees_every_directorate(user) -> bool:
     """Sees every directorate's work in progress (the performance team, administrators)."""
     return _has(user, "deliverables.view_all_updates")

@@ -90,6 +90,9 @@ def plan_sync(spec: dict) -> tuple[Plan, SyncCounts]:
                 "is_exception": status.get("is_exception", False),
                 "closes_action": status.get("closes_action", False),
                 "means_no_update": status.get("means_no_update", False),
+                "requires_commentary": status.get(
+                    "requires_commentary", not status.get("closes_action", False)
+                ),
                 "spellings": "\n".join(status.get("spellings", [])),
             },
         )

@@ -58,6 +58,7 @@ def plan(slug: str = "test-plan", name: str | None = None, **fields) -> Plan:
             is_exception=exception,
             closes_action=closes,
             means_no_update=no_update,
+            requires_commentary=not closes,
         )
     return made
 

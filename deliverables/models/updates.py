@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from deliverables import rules
 from deliverables.models.actions import Action
 from deliverables.models.states import UpdateSource, UpdateState
-from deliverables.permissions import decides_q
+from deliverables.permissions import decides_q, reviews_q
 from plans.models import ReportingPeriod, Status
 
 
@@ -28,6 +28,10 @@ class QuarterlyUpdateQuerySet(models.QuerySet):
     def decidable_by(self, user) -> QuarterlyUpdateQuerySet:
         """Updates `user` may approve or return (twin of permissions.can_decide)."""
         return self.filter(decides_q(user))
+
+    def reviewed_by(self, user) -> QuarterlyUpdateQuerySet:
+        """Updates in `user`'s review queue (twin of permissions.reviews)."""
+        return self.filter(reviews_q(user))
 
     def with_readable(self, user) -> QuarterlyUpdateQuerySet:
         """Every update, with `readable`: whether `user` may read its status and text
@@ -99,6 +103,7 @@ class QuarterlyUpdate(models.Model):
             ("enter_update", "Can enter updates for actions they lead"),
             ("approve_update", "Can approve or return updates in their directorates"),
             ("view_all_updates", "Can see every directorate's updates, drafts included"),
+            ("decide_any_update", "Can approve or return any directorate's updates"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["action", "period"], name="one_update_per_quarter"),

@@ -22,6 +22,7 @@ from deliverables.services.actions import (
     actions_report_from,
     first_quarter_for_new_action,
 )
+from deliverables.services.decisions import update_approve, update_return, updates_approve
 from deliverables.services.periods import (
     period_close,
     period_create,
@@ -32,12 +33,10 @@ from deliverables.services.periods import (
 )
 from deliverables.services.structure import THEME_MATCH_THRESHOLD, deliverables_place_in_themes
 from deliverables.services.updates import (
-    previous_status,
     previous_update,
-    update_approve,
     update_correct,
-    update_return,
     update_save,
+    update_withdraw,
     updates_import,
 )
 
@@ -60,11 +59,12 @@ __all__ = [
     "period_open",
     "period_publish",
     "period_reopen",
-    "previous_status",
     "previous_update",
     "update_approve",
     "update_correct",
     "update_return",
     "update_save",
+    "update_withdraw",
+    "updates_approve",
     "updates_import",
 ]

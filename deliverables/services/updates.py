@@ -15,7 +15,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
-from deliverables.permissions import can_decide, can_enter_updates
+from deliverables.permissions import can_enter_updates
 from deliverables.services.actions import actions_refresh_completion, actions_report_from
 from deliverables.services.base import (
     conditional_update,
@@ -29,6 +29,7 @@ from deliverables.workflow import (
     StaleUpdate,
     WorkflowError,
     commentary_problem,
+    entry_status_problem,
 )
 from plans.models import (
     ReportingPeriod,
@@ -57,7 +58,7 @@ def update_save(
     period = _check_entry(user, action, period, status=status, submit=submit)
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
     if submit:
-        problem = commentary_problem(status, previous_status(user, action, period), commentary)
+        problem = commentary_problem(status, commentary)
         if problem:
             raise WorkflowError(problem)
     now = timezone.now()
@@ -101,6 +102,28 @@ def update_save(
     return update
 
 
+@transaction.atomic
+def update_withdraw(
+    user: User, update: QuarterlyUpdate, *, expected_version: int
+) -> QuarterlyUpdate:
+    """The officer takes back a submitted update before anyone decides on it: it becomes their
+    draft again, to change and submit."""
+    if not can_enter_updates(user, update.action):
+        raise NotAllowed("Only the action's lead officer or a delegate can withdraw its update.")
+    period = locked_period(update.period)
+    if not period.is_open:
+        raise QuarterLocked(period)
+    update = conditional_update(
+        update,
+        expected_version,
+        (UpdateState.SUBMITTED,),
+        state=UpdateState.DRAFT,
+        updated_by=user,
+    )
+    record_history([update], QuarterlyUpdate, user, "Submission withdrawn")
+    return update
+
+
 def _check_entry(
     user: User, action: Action, period: ReportingPeriod, *, status: Status | None, submit: bool
 ) -> ReportingPeriod:
@@ -120,6 +143,9 @@ def _check_entry(
         )
     if status is not None and status.scale.plan_id != action.plan_id:
         raise NotAllowed("That status is not on this plan's scale.")
+    problem = entry_status_problem(status)
+    if problem:
+        raise WorkflowError(problem)
     if submit and status is None:
         raise WorkflowError("Choose a status before submitting.")
     return period
@@ -138,63 +164,6 @@ def previous_update(
         .select_related("status")
         .first()
     )
-
-
-def previous_status(user: User, action: Action, period: ReportingPeriod) -> Status | None:
-    update = previous_update(user, action, period.previous())
-    return update.status if update else None
-
-
-@transaction.atomic
-def update_approve(
-    user: User, update: QuarterlyUpdate, *, expected_version: int
-) -> QuarterlyUpdate:
-    if not can_decide(user, update):
-        raise NotAllowed(
-            "Only an approver of the action's directorate can approve it, and never their own."
-        )
-    period = locked_period(update.period)
-    if not period.is_open:
-        raise QuarterLocked(period)
-    update = conditional_update(
-        update,
-        expected_version,
-        (UpdateState.SUBMITTED,),
-        state=UpdateState.APPROVED,
-        approved_at=timezone.now(),
-        approved_by=user,
-        updated_by=user,
-    )
-    record_history([update], QuarterlyUpdate, user, "Approved")
-    actions_refresh_completion([update.action_id])
-    return update
-
-
-@transaction.atomic
-def update_return(
-    user: User, update: QuarterlyUpdate, *, reason: str, expected_version: int
-) -> QuarterlyUpdate:
-    """Send a submitted update back to its officer with the reason."""
-    if not can_decide(user, update):
-        raise NotAllowed(
-            "Only an approver of the action's directorate can return it, and never their own."
-        )
-    reason = sanitise_text(reason, max_length=2000)
-    if not reason:
-        raise WorkflowError("Say why the update is being returned.")
-    period = locked_period(update.period)
-    if not period.is_open:
-        raise QuarterLocked(period)
-    update = conditional_update(
-        update,
-        expected_version,
-        (UpdateState.SUBMITTED,),
-        state=UpdateState.RETURNED,
-        return_reason=reason,
-        updated_by=user,
-    )
-    record_history([update], QuarterlyUpdate, user, f"Returned: {reason}")
-    return update
 
 
 @transaction.atomic
@@ -222,7 +191,7 @@ def update_correct(
         raise WorkflowError("A submitted or approved update needs a status.")
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
     if status is not None and update.state in (UpdateState.SUBMITTED, UpdateState.APPROVED):
-        problem = commentary_problem(status, previous_status(user, action, period), commentary)
+        problem = commentary_problem(status, commentary)
         if problem:
             raise WorkflowError(problem)
     update = conditional_update(

@@ -26,10 +26,12 @@ from deliverables.models import (
     Action,
     ActionDelegate,
     ActionPlacement,
+    UpdateState,
 )
 from deliverables.permissions import (
     can_delegate,
     can_enter_updates,
+    can_return,
     users_who_may_enter_updates,
 )
 from deliverables.rules import (
@@ -57,6 +59,14 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     for placement in placements:
         placement.outcome.plan = plan  # for the outcome's URL, without a query per row
     updates = action_updates(request.user, action)
+    for update in updates:
+        # In a reopened quarter the performance team can send an approved update back.
+        update.action = action
+        update.returnable = (
+            update.state == UpdateState.APPROVED
+            and update.period.is_open
+            and can_return(request.user, update)
+        )
     visible_ids = {u.pk for u in updates if u.readable}
     delegates = list(ActionDelegate.objects.filter(action=action).select_related("user"))
     delegating = can_delegate(request.user, action)

@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliverables import services
 from deliverables.access import (
     editable_action_for,
     period_by_code,
+    update_to_withdraw,
 )
 from deliverables.forms import (
+    DecisionForm,
     UpdateForm,
 )
 from deliverables.models import (
@@ -44,12 +46,10 @@ def landing(request: HttpRequest) -> HttpResponse:
     open_periods = ReportingPeriod.objects.open()
     if Action.objects.editable_by(request.user).filter(plan__periods__in=open_periods).exists():
         return redirect("deliverables:my_updates")
-    if may_approve_updates(request.user):
+    if may_approve_updates(request.user):  # the performance team starts from the plans
         waiting = QuarterlyUpdate.objects.filter(
-            state=UpdateState.SUBMITTED,
-            period__in=open_periods,
-            action__directorate__in=request.user.directorates.all(),
-        )
+            state=UpdateState.SUBMITTED, period__in=open_periods
+        ).reviewed_by(request.user)
         first = waiting.select_related("period__plan").first()
         if first is not None:
             return redirect(
@@ -71,7 +71,8 @@ def my_updates(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
-    """An officer's update for one action and quarter: save a draft, come back, submit."""
+    """An officer's update for one action and quarter: save a draft, come back, submit, or
+    withdraw a submission. Nothing is chosen for the officer: no status is pre-selected."""
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
     action = editable_action_for(request.user, plan, pk)
@@ -87,13 +88,16 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
     version = update.version if update else 0
     if workflow_state(update) == "not_started" and period.is_open:
         update = None  # the No Update a close wrote: the officer starts afresh
-    previous_status = previous.status if previous else None
     conflict = None
-    submitting = request.POST.get("intent") == "submit"
-    if request.method == "POST":
+    intent = request.POST.get("intent")
+    if request.method == "POST" and intent == "copy":
+        # Without a script, copying last quarter's commentary keeps what was typed.
         form = UpdateForm(
-            request.POST, plan=plan, previous_status=previous_status, submitting=submitting
+            _with_previous_commentary(request.POST, previous), plan=plan, submitting=False
         )
+        form.errors.clear()
+    elif request.method == "POST":
+        form = UpdateForm(request.POST, plan=plan, submitting=intent == "submit")
         if form.is_valid():
             try:
                 services.update_save(
@@ -103,7 +107,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
                     status=form.cleaned_data["status"],
                     commentary=form.cleaned_data["commentary"],
                     expected_version=form.cleaned_data["version"],
-                    submit=submitting,
+                    submit=intent == "submit",
                 )
             except StaleUpdate as error:
                 conflict = error.current
@@ -113,20 +117,14 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
             except WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                done = "submitted for approval" if submitting else "saved as a draft"
+                done = "submitted for approval" if intent == "submit" else "saved as a draft"
                 messages.success(request, f"{action.display_ref} update for {period.label} {done}.")
                 return redirect("deliverables:my_updates")
     else:
         initial = {"version": version}
         if update is not None:
             initial.update(status=update.status, commentary=update.commentary)
-        elif previous_status is not None:
-            initial["status"] = previous_status
-        if request.GET.get("copy") == "previous" and previous is not None:
-            initial["commentary"] = previous.commentary
-        form = UpdateForm(
-            initial=initial, plan=plan, previous_status=previous_status, submitting=False
-        )
+        form = UpdateForm(initial=initial, plan=plan, submitting=False)
     return render(
         request,
         "deliverables/update_form.html",
@@ -142,7 +140,45 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
             "in_scope": in_scope,
             "out_of_scope": "" if in_scope else out_of_scope_reason(action, period),
             "conflict": conflict,
+            "no_commentary_needed": [
+                s for s in form.fields["status"].queryset if not s.requires_commentary
+            ],
             "days_left": period.days_left(timezone.localdate()),
             "nav_section": "updates",
         },
     )
+
+
+def _with_previous_commentary(data, previous: QuarterlyUpdate | None):
+    """The posted form with last quarter's commentary added after what was typed."""
+    data = data.copy()
+    typed = data.get("commentary", "").rstrip()
+    earlier = previous.commentary if previous is not None else ""
+    data["commentary"] = f"{typed}\n\n{earlier}" if typed and earlier else typed or earlier
+    return data
+
+
+@require_POST
+def update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer takes back a submitted update before it is decided."""
+    update = update_to_withdraw(request.user, pk)
+    plan, period, action = update.period.plan, update.period, update.action
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The request could not be read: open the update and try again.")
+    else:
+        try:
+            services.update_withdraw(
+                request.user, update, expected_version=form.cleaned_data["version"]
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"{action.display_ref} submission withdrawn: it is your draft again. "
+                "Change it and submit it when it is ready.",
+            )
+    return redirect("deliverables:update", slug=plan.slug, code=period.code, pk=action.pk)

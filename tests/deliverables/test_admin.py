@@ -87,7 +87,7 @@ def test_setting_complete_in_the_admin_completes_the_action_like_any_other_door(
     assert "changed by" in response.content.decode() and "Not saved" in response.content.decode()
     update.refresh_from_db()
     assert update.commentary == "Finished early"
-    # Red without commentary is refused in the admin as in the update form.
+    # A status that needs commentary is refused without it, in the admin as in the form.
     response = admin_client.post(
         url,
         {
@@ -98,7 +98,7 @@ def test_setting_complete_in_the_admin_completes_the_action_like_any_other_door(
         },
         follow=True,
     )
-    assert "red and amber statuses need commentary" in response.content.decode()
+    assert "Add commentary for the &#x27;Delayed&#x27; status" in response.content.decode()
 
 
 @pytest.mark.django_db

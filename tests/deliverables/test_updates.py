@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from deliverables import services
 from deliverables.models import ActionDelegate, QuarterlyUpdate
-from deliverables.workflow import StaleUpdate
+from deliverables.workflow import StaleUpdate, WorkflowError
+from plans.models import Status
 from tests import factories
 from tests.deliverables.conftest import post_update, update_url
 
@@ -112,18 +113,51 @@ def test_the_form_offers_only_this_plans_statuses_and_last_quarter_beside(client
     response = client.get(update_url(cycle, cycle.ch5))
     assert response.status_code == 200
     choices = list(response.context["form"].fields["status"].queryset)
-    assert choices == list(factories.status(cycle.plan, "On Track").scale.statuses.all())
+    scale = factories.status(cycle.plan, "On Track").scale.statuses.all()
+    # The system's No Update is written at close, never offered.
+    assert choices == [s for s in scale if s.label != "No Update"]
     page = response.content.decode()
     assert "Last quarter, Q3 2023/24" in page and "Commentary for CH5" in page
-    # Commentary is not copied unless asked for.
+    # Nothing is chosen for the officer: no status pre-selected, commentary not copied.
+    assert response.context["form"]["status"].value() is None
+    assert " checked" not in page.split('name="status"', 1)[1].split("</fieldset>")[0]
     assert response.context["form"]["commentary"].value() in (None, "")
 
 
 @pytest.mark.django_db
-def test_one_click_copies_last_quarters_commentary(client, cycle):
+def test_copying_last_quarters_commentary_keeps_what_was_typed_and_saves_nothing(client, cycle):
     client.force_login(cycle.officer)
-    response = client.get(update_url(cycle, cycle.ch5), {"copy": "previous"})
+    status = factories.status(cycle.plan, "Delayed").pk
+    response = post_update(
+        client, cycle, cycle.ch5, intent="copy", status="Delayed", commentary="Typed first."
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["commentary"].value() == "Typed first.\n\nCommentary for CH5"
+    assert str(form["status"].value()) == str(status)  # the choice made survives
+    assert not form.errors
+    assert not QuarterlyUpdate.objects.filter(action=cycle.ch5, period=cycle.q4).exists()
+    # With nothing typed, the box gets last quarter's words alone.
+    response = post_update(client, cycle, cycle.ch5, intent="copy", status=None, commentary="")
     assert response.context["form"]["commentary"].value() == "Commentary for CH5"
+
+
+@pytest.mark.django_db
+def test_the_no_update_status_cannot_be_chosen_whatever_is_posted(client, cycle):
+    client.force_login(cycle.officer)
+    response = post_update(client, cycle, cycle.ch6, status="No Update", commentary="Progress.")
+    assert "Choose one of the statuses listed" in response.content.decode()
+    with pytest.raises(WorkflowError, match="recorded by the system"):
+        services.update_save(
+            cycle.officer,
+            cycle.ch6,
+            cycle.q4,
+            status=factories.status(cycle.plan, "No Update"),
+            commentary="Progress.",
+            expected_version=0,
+            submit=True,
+        )
+    assert not QuarterlyUpdate.objects.filter(action=cycle.ch6, period=cycle.q4).exists()
 
 
 @pytest.mark.django_db
@@ -157,8 +191,8 @@ def test_save_a_draft_come_back_and_submit(client, cycle):
 @pytest.mark.parametrize(
     ("status", "commentary", "error"),
     [
-        ("Delayed", "", "red and amber statuses need commentary"),
-        ("Complete", "", "Explain why the status changed from 'On Track' to 'Complete'"),
+        ("Delayed", "", "Add commentary for the 'Delayed' status"),
+        ("On Track", "  ", "Add commentary for the 'On Track' status"),
         (None, "Words", "Choose a status before you submit"),
         ("On Track", "x" * 3001, "3000 characters or fewer"),
     ],
@@ -175,9 +209,16 @@ def test_an_invalid_submission_is_refused_with_a_clear_message(
 
 
 @pytest.mark.django_db
-def test_an_unchanged_green_status_needs_no_commentary(client, cycle):
+def test_only_statuses_the_scale_frees_from_commentary_go_without_it(client, cycle):
+    """Sandwell: every status but Complete needs commentary (set per status on the scale)."""
     client.force_login(cycle.officer)
-    response = post_update(client, cycle, cycle.ch6, status="On Track", commentary="")
+    page = client.get(update_url(cycle, cycle.ch6)).content.decode()
+    assert "Every status except Complete needs commentary." in page
+    response = post_update(client, cycle, cycle.ch6, status="Complete", commentary="")
+    assert response.status_code == 302
+    # The scale decides: once On Track is freed too, it goes without.
+    Status.objects.filter(label="On Track").update(requires_commentary=False)
+    response = post_update(client, cycle, cycle.ch5, status="On Track", commentary="")
     assert response.status_code == 302
 
 

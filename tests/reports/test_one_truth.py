@@ -311,6 +311,7 @@ def build(world: World, users: dict, directorates: dict) -> tuple[Plan, list[Rep
             is_exception=exception,
             closes_action=closes,
             means_no_update=no_update,
+            requires_commentary=not closes,
         )
         for order, (label, rag, exception, closes, no_update) in enumerate(SCALE, 1)
     }

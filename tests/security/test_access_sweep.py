@@ -117,7 +117,7 @@ ACCESS = {
     "deliverables:reassign": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
     "deliverables:landing": (lambda w: {}, ("GET",), []),
     "deliverables:my_updates": (lambda w: {}, ("GET",), []),
-    "deliverables:review_index": (lambda w: {}, ("GET",), ["viewer", "officer", "performance"]),
+    "deliverables:review_index": (lambda w: {}, ("GET",), ["viewer", "officer"]),
     "deliverables:action": (
         lambda w: {**_plan(w), "pk": w.ch6.pk},
         ("GET",),
@@ -159,17 +159,27 @@ ACCESS = {
     "deliverables:review": (
         lambda w: {**_plan(w), "code": w.q4.code},
         ("GET",),
-        ["viewer", "officer", "performance"],
+        ["viewer", "officer"],
+    ),
+    "deliverables:approve_many": (
+        lambda w: {**_plan(w), "code": w.q4.code},
+        ("POST",),
+        ["viewer", "officer"],
+    ),
+    "deliverables:withdraw": (
+        lambda w: {"pk": w.update.pk},
+        ("POST",),
+        ["other_officer", "viewer", "approver", "ph_approver", "performance"],
     ),
     "deliverables:approve": (
         lambda w: {"pk": w.update.pk},
         ("POST",),
-        ["ph_approver", "officer", "viewer", "performance"],
+        ["ph_approver", "officer", "viewer"],
     ),
     "deliverables:return": (
         lambda w: {"pk": w.update.pk},
         ("GET", "POST"),
-        ["ph_approver", "officer", "viewer", "performance"],
+        ["ph_approver", "officer", "viewer"],
     ),
     "deliverables:export_tracker": (
         lambda w: {**_plan(w), "code": "2023-24-Q3"},

@@ -488,6 +488,7 @@ def target_spec_from(source: Plan, target: Plan) -> None:
                 scale=scale, label=s.label, colour=s.colour, rag=s.rag, order=s.order,
                 is_exception=s.is_exception, closes_action=s.closes_action,
                 means_no_update=s.means_no_update, spellings=s.spellings,
+                requires_commentary=s.requires_commentary,
             )
             for s in source.scale.statuses.all()
         ]
