@@ -105,6 +105,21 @@ class ApproveManyForm(forms.Form):
         return [(u, u.version) for key, u in self.by_choice.items() if key in ticked]
 
 
+class ChaseForm(forms.Form):
+    """The officers to chase now, from those with updates still to give."""
+
+    officers = forms.MultipleChoiceField(
+        error_messages={
+            "required": "Tick the officers to chase.",
+            "invalid_choice": "An officer you ticked has nothing left to give: check the list.",
+        }
+    )
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(str(r.user.pk), str(r.user)) for r in officers]
+
+
 class DueDateForm(forms.Form):
     due_on = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),

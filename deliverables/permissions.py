@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plans.permissions import (
+    APPROVE_UPDATES,
     ENTER_UPDATES,
     can_change_actions,
     decides_for_every_directorate,
@@ -22,7 +23,33 @@ from plans.permissions import (
 def users_who_may_enter_updates() -> QuerySet:
     """The QuerySet twin of plans.permissions.may_enter_updates: active users whose role (or
     own permission, or superuser status) allows entering updates."""
-    app_label, codename = ENTER_UPDATES.split(".")
+    return _users_with(ENTER_UPDATES)
+
+
+def users_who_may_approve_updates() -> QuerySet:
+    """The QuerySet twin of plans.permissions.may_approve_updates."""
+    return _users_with(APPROVE_UPDATES)
+
+
+def users_who_decide(update) -> QuerySet:
+    """The approvers who may decide on `update` (twin of can_decide, for approvers: those who
+    decide for every directorate are not told of every submission)."""
+    action = update.action
+    people = [action.lead_officer_id, update.submitted_by_id]
+    people += list(action.delegations.values_list("user_id", flat=True))
+    condition = Q(pk=action.approver_id) if action.approver_id else Q(pk__in=[])
+    if action.directorate_id:
+        condition |= Q(directorates=action.directorate_id)
+    return (
+        users_who_may_approve_updates()
+        .filter(condition)
+        .exclude(pk__in=[p for p in people if p])
+        .distinct()
+    )
+
+
+def _users_with(permission: str) -> QuerySet:
+    app_label, codename = permission.split(".")
     granted = Q(groups__permissions__codename=codename) & Q(
         groups__permissions__content_type__app_label=app_label
     )

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from deliverables.models import Action, QuarterlyUpdate, ReminderLog, UpdateState
-from deliverables.workflow import workflow_state
+from deliverables.permissions import users_who_may_approve_updates
+from deliverables.workflow import NotAllowed, QuarterLocked, workflow_state
 from plans.models import ReportingPeriod, User, long_date
+from plans.permissions import can_manage_periods
 
 DEFAULT_BEFORE = (7, 3, 1, 0)  # days before the deadline (0: the day itself)
 DEFAULT_AFTER = (1, 3, 7, 14, 21, 28)  # days after it
@@ -31,6 +32,7 @@ class Reminder:
     period: ReportingPeriod
     to_update: list[tuple[Action, str]] = field(default_factory=list)  # (action, state)
     to_approve: list[QuarterlyUpdate] = field(default_factory=list)
+    reminded_today: bool = False
 
 
 @dataclass
@@ -83,13 +85,9 @@ def reminders_due(period: ReportingPeriod) -> list[Reminder]:
     if waiting:
         directorate_ids = {a.directorate_id for a in actions if a.directorate_id}
         approvers = (
-            User.objects.filter(is_active=True, directorates__in=directorate_ids)
-            .filter(
-                Q(groups__permissions__codename="approve_update")
-                | Q(user_permissions__codename="approve_update")
-            )
+            users_who_may_approve_updates()
+            .filter(directorates__in=directorate_ids)
             .prefetch_related("directorates")
-            .distinct()
         )
         actions_by_id = {a.pk: a for a in actions}
         for approver in approvers:
@@ -189,22 +187,61 @@ def reminders_send(
                 else:
                     report.sent.append(reminder)
                 continue
-            subject, body = compose(reminder, today)
-            try:
-                with transaction.atomic():
-                    log = ReminderLog.objects.create(
-                        user=reminder.user, period=period, sent_on=today, summary=subject
-                    )
-            except IntegrityError:
-                report.already_reminded.append(reminder)
-                continue
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email])
-            except Exception as error:  # any mail failure: free the day's slot for a retry
-                log.delete()
-                report.failed.append((reminder, str(error)))
-            else:
-                report.sent.append(reminder)
+            _deliver(reminder, today, report)
+    return report
+
+
+def _deliver(reminder: Reminder, today: dt.date, report: RunReport, note: str = "") -> None:
+    """Claim the person's reminder slot for the day, then send; free it if sending fails."""
+    if not reminder.user.email:
+        report.no_email.append(reminder)
+        return
+    subject, body = compose(reminder, today)
+    try:
+        with transaction.atomic():
+            log = ReminderLog.objects.create(
+                user=reminder.user,
+                period=reminder.period,
+                sent_on=today,
+                summary=f"{note}: {subject}" if note else subject,
+            )
+    except IntegrityError:
+        report.already_reminded.append(reminder)
+        return
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email])
+    except Exception as error:  # any mail failure: free the day's slot for a retry
+        log.delete()
+        report.failed.append((reminder, str(error)))
+    else:
+        report.sent.append(reminder)
+
+
+def officers_to_chase(period: ReportingPeriod, today: dt.date) -> list[Reminder]:
+    """The officers with updates still to give for `period`, each marked `reminded_today` if a
+    reminder or a chase already reached them today."""
+    officers = [r for r in reminders_due(period) if r.to_update]
+    reminded = set(
+        ReminderLog.objects.filter(period=period, sent_on=today).values_list("user_id", flat=True)
+    )
+    for reminder in officers:
+        reminder.to_approve = []  # a chase is about updates to give
+        reminder.reminded_today = reminder.user.pk in reminded
+    return officers
+
+
+def officers_chase(user: User, period: ReportingPeriod, user_ids, today: dt.date) -> RunReport:
+    """The performance team chases the chosen officers now: each gets the reminder email of what
+    they still owe, recorded like a reminder, so nobody is chased (or reminded) twice a day."""
+    if not can_manage_periods(user):
+        raise NotAllowed("Only the performance team chases officers.")
+    if not period.is_open:
+        raise QuarterLocked(period)
+    chosen = {int(pk) for pk in user_ids}
+    report = RunReport()
+    for reminder in officers_to_chase(period, today):
+        if reminder.user.pk in chosen:
+            _deliver(reminder, today, report, note=f"Chased by {user}")
     return report
 
 

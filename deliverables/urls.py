@@ -49,9 +49,19 @@ urlpatterns = [
     path("plans/<slug:slug>/quarters/", periods.quarters, name="quarters"),
     path("plans/<slug:slug>/quarters/new/", periods.quarter_create, name="quarter_create"),
     path("plans/<slug:slug>/quarters/<period:code>/", periods.quarter_detail, name="quarter"),
+    path(
+        "plans/<slug:slug>/quarters/<period:code>/close/",
+        periods.quarter_close,
+        name="quarter_close",
+    ),
+    path(
+        "plans/<slug:slug>/quarters/<period:code>/chase/",
+        periods.quarter_chase,
+        name="quarter_chase",
+    ),
     re_path(
         r"^plans/(?P<slug>[-\w]+)/quarters/(?P<code>[0-9]{4}-[0-9]{2}-Q[1-4])/"
-        r"(?P<transition>open|extend|close|reopen|publish)/$",
+        r"(?P<transition>open|extend|reopen)/$",
         periods.quarter_transition,
         name="quarter_transition",
     ),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.choices import AuditKind, NotificationFrequency, PeriodState
 from plans.periods import PERIOD_CODE, long_date, parse_period_code  # noqa: F401
 from plans.permissions import can_manage_plans
 from plans.refs import normalise_ref, normalise_title
@@ -50,6 +51,14 @@ class User(AbstractUser):
 
     job_title = models.CharField(max_length=150, blank=True)
     directorates = models.ManyToManyField(Directorate, blank=True, related_name="members")
+    notification_frequency = models.CharField(
+        "emails about my updates",
+        max_length=10,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+        help_text="Returned, approved and reopened: as each happens, or in one email a day. "
+        "Updates waiting for your approval always come as one email a day.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -249,13 +258,6 @@ class Theme(models.Model):
         return self.name
 
 
-class PeriodState(models.TextChoices):
-    UPCOMING = "upcoming", "Upcoming"
-    OPEN = "open", "Open for updates"
-    CLOSED = "closed", "Closed"
-    PUBLISHED = "published", "Published"
-
-
 class ReportingPeriodQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> ReportingPeriodQuerySet:
         return self.filter(plan=plan)
@@ -362,17 +364,6 @@ class ReportingPeriod(models.Model):
     def days_left(self, today: dt.date) -> int | None:
         """Days until the deadline (negative once it has passed), or None with no deadline."""
         return (self.due_on - today).days if self.due_on else None
-
-
-class AuditKind(models.TextChoices):
-    SIGN_IN = "sign_in", "Signed in"
-    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-    LOCKED_OUT = "locked_out", "Locked out"
-    SESSION_EXPIRED = "session_expired", "Session ended by its time limit"
-    DENIED = "denied", "Permission denied"
-    IMPORT = "import", "Tracker import"
-    QUARTER = "quarter", "Quarter opened, closed or reopened"
-    REPORT_PUBLISHED = "report_published", "Exception report published"
 
 
 class AuditEvent(models.Model):

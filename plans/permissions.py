@@ -35,9 +35,12 @@ def may_enter_updates(user) -> bool:
     return bool(user is not None and user.is_active and _has(user, ENTER_UPDATES))
 
 
+APPROVE_UPDATES = "deliverables.approve_update"
+
+
 def may_approve_updates(user) -> bool:
     """The role decides on updates of its holder's directorates (approvers)."""
-    return _has(user, "deliverables.approve_update")
+    return _has(user, APPROVE_UPDATES)
 
 
 def decides_for_every_directorate(user) -> bool:

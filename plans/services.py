@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from plans.models import (
     Directorate,
+    NotificationFrequency,
     PeriodState,
     Plan,
     ReportingPeriod,
@@ -16,6 +17,7 @@ from plans.models import (
     StatusScale,
     StrategicOutcome,
     Theme,
+    User,
     parse_period_code,
 )
 
@@ -125,3 +127,12 @@ def plan_sync(spec: dict) -> tuple[Plan, SyncCounts]:
             counts.created["reporting periods"] += 1
         # An existing quarter keeps its state: its life cycle belongs to the performance team.
     return plan, counts
+
+
+def user_set_notification_frequency(user: User, frequency: str) -> User:
+    """A user's own choice: emails about their updates as things happen, or one a day."""
+    if frequency not in NotificationFrequency.values:
+        raise ValueError(f"{frequency!r} is not a notification frequency")
+    user.notification_frequency = frequency
+    user.save(update_fields=["notification_frequency"])
+    return user

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from plans.forms import NotificationSettingsForm
 from plans.models import Plan, Status, StrategicOutcome
+from plans.services import user_set_notification_frequency
 from plans.statuses import PSEUDO
 
 
@@ -29,6 +32,33 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     return render(request, "plans/home.html", {"plans": plans, "nav_section": "plans"})
+
+
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's account: who they are to the service, and how often it emails them."""
+    user = request.user
+    if request.method == "POST":
+        form = NotificationSettingsForm(request.POST)
+        if form.is_valid():
+            user_set_notification_frequency(user, form.cleaned_data["notification_frequency"])
+            messages.success(request, "Your email settings are saved.")
+            return redirect("account")
+    else:
+        form = NotificationSettingsForm(
+            initial={"notification_frequency": user.notification_frequency}
+        )
+    return render(
+        request,
+        "plans/account.html",
+        {
+            "form": form,
+            "roles": user.groups.order_by("name"),
+            "directorates": user.directorates.order_by("name"),
+            "nav_section": "account",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from deliverables.services import period_publish
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
-from plans.models import AuditKind, ReportingPeriod, Status, User, long_date
-from plans.permissions import can_build_reports, can_publish_reports
+from plans.models import AuditKind, PeriodState, ReportingPeriod, Status, User, long_date
+from plans.permissions import can_build_reports, can_manage_periods, can_publish_reports
 from plans.sanitise import sanitise_text
 from reports.builder import build_report
 from reports.models import ExceptionReport, ReportState
@@ -92,6 +93,11 @@ def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
     data.published_at = f"{long_date(published.date())} at {published:%H:%M}"
     report.snapshot = data.to_snapshot()
     report.save(update_fields=["state", "published_by", "published_at", "snapshot", "updated_at"])
+    if report.period.state == PeriodState.CLOSED and can_manage_periods(user):
+        # Publishing a closed quarter's report is what publishes the quarter.
+        period_publish(
+            user, report.period, note=f"with its exception report, version {report.version}"
+        )
     audit(
         AuditKind.REPORT_PUBLISHED,
         f"{report.plan} exception report {report.period.label} version {report.version} published",

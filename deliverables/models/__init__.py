@@ -16,6 +16,8 @@ from deliverables.models.records import (
     ImportRecord,
     ImportRecordQuerySet,
     ImportStatus,
+    Notification,
+    NotificationKind,
     ReminderLog,
 )
 from deliverables.models.states import PROGRESS_STATES, UpdateSource, UpdateState
@@ -31,6 +33,8 @@ __all__ = [
     "ImportRecord",
     "ImportRecordQuerySet",
     "ImportStatus",
+    "Notification",
+    "NotificationKind",
     "QuarterlyUpdate",
     "QuarterlyUpdateQuerySet",
     "ReminderLog",

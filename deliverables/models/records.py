@@ -37,6 +37,44 @@ class ReminderLog(models.Model):
         return f"{self.user} {self.period} {self.sent_on}"
 
 
+class NotificationKind(models.TextChoices):
+    RETURNED = "returned", "Update returned"
+    APPROVED = "approved", "Update approved"
+    SUBMITTED = "submitted", "Update waiting for approval"
+    REOPENED = "reopened", "Quarter reopened"
+
+
+class Notification(models.Model):
+    """One email's worth of news for one person about one event (deliverables.notifications).
+
+    The unique constraint is what stops one event from being told twice; `sent_at` is claimed
+    before sending, so two senders at once cannot both send it. `digest` ones wait for the
+    daily digest (`manage.py send_digests`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    event = models.CharField(max_length=100)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    digest = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "event"], name="one_notification_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "digest"], name="notification_unsent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.event}"
+
+
 class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", "Previewed, not yet imported"
     APPLIED = "applied", "Imported"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from deliverables import notifications
 from deliverables.models import QuarterlyUpdate, UpdateState
 from deliverables.permissions import can_decide, can_return
 from deliverables.services.actions import actions_refresh_completion
@@ -37,6 +38,7 @@ def update_approve(
     )
     record_history([update], QuarterlyUpdate, user, "Approved")
     actions_refresh_completion([update.action_id])
+    notifications.update_approved_happened(update)
     return update
 
 
@@ -68,6 +70,7 @@ def update_return(
         updated_by=user,
     )
     record_history([update], QuarterlyUpdate, user, f"Returned: {reason}")
+    notifications.update_returned_happened(update)
     if was_approved:
         actions_refresh_completion([update.action_id])  # a returned Complete completes nothing
     return update

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from deliverables import notifications
 from deliverables.models import (
     Action,
     QuarterlyUpdate,
@@ -140,15 +141,20 @@ def period_reopen(user: User, period: ReportingPeriod, *, reason: str) -> Report
     period.state = PeriodState.OPEN
     save_with_history(period, user, f"Reopened: {reason}")
     audit(AuditKind.QUARTER, f"{period.plan} {period.label} reopened: {reason}", user=user)
+    reopening = period.history.latest("history_id").history_id
+    notifications.period_reopened_happened(period, reason, event=f"{period.pk}:{reopening}")
     return period
 
 
 @transaction.atomic
-def period_publish(user: User, period: ReportingPeriod) -> ReportingPeriod:
+def period_publish(user: User, period: ReportingPeriod, *, note: str = "") -> ReportingPeriod:
+    """Mark a closed quarter published: its figures have been reported. Publishing the
+    quarter's exception report does it (reports.services.report_publish); nothing else
+    changes, and it can be reopened like a closed quarter."""
     _require_manager(user)
     period = locked_period(period, exclusive=True)
     if period.state != PeriodState.CLOSED:
         raise WorkflowError(f"{period.label} must be closed before it is published.")
     period.state = PeriodState.PUBLISHED
-    save_with_history(period, user, "Published")
+    save_with_history(period, user, f"Published {note}".strip())
     return period

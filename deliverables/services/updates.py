@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from deliverables import rules
+from deliverables import notifications, rules
 from deliverables.models import (
     Action,
     QuarterlyUpdate,
@@ -98,6 +98,8 @@ def update_save(
             **values,
         )
         record_history([update], QuarterlyUpdate, user, reason)
+    if submit:
+        notifications.update_submitted_happened(update)
     # A submitted update does not complete an action: only an approval does.
     return update
 

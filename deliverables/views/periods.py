@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliverables import services
 from deliverables.access import period_by_code
-from deliverables.forms import CloseForm, DueDateForm, PeriodCreateForm, ReasonForm
+from deliverables.forms import ChaseForm, CloseForm, DueDateForm, PeriodCreateForm, ReasonForm
 from deliverables.models import submission_progress
+from deliverables.reminders import officers_chase, officers_to_chase
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod, long_date
@@ -87,7 +88,6 @@ def _quarter_context(request, plan: Plan, period: ReportingPeriod, forms: dict) 
         "forms": {
             "open": forms.get("open") or DueDateForm(),
             "extend": forms.get("extend") or DueDateForm(initial={"due_on": period.due_on}),
-            "close": forms.get("close") or CloseForm(initial={"mark_missing": True}),
             "reopen": forms.get("reopen") or ReasonForm(),
         },
         "nav_section": "quarters",
@@ -107,14 +107,14 @@ def quarter_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @require_POST
 def quarter_transition(request: HttpRequest, slug: str, code: str, transition: str) -> HttpResponse:
-    """Open, extend, close, reopen or publish a quarter."""
+    """Open, extend or reopen a quarter (closing has its own confirmation page; a quarter is
+    published with its exception report)."""
     _require_manager(request.user)
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
     form_classes = {
         "open": DueDateForm,
         "extend": DueDateForm,
-        "close": CloseForm,
         "reopen": ReasonForm,
     }
     form = form_classes[transition](request.POST) if transition in form_classes else None
@@ -129,19 +129,88 @@ def quarter_transition(request: HttpRequest, slug: str, code: str, transition: s
         elif transition == "extend":
             services.period_extend(request.user, period, due_on=data["due_on"])
             message = f"Deadline for {period.label} moved to {long_date(data['due_on'])}."
-        elif transition == "close":
-            marked = services.period_close(request.user, period, mark_missing=data["mark_missing"])
-            message = f"{period.label} is closed."
-            if data["mark_missing"]:
-                message += f" {marked} missing update{pluralize(marked)} marked No Update."
-        elif transition == "reopen":
-            services.period_reopen(request.user, period, reason=data["reason"])
-            message = f"{period.label} is open again. The reason is recorded."
         else:
-            services.period_publish(request.user, period)
-            message = f"{period.label} is published."
+            services.period_reopen(request.user, period, reason=data["reason"])
+            message = (
+                f"{period.label} is open again. The reason is recorded, and the officers of its "
+                "actions are told."
+            )
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, message)
     return redirect("deliverables:quarter", slug=plan.slug, code=period.code)
+
+
+@require_http_methods(["GET", "POST"])
+def quarter_chase(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Chase officers with updates outstanding: the reminder email, now, once a day at most."""
+    _require_manager(request.user)
+    plan = plan_for(request.user, slug)
+    period = period_by_code(plan, code)
+    today = timezone.localdate()
+    officers = officers_to_chase(period, today) if period.is_open else []
+    form = ChaseForm(request.POST if request.method == "POST" else None, officers=officers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = officers_chase(request.user, period, form.cleaned_data["officers"], today)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            for line in _chase_summary(report):
+                messages.info(request, line)
+            return redirect("deliverables:quarter", slug=plan.slug, code=period.code)
+    return render(
+        request,
+        "deliverables/quarter_chase.html",
+        {"plan": plan, "period": period, "officers": officers, "form": form,
+         "nav_section": "quarters"},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+def _chase_summary(report) -> list[str]:
+    def names(reminders) -> str:
+        return ", ".join(str(r.user) for r in reminders)
+
+    lines = []
+    if report.sent:
+        lines.append(f"Chased {len(report.sent)} officer{pluralize(len(report.sent))}: "
+                     f"{names(report.sent)}.")  # fmt: skip
+    if report.already_reminded:
+        lines.append(f"Already reminded or chased today, so not emailed again: "
+                     f"{names(report.already_reminded)}.")  # fmt: skip
+    if report.no_email:
+        lines.append(f"No email address, so not chased: {names(report.no_email)}.")
+    for reminder, error in report.failed:
+        lines.append(f"Could not email {reminder.user}: {error}. Try again later.")
+    return lines
+
+
+@require_http_methods(["GET", "POST"])
+def quarter_close(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Closing a quarter: a page that says what closing will do (how many updates are missing,
+    draft, returned, or submitted and not decided), with nothing chosen, then the close."""
+    _require_manager(request.user)
+    plan = plan_for(request.user, slug)
+    period = period_by_code(plan, code)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        mark = form.cleaned_data["mark_missing"]
+        try:
+            marked = services.period_close(request.user, period, mark_missing=mark)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            message = f"{period.label} is closed."
+            if mark:
+                message += f" {marked} missing update{pluralize(marked)} marked No Update."
+            messages.success(request, message)
+        return redirect("deliverables:quarter", slug=plan.slug, code=period.code)
+    _rows, totals = submission_progress(period)
+    return render(
+        request,
+        "deliverables/quarter_close.html",
+        {"plan": plan, "period": period, "totals": totals, "form": form,
+         "nav_section": "quarters"},
+    )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -36,7 +38,9 @@ def test_draft_submit_return_resubmit_approve_close_reopen(
     # Back to it: submitting an amber status with no commentary is refused, clearly.
     officer.get_by_role("link", name=ACTION).click()
     officer.get_by_role("button", name="Submit for approval").click()
-    expect(officer.get_by_role("alert")).to_contain_text("red and amber statuses need commentary")
+    expect(officer.get_by_role("alert")).to_contain_text(
+        "Add commentary for the 'Medium Issue/Slippage' status"
+    )
     audit(officer)
     officer.get_by_label("Commentary").fill(
         "SEND place planning is waiting for the needs assessment."
@@ -84,6 +88,9 @@ def test_draft_submit_return_resubmit_approve_close_reopen(
     team.get_by_role("link", name="Q4 2023/24").click()
     expect(team.get_by_role("heading", name="Progress by directorate")).to_be_visible()
     audit(team)
+    team.get_by_role("link", name="Close Q4 2023/24").click()
+    audit(team)
+    team.get_by_label(re.compile("Record No Update on the")).check()
     team.get_by_role("button", name="Close Q4 2023/24").click()
     expect(team.get_by_text("Q4 2023/24 is closed.")).to_be_visible()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from deliverables.models import Action, QuarterlyUpdate
 from plans.models import ReportingPeriod, long_date
+from reports.services import report_publish, report_start
 from tests import factories
 
 
@@ -32,7 +33,7 @@ def in_days(days: int) -> str:
 
 
 @pytest.mark.django_db
-def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan):
+def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan, users):
     plan = small_plan.plan
     response = team.post(url("quarter_create", plan), {"code": "2023-24-Q4"})
     assert response.status_code == 302
@@ -51,7 +52,7 @@ def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan):
     factories.update(
         small_plan.actions[0], q4, "On Track", "draft", state="draft", source="entered"
     )
-    response = team.post(url("", plan, q4, "close"), {"mark_missing": "on"}, follow=True)
+    response = team.post(url("quarter_close", plan, q4), {"mark_missing": "on"}, follow=True)
     assert "3 missing updates marked No Update" in response.content.decode()
     q4.refresh_from_db()
     assert q4.state == "closed"
@@ -63,8 +64,9 @@ def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan):
     response = team.post(url("", plan, q4, "reopen"), {"reason": "Housing figures were wrong"})
     q4.refresh_from_db()
     assert q4.state == "open"
-    team.post(url("", plan, q4, "close"), {})
-    team.post(url("", plan, q4, "publish"))
+    team.post(url("quarter_close", plan, q4), {})
+    # Publishing the quarter's exception report is what publishes the quarter.
+    report_publish(users["performance"], report_start(users["performance"], q4))
     q4.refresh_from_db()
     assert q4.state == "published"
 
@@ -79,7 +81,7 @@ def test_the_whole_life_of_a_quarter_is_recorded(team, small_plan):
         "Closed; 3 missing updates marked No Update",
         "Reopened: Housing figures were wrong",
         "Closed",
-        "Published",
+        "Published with its exception report, version 1",
     ]
     page = team.get(url("quarter", plan, q4)).content.decode()
     assert "Reopened: Housing figures were wrong" in page
@@ -120,8 +122,6 @@ def test_one_quarter_open_at_a_time_and_no_skipping_states(team, small_plan):
     q1 = factories.period(plan, "2024-25-Q1", state="upcoming")
     response = team.post(url("", plan, q1, "open"), {"due_on": in_days(7)}, follow=True)
     assert "Another quarter of this plan is open" in html.unescape(response.content.decode())
-    response = team.post(url("", plan, q1, "publish"), follow=True)
-    assert "must be closed before it is published" in response.content.decode()
     q1.refresh_from_db()
     assert q1.state == "upcoming" and q4.state == "open"
 

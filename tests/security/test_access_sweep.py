@@ -91,6 +91,7 @@ def _retired(w):
 ACCESS = {
     "home": (lambda w: {}, ("GET",), []),
     "counting": (lambda w: {}, ("GET",), []),
+    "account": (lambda w: {}, ("GET", "POST"), []),
     "logout": (lambda w: {}, ("POST",), []),
     "deliverables:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
     "deliverables:plan": (_plan, ("GET",), [("viewer", _retired)]),
@@ -110,8 +111,18 @@ ACCESS = {
         ["viewer", "officer"],
     ),
     "deliverables:quarter_transition": (
-        lambda w: {**_plan(w), "code": w.q4.code, "transition": "close"},
+        lambda w: {**_plan(w), "code": w.q4.code, "transition": "extend"},
         ("POST",),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:quarter_close": (
+        lambda w: {**_plan(w), "code": w.q4.code},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:quarter_chase": (
+        lambda w: {**_plan(w), "code": w.q4.code},
+        ("GET", "POST"),
         ["viewer", "officer", "approver"],
     ),
     "deliverables:reassign": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),

@@ -28,7 +28,7 @@ def kinds() -> list[tuple[str, str]]:
 def test_quarter_open_close_and_reopen_are_recorded(client, cycle, users):
     client.force_login(users["performance"])
     base = [cycle.plan.slug, cycle.q4.code]
-    client.post(reverse("deliverables:quarter_transition", args=[*base, "close"]), {})
+    client.post(reverse("deliverables:quarter_close", args=base), {})
     client.post(
         reverse("deliverables:quarter_transition", args=[*base, "reopen"]),
         {"reason": "CH5 was late\nfor a good reason"},
@@ -70,7 +70,7 @@ def test_publishing_a_report_is_recorded(client, cycle, users):
 @pytest.mark.django_db
 def test_a_permission_denial_is_recorded_with_its_address(client, cycle, users):
     client.force_login(users["viewer"])
-    url = reverse("deliverables:quarter_transition", args=[cycle.plan.slug, cycle.q4.code, "close"])
+    url = reverse("deliverables:quarter_close", args=[cycle.plan.slug, cycle.q4.code])
     assert client.post(url, REMOTE_ADDR="192.0.2.44").status_code == 403
     [event] = AuditEvent.objects.filter(kind=AuditKind.DENIED)
     assert (event.username, event.ip_address, event.path) == ("viewer", "192.0.2.44", url)
@@ -107,7 +107,7 @@ def test_a_reason_or_path_cannot_forge_a_log_line(client, cycle, users, caplog):
     caplog.set_level(logging.WARNING, logger="sandwell_perf.audit")
     client.force_login(users["performance"])
     base = [cycle.plan.slug, cycle.q4.code]
-    client.post(reverse("deliverables:quarter_transition", args=[*base, "close"]), {})
+    client.post(reverse("deliverables:quarter_close", args=base), {})
     client.post(
         reverse("deliverables:quarter_transition", args=[*base, "reopen"]),
         {"reason": "late\r\n2026-11-22 WARNING sandwell_perf.audit sign_in user=admin"},
