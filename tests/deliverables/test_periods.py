@@ -213,3 +213,53 @@ def test_reassign_refuses_the_same_officer_and_outsiders(client, team, small_pla
     assert (
         client.get(reverse("deliverables:reassign", args=[small_plan.plan.slug])).status_code == 403
     )
+
+
+@pytest.mark.django_db
+def test_closing_asks_first_and_says_what_will_happen_with_nothing_ticked(team, small_plan):
+    plan = small_plan.plan
+    q4 = factories.period(plan, "2023-24-Q4", state="open")
+    ch6, ch5 = small_plan.actions[:2]
+    factories.update(ch6, q4, "On Track", "draft", state="draft", source="entered")
+    factories.update(ch5, q4, "Delayed", "waiting", state="submitted", source="entered")
+    quarter = team.get(url("quarter", plan, q4)).content.decode()
+    assert 'href="' + url("quarter_close", plan, q4) + '"' in quarter
+    page = team.get(url("quarter_close", plan, q4))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Close Q4 2023/24?" in text
+    assert "1 submitted, not decided" in text and "Decide them first" in text
+    assert "1 draft and 0 returned" in text and "2 with no update" in text
+    assert (
+        'name="mark_missing"' in text
+        and " checked" not in text.split('name="mark_missing"')[1][:80]
+    )
+    q4.refresh_from_db()
+    assert q4.state == "open"  # looking changes nothing
+    # Confirmed without ticking: closed, and nothing written on the missing actions.
+    response = team.post(url("quarter_close", plan, q4), {}, follow=True)
+    assert "Q4 2023/24 is closed." in response.content.decode()
+    q4.refresh_from_db()
+    assert q4.state == "closed"
+    assert not QuarterlyUpdate.objects.filter(period=q4, source="close").exists()
+    # A closed quarter's close page says so and offers nothing.
+    assert "nothing to close" in team.get(url("quarter_close", plan, q4)).content.decode()
+    response = team.post(url("quarter_close", plan, q4), {}, follow=True)
+    assert "is not open, so it cannot be closed" in response.content.decode()
+    assert team.put(url("quarter_close", plan, q4)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_closed_quarter_says_publishing_its_report_publishes_it(team, small_plan):
+    page = team.get(url("quarter", small_plan.plan, small_plan.period)).content.decode()
+    assert "marked published when its exception report is published" in page
+    assert "Mark Q3 2023/24 as published" not in page
+
+
+@pytest.mark.django_db
+def test_sandwell_scale_asks_commentary_for_every_status_but_complete(sandwell_data):
+    from plans.models import Status
+
+    free = set(Status.objects.filter(requires_commentary=False).values_list("label", flat=True))
+    assert free == {"Complete"} or free <= {"Complete", "Completed"}
+    assert Status.objects.filter(requires_commentary=True, means_no_update=False).exists()
