@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plans.permissions import (
+    APPROVE_UPDATES,
     ENTER_UPDATES,
     can_change_actions,
     may_approve_updates,
@@ -20,7 +21,16 @@ from plans.permissions import (
 def users_who_may_enter_updates() -> QuerySet:
     """The QuerySet twin of plans.permissions.may_enter_updates: active users whose role (or
     own permission, or superuser status) allows entering updates."""
-    app_label, codename = ENTER_UPDATES.split(".")
+    return _users_holding(ENTER_UPDATES)
+
+
+def users_who_may_approve_updates() -> QuerySet:
+    """The QuerySet twin of plans.permissions.may_approve_updates."""
+    return _users_holding(APPROVE_UPDATES)
+
+
+def _users_holding(permission: str) -> QuerySet:
+    app_label, codename = permission.split(".")
     granted = Q(groups__permissions__codename=codename) & Q(
         groups__permissions__content_type__app_label=app_label
     )

@@ -35,9 +35,12 @@ def may_enter_updates(user) -> bool:
     return bool(user is not None and user.is_active and _has(user, ENTER_UPDATES))
 
 
+APPROVE_UPDATES = "deliverables.approve_update"
+
+
 def may_approve_updates(user) -> bool:
     """The role decides on updates of its holder's directorates (approvers)."""
-    return _has(user, "deliverables.approve_update")
+    return _has(user, APPROVE_UPDATES)
 
 
 def sees_every_directorate(user) -> bool:
@@ -46,7 +49,8 @@ def sees_every_directorate(user) -> bool:
 
 
 def can_change_actions(user) -> bool:
-    """Reopens, withdraws and reassigns actions (the performance team)."""
+    """Reopens, withdraws and reassigns actions, and assigns their lead officer, approver and
+    directorate (the performance team)."""
     return _has(user, "deliverables.change_action")
 
 
