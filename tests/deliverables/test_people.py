@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from deliverables import services
-from deliverables.models import Action
+from deliverables.models import Action, ActionDelegate
 from deliverables.services.base import save_with_history
 from deliverables.workflow import NotAllowed
 from plans.models import AuditEvent, AuditKind
@@ -365,6 +365,17 @@ def test_the_filters_narrow_the_list(team, small_plan, users, directorates):
 
 
 @pytest.mark.django_db
+def test_one_action_from_its_page_comes_ticked(team, small_plan):
+    ph5 = small_plan.actions[2]
+    page = team.get(ph5.get_absolute_url()).content.decode()
+    link = f"{people_url(small_plan.plan)}?action={ph5.pk}"
+    assert f'href="{link}"' in page and "Change people" in page
+    listed = team.get(link).content.decode()
+    assert f'value="{ph5.pk}" checked' in listed
+    assert "Showing one action" in listed
+
+
+@pytest.mark.django_db
 def test_list_page_query_count_is_pinned(team, directorates, users, django_assert_num_queries):
     small = factories.small_plan(directorates, extra_actions=3)
     for action in small.actions:
@@ -380,3 +391,39 @@ def test_list_page_query_count_is_pinned(team, directorates, users, django_asser
     with django_assert_num_queries(16):
         response = team.get(url)
     assert len(response.context["page"]) == 12
+
+
+@pytest.mark.django_db
+def test_an_action_without_a_lead_says_who_can_enter_its_updates(
+    client, small_plan, users, directorates
+):
+    ch6 = small_plan.actions[0]
+    client.force_login(users["viewer"])
+    page = client.get(ch6.get_absolute_url()).content.decode()
+    assert (
+        "No lead officer: nobody can enter its updates until the performance team assigns one"
+        in (page)
+    )
+    assert "Change people" not in page
+    colleague = factories.user(
+        "colleague", "Lead officer", [directorates["CH"]], first_name="Cat", last_name="Lee"
+    )
+    ActionDelegate.objects.create(action=ch6, user=colleague)
+    page = client.get(ch6.get_absolute_url()).content.decode()
+    assert "No lead officer: only its delegate Cat Lee can enter its updates" in page
+    ch6.lead_officer = users["officer"]
+    ch6.save()
+    assert "No lead officer" not in client.get(ch6.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_plan_page_and_register_link_the_team_to_the_page(client, team, small_plan, users):
+    plan = small_plan.plan
+    assert people_url(plan) in team.get(plan.get_absolute_url()).content.decode()
+    register = reverse("reports:register", args=[plan.slug])
+    outcome = small_plan.outcomes[0].pk
+    page = team.get(f"{register}?outcome={outcome}&status=none&q=ch").content.decode()
+    assert f"{people_url(plan)}?q=ch&amp;outcome={outcome}&amp;period=2023-24-Q3" in page
+    client.force_login(users["viewer"])
+    assert people_url(plan) not in client.get(plan.get_absolute_url()).content.decode()
+    assert people_url(plan) not in client.get(register).content.decode()
