@@ -8,12 +8,16 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from deliverables.models import Action
+from deliverables.services.people import UNCHANGED
 from deliverables.workflow import commentary_problem
 from plans.models import (
+    Directorate,
     PeriodState,
     Plan,
     ReportingPeriod,
     Status,
+    StrategicOutcome,
     User,
     parse_period_code,
 )
@@ -210,3 +214,110 @@ class ReassignForm(forms.Form):
         if data.get("from_user") and data.get("from_user") == data.get("to_user"):
             self.add_error("to_user", "Choose someone other than the current lead.")
         return data
+
+
+class PeopleFilterForm(forms.Form):
+    """The assign-people page's filters, read from the query string; all optional. An
+    invalid value is shown as an error and not applied."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    outcome = forms.ModelChoiceField(queryset=StrategicOutcome.objects.none(), required=False)
+    directorate = forms.ChoiceField(required=False)
+    lead_officer = forms.ChoiceField(required=False, label="Lead officer")
+    approver = forms.ChoiceField(required=False)
+    period = forms.ChoiceField(required=False, label="In quarter")
+    action = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan: Plan, directorates: list[Directorate], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].label = plan.outcome_label
+        self.fields["outcome"].queryset = plan.outcomes.order_by("order", "name")
+        self.fields["directorate"].choices = [
+            ("", "Any"),
+            *[(str(d.pk), d.name) for d in directorates],
+            ("none", "No directorate"),
+        ]
+        for name, related, none_label in (
+            ("lead_officer", "led_actions", "No lead officer"),
+            ("approver", "approved_actions", "No approver"),
+        ):
+            people = User.objects.filter(**{f"{related}__plan": plan}).distinct()
+            self.fields[name].choices = [
+                ("", "Any"),
+                ("none", none_label),
+                *[(str(u.pk), str(u)) for u in people.order_by("last_name", "first_name")],
+            ]
+        self.fields["period"].choices = [
+            ("", "Any"),
+            *[(p.code, p.label) for p in ReportingPeriod.objects.for_plan(plan).newest_first()],
+        ]
+
+    def filters(self) -> dict:
+        """The filters that are set and valid."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value not in (None, "") and name not in self.errors
+        }
+
+
+class PeopleForm(forms.Form):
+    """The actions ticked and the people to set on them. Lead officer and approver: blank
+    leaves them as they are, "none" removes them; the service says who may be chosen."""
+
+    actions = forms.ModelMultipleChoiceField(
+        queryset=Action.objects.none(),
+        error_messages={
+            "required": "Tick at least one action to change.",
+            "invalid_choice": "Tick actions of this plan only.",
+            "invalid_pk_value": "Tick actions of this plan only.",
+        },
+    )
+    lead_officer = forms.CharField(required=False, label="Lead officer")
+    approver = forms.CharField(required=False)
+    directorate = forms.ModelChoiceField(
+        queryset=Directorate.objects.order_by("name"),
+        required=False,
+        error_messages={"invalid_choice": "Choose a directorate from the list."},
+    )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = Action.objects.for_plan(plan)
+
+    def _person(self, name: str):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value == "":
+            return UNCHANGED
+        if value == "none":
+            return None
+        person = User.objects.filter(pk=value, is_active=True).first() if value.isdigit() else None
+        if person is None:
+            raise forms.ValidationError("Choose someone from the list.")
+        return person
+
+    def clean_lead_officer(self):
+        return self._person("lead_officer")
+
+    def clean_approver(self):
+        return self._person("approver")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen_fine = not {"lead_officer", "approver", "directorate"} & set(self.errors)
+        if chosen_fine and all(value is UNCHANGED for value in self.changes().values()):
+            raise forms.ValidationError(
+                "Choose a lead officer, an approver or a directorate to set."
+            )
+        return data
+
+    def changes(self) -> dict:
+        """The service's keyword arguments: what to set, UNCHANGED where left as it is."""
+        data = self.cleaned_data
+        return {
+            "lead_officer": data.get("lead_officer", UNCHANGED),
+            "approver": data.get("approver", UNCHANGED),
+            "directorate": data.get("directorate") or UNCHANGED,
+        }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from deliverables.models import (
     Action,
@@ -20,6 +20,7 @@ from deliverables.models import (
 from deliverables.rules import in_scope, out_of_scope_reason, with_statuses
 from deliverables.workflow import workflow_state
 from plans.models import Plan, ReportingPeriod, StrategicOutcome
+from plans.refs import normalise_ref
 from plans.statuses import Scale
 
 # -- the plan and its outcomes ------------------------------------------------------------------
@@ -274,3 +275,34 @@ def action_updates(user, action: Action) -> list[QuarterlyUpdate]:
         .order_by("-period__year", "-period__quarter")
         if update.readable or update.state == UpdateState.SUBMITTED
     ]
+
+
+# -- the performance team's assign-people page ----------------------------------------------
+
+
+def people_actions(plan: Plan, filters: dict):
+    """The plan's actions with their people, narrowed by the assign-people page's filters
+    (deliverables.forms.PeopleFilterForm), in reference order."""
+    actions = Action.objects.for_plan(plan)
+    words = filters.get("q", "").strip()
+    if words:
+        condition = Q(ref__icontains=words) | Q(title__icontains=words)
+        if normalise_ref(words):
+            condition |= Q(ref_normalised=normalise_ref(words))
+        actions = actions.filter(condition)
+    if "outcome" in filters:
+        actions = actions.in_outcome(filters["outcome"])
+    for name in ("directorate", "lead_officer", "approver"):
+        if name in filters:
+            value = filters[name]
+            actions = actions.filter(
+                **({f"{name}__isnull": True} if value == "none" else {f"{name}_id": value})
+            )
+    if "period" in filters:
+        period = ReportingPeriod.objects.for_plan(plan).by_code(filters["period"]).first()
+        actions = actions.in_scope_for(period) if period else actions.none()
+    if "action" in filters:
+        actions = actions.filter(pk=filters["action"])
+    return actions.select_related("directorate", "lead_officer", "approver").order_by(
+        "ref_normalised", "pk"
+    )

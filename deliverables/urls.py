@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
-from deliverables.views import actions, browse, periods, review, updates
+from deliverables.views import actions, browse, people, periods, review, updates
 
 app_name = "deliverables"
 
@@ -66,5 +66,7 @@ urlpatterns = [
         name="quarter_transition",
     ),
     path("plans/<slug:slug>/reassign/", actions.reassign, name="reassign"),
+    path("plans/<slug:slug>/people/", people.people, name="people"),
+    path("plans/<slug:slug>/people/confirm/", people.people_confirm, name="people_confirm"),
     *tracker_urlpatterns,
 ]

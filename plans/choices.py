@@ -27,3 +27,4 @@ class AuditKind(models.TextChoices):
     IMPORT = "import", "Tracker import"
     QUARTER = "quarter", "Quarter opened, closed or reopened"
     REPORT_PUBLISHED = "report_published", "Exception report published"
+    PEOPLE = "people", "Lead officers, approvers or directorates assigned"

@@ -61,7 +61,8 @@ def sees_every_directorate(user) -> bool:
 
 
 def can_change_actions(user) -> bool:
-    """Reopens, withdraws and reassigns actions (the performance team)."""
+    """Reopens, withdraws and reassigns actions, and assigns their lead officer, approver and
+    directorate (the performance team)."""
     return _has(user, "deliverables.change_action")
 
 

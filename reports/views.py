@@ -8,7 +8,13 @@ from collections.abc import Iterator
 
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -19,6 +25,7 @@ from deliverables.rules import MOVEMENTS, in_scope, with_statuses
 from plans.access import plan_for
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
+from plans.permissions import can_change_actions
 from plans.statuses import Scale
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
@@ -159,8 +166,23 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         query=_query_without(request, "page"),
         export_query=_query_without(request, "page"),
         statuses=scale.legend(set(scale.by_pk)),
+        people_query=_people_query(request, period) if can_change_actions(request.user) else None,
     )
     return render(request, "reports/register.html", context)
+
+
+# The register's filters that the assign-people page has too; its quarter is "in quarter".
+PEOPLE_FILTERS = ("q", "outcome", "directorate", "lead_officer")
+
+
+def _people_query(request: HttpRequest, period: ReportingPeriod) -> str:
+    """The assign-people page's query string for the actions the register is showing."""
+    query = QueryDict(mutable=True)
+    for name in PEOPLE_FILTERS:
+        if request.GET.get(name):
+            query[name] = request.GET[name]
+    query["period"] = period.code
+    return query.urlencode()
 
 
 def _export_rows(

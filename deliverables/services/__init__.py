@@ -23,6 +23,14 @@ from deliverables.services.actions import (
     first_quarter_for_new_action,
 )
 from deliverables.services.decisions import update_approve, update_return, updates_approve
+from deliverables.services.people import (
+    UNCHANGED,
+    AssignmentRefused,
+    StaleAssignment,
+    actions_assign,
+    assignment_preview,
+    parse_seen,
+)
 from deliverables.services.periods import (
     period_close,
     period_create,
@@ -42,17 +50,23 @@ from deliverables.services.updates import (
 
 __all__ = [
     "THEME_MATCH_THRESHOLD",
+    "UNCHANGED",
+    "AssignmentRefused",
+    "StaleAssignment",
     "action_create",
     "action_delegate",
     "action_reinstate",
     "action_reopen",
     "action_undelegate",
     "action_withdraw",
+    "actions_assign",
     "actions_reassign",
     "actions_refresh_completion",
     "actions_report_from",
+    "assignment_preview",
     "deliverables_place_in_themes",
     "first_quarter_for_new_action",
+    "parse_seen",
     "period_close",
     "period_create",
     "period_extend",

@@ -74,6 +74,13 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if delegating:
         colleague_form = ColleagueForm(choices=_delegate_choices(action))
     open_period = ReportingPeriod.objects.open().filter(plan=plan).first()
+    # With no lead officer, only delegates whose role allows it enter the updates
+    # (deliverables.permissions.can_enter_updates); the page says so.
+    leaderless_enterers = []
+    if action.lead_officer_id is None:
+        leaderless_enterers = list(
+            users_who_may_enter_updates().filter(delegations__action=action).order_by("last_name")
+        )
     return render(
         request,
         "deliverables/action_detail.html",
@@ -95,6 +102,8 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_reopen": action.completed_in_id and can_change_actions(request.user),
             "reopen_form": ReasonForm(),
             "can_withdraw": can_change_actions(request.user),
+            "can_assign": can_change_actions(request.user),
+            "leaderless_enterers": leaderless_enterers,
             "withdraw_form": WithdrawForm(plan=plan),
             "reinstate_form": ReasonForm(),
             "nav_section": "plans",

@@ -11,6 +11,7 @@ from deliverables.access import period_for
 from deliverables.selectors import outcome_tree, plan_overview
 from plans.access import outcome_for, plan_for
 from plans.models import ReportingPeriod
+from plans.permissions import can_change_actions
 
 
 @require_GET
@@ -33,6 +34,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": overview.rows,
             "statuses": overview.statuses,
             "legend": overview.legend,
+            "can_assign": can_change_actions(request.user),
             "nav_section": "plans",
         },
     )

@@ -70,6 +70,20 @@ def audit():
 
 
 @pytest.fixture
+def audit_both(audit):
+    """axe at desktop width and at 390 px, the width of a phone."""
+
+    def run(page) -> None:
+        audit(page)
+        size = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        audit(page)
+        page.set_viewport_size(size)
+
+    return run
+
+
+@pytest.fixture
 def page(page):
     """pytest-playwright's page, failing the test if the browser reports a CSP violation."""
     violations: list[str] = []

@@ -47,20 +47,6 @@ def row(page, caption: str, label: str) -> dict[str, int]:
     return {k: int(v) for k, v in found.items() if re.fullmatch(r"\d+", v or "")}
 
 
-@pytest.fixture
-def audit_both(audit):
-    """axe at desktop width and at 390 px, the width of a phone."""
-
-    def run(page) -> None:
-        audit(page)
-        size = page.viewport_size
-        page.set_viewport_size({"width": 390, "height": 844})
-        audit(page)
-        page.set_viewport_size(size)
-
-    return run
-
-
 @pytest.mark.django_db(transaction=True)
 def test_one_quarter_reads_the_same_on_every_page(
     browser, live_server, sandwell, sign_in, audit_both

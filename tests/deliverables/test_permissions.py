@@ -11,11 +11,12 @@ from deliverables.permissions import (
     can_decide,
     can_delegate,
     can_enter_updates,
+    users_who_may_approve_updates,
     users_who_may_enter_updates,
 )
 from deliverables.workflow import NotAllowed
 from plans.models import User
-from plans.permissions import may_enter_updates
+from plans.permissions import may_approve_updates, may_enter_updates
 from tests import factories
 
 
@@ -52,6 +53,9 @@ def test_each_check_agrees_with_its_queryset_for_every_user(busy_cycle):
         assert decidable == {u for u in updates if can_decide(user, u)}, user
     listed = set(users_who_may_enter_updates())
     assert {u for u in User.objects.all() if may_enter_updates(u)} == listed
+    approvers = set(users_who_may_approve_updates())
+    assert {u for u in User.objects.all() if may_approve_updates(u)} == approvers
+    assert busy_cycle.approver in approvers and busy_cycle.officer not in approvers
 
 
 @pytest.mark.django_db

@@ -126,6 +126,8 @@ ACCESS = {
         ["viewer", "officer", "approver"],
     ),
     "deliverables:reassign": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
+    "deliverables:people": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
+    "deliverables:people_confirm": (_plan, ("POST",), ["viewer", "officer", "approver"]),
     "deliverables:landing": (lambda w: {}, ("GET",), []),
     "deliverables:my_updates": (lambda w: {}, ("GET",), []),
     "deliverables:review_index": (lambda w: {}, ("GET",), ["viewer", "officer"]),
