@@ -2,6 +2,7 @@ import doctest
 
 import pytest
 
+from deliverables.models import Action
 from plans import refs
 from plans.refs import (
     clean_text,
@@ -11,6 +12,7 @@ from plans.refs import (
     ref_prefix,
     ref_sort_key,
 )
+from tests import factories
 
 
 @pytest.mark.parametrize(
@@ -87,3 +89,15 @@ def test_references_sort_naturally_with_no_reference_last():
 )
 def test_the_sort_key_pads_every_number(ref, key):
     assert ref_order(ref) == key
+
+
+@pytest.mark.django_db
+def test_the_database_sorts_the_keys_as_python_does():
+    """Padded capitals and digits compare alike under SQLite and PostgreSQL's collation."""
+    plan = factories.plan()
+    entered = ["CH11", "ASC17a", "CH2", "", "CH10", "ASC9", "CH1", "ASC17", "B3", "b10", "Z"]
+    for ref in entered:
+        factories.action(plan, ref)
+    listed = [a.ref for a in Action.objects.for_plan(plan).by_ref()]
+    assert listed == sorted(entered, key=ref_sort_key)
+    assert listed[-1] == ""
