@@ -53,6 +53,7 @@ def test_lists_current_and_previous_status(viewer, two_quarters):
         ({"q": "a3"}, ["A3"]),
         ({"period": "2024-25-Q1", "rag": "amber"}, ["A1", "A5"]),
         ({"period": "2024-25-Q1"}, ["A1", "A2", "A3", "A4", "A5", "A6"]),
+        ({"period": "Q1 2024/25"}, ["A1", "A2", "A3", "A4", "A5", "A6"]),  # as typed by hand
     ],
 )
 def test_filters(viewer, two_quarters, query, expected):
