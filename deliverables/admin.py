@@ -3,7 +3,14 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
 from deliverables import services
-from deliverables.models import Action, ActionPlacement, Deliverable, ImportRecord, QuarterlyUpdate
+from deliverables.models import (
+    Action,
+    ActionPlacement,
+    Deliverable,
+    ImportRecord,
+    QuarterlyUpdate,
+    ref_ordering,
+)
 from deliverables.resources import (
     ActionPlacementResource,
     ActionResource,
@@ -55,7 +62,7 @@ class ActionAddFormMixin:
 @admin.register(Action)
 class ActionAdmin(ImportExportAdmin):
     resource_classes = [ActionResource]
-    list_display = ["ref", "short_title", "plan", "directorate", "lead_officer", "approver"]
+    list_display = ["reference", "short_title", "plan", "directorate", "lead_officer", "approver"]
     list_filter = ["plan", "directorate"]
     list_select_related = ["plan", "directorate", "lead_officer", "approver"]
     search_fields = ["ref", "ref_normalised", "title", "external_ref", "lead_role"]
@@ -89,6 +96,10 @@ class ActionAdmin(ImportExportAdmin):
             return
         self.sanitise(obj)
         services.action_create(request.user, obj)
+
+    @admin.display(description="BP ref", ordering=ref_ordering()[0])
+    def reference(self, obj: Action) -> str:
+        return obj.ref
 
     @admin.display(description="Title")
     def short_title(self, obj: Action) -> str:

@@ -12,6 +12,7 @@ from deliverables.models import Action
 from deliverables.services.people import UNCHANGED
 from deliverables.workflow import commentary_problem
 from plans.models import (
+    PERIOD_FORMS,
     Directorate,
     PeriodState,
     Plan,
@@ -174,8 +175,9 @@ class WithdrawForm(forms.Form):
 
 
 class PeriodCreateForm(forms.Form):
+    # Read by plans.periods.parse_period_code: Q1 2024/25, 2024/25 Q1 or 2024-25-Q1.
     code = forms.CharField(
-        max_length=10, error_messages={"required": "Enter the quarter, like 2024-25-Q1."}
+        max_length=30, error_messages={"required": f"Enter the quarter, like {PERIOD_FORMS}."}
     )
 
     def clean_code(self) -> tuple[int, int]:

@@ -61,7 +61,7 @@ def reminders_due(period: ReportingPeriod) -> list[Reminder]:
         Action.objects.in_scope_for(period)
         .select_related("lead_officer", "directorate")
         .prefetch_related("delegations__user")
-        .order_by("ref_normalised", "pk")
+        .by_ref()
     )
     updates = {
         u.action_id: u

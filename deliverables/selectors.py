@@ -16,6 +16,7 @@ from deliverables.models import (
     QuarterlyUpdate,
     UpdateSource,
     UpdateState,
+    ref_ordering,
 )
 from deliverables.rules import in_scope, out_of_scope_reason, with_statuses
 from deliverables.workflow import workflow_state
@@ -89,7 +90,8 @@ def outcome_tree(
             "deliverable",
             "theme",
         )
-        .order_by("order", "pk")
+        # The plan's own order; where it does not say, by reference (no reference last).
+        .order_by("order", *ref_ordering("action__"))
     )
     scale = Scale.of(plan)
     status_of: dict[int, int | None] = {}
@@ -154,7 +156,7 @@ def _my_quarter(user, period: ReportingPeriod, today: dt.date) -> dict | None:
         Action.objects.editable_by(user)
         .in_scope_for(period)
         .select_related("directorate", "lead_officer")
-        .order_by("ref_normalised", "pk")
+        .by_ref()
     )
     if not actions:
         return None
@@ -226,7 +228,7 @@ def review_queue(user, plan: Plan, period: ReportingPeriod) -> dict[str, list]:
         .select_related(
             "action__directorate", "action__lead_officer", "status", "submitted_by", "approved_by"
         )
-        .order_by("action__ref_normalised", "action_id")
+        .order_by(*ref_ordering("action__"))
     )
     decidable = set(
         QuarterlyUpdate.objects.filter(pk__in=[u.pk for u in updates])

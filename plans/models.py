@@ -14,7 +14,14 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.choices import AuditKind, NotificationFrequency, PeriodState
-from plans.periods import PERIOD_CODE, long_date, parse_period_code  # noqa: F401
+from plans.periods import (  # noqa: F401
+    PERIOD_CODE,
+    PERIOD_FORMS,
+    canonical_period_code,
+    long_date,
+    parse_period_code,
+    period_code,
+)
 from plans.permissions import can_manage_plans
 from plans.refs import normalise_ref, normalise_title
 from plans.statuses import Rag, relative_luminance, status_key
@@ -315,8 +322,8 @@ class ReportingPeriod(models.Model):
 
     @property
     def code(self) -> str:
-        """As written in commands and URLs: 2023-24-Q3."""
-        return f"{self.year}-{(self.year + 1) % 100:02d}-Q{self.quarter}"
+        """As written in URLs and stored: 2023-24-Q3."""
+        return period_code(self.year, self.quarter)
 
     @property
     def label(self) -> str:

@@ -29,6 +29,10 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_DIGITS = re.compile(r"[0-9]+")
+# Wide enough for any number a reference carries; the column holds the padded form.
+REF_NUMBER_WIDTH = 8
+REF_ORDER_LENGTH = 200
 _LEADING_LETTERS = re.compile(r"[A-Z]+")
 _SPACES = re.compile(r"\s+")
 _TAGS = re.compile(r"<[^>]*>")
@@ -48,6 +52,37 @@ def normalise_ref(ref: str | None) -> str:
     if not ref:
         return ""
     return _NOT_ALNUM.sub("", fold_lookalikes(str(ref)).upper())
+
+
+def ref_order(ref: str | None) -> str | None:
+    """The reference as it sorts, read naturally: its normalised form with each number
+    zero-padded, so CH2 sorts before CH10 and ASC9 before ASC17a in Python and in SQL alike
+    (capitals and digits compare the same under any collation). None for no reference, which
+    the orderings put last.
+
+    >>> ref_order("CH2"), ref_order("ch 10"), ref_order("ASC17a")
+    ('CH00000002', 'CH00000010', 'ASC00000017A')
+    >>> sorted(["CH10", "CH2", "CH11", "CH1"], key=ref_order)
+    ['CH1', 'CH2', 'CH10', 'CH11']
+    >>> ref_order(""), ref_order(" - ")
+    (None, None)
+    """
+    normalised = normalise_ref(ref)
+    if not normalised:
+        return None
+    padded = _DIGITS.sub(lambda m: m.group(0).zfill(REF_NUMBER_WIDTH), normalised)
+    return padded[:REF_ORDER_LENGTH]
+
+
+def ref_sort_key(ref: str | None) -> tuple[bool, str]:
+    """A sorted() key for references read naturally, no reference last: the Python twin of
+    ordering by the `ref_order` column.
+
+    >>> sorted(["ASC17a", "", "ASC9", "CH10", "CH2"], key=ref_sort_key)
+    ['ASC9', 'ASC17a', 'CH2', 'CH10', '']
+    """
+    key = ref_order(ref)
+    return (key is None, key or "")
 
 
 def ref_prefix(ref: str | None) -> str:

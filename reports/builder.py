@@ -190,7 +190,7 @@ def build_report(report: ExceptionReport) -> ReportData:
             "lead_officer__last_name",
             "lead_officer__username",
         )
-        .order_by("ref_normalised", "pk")
+        .by_ref()
     )
     outcomes = list(plan.outcomes.order_by("order", "name"))
     outcome_names = {o.pk: o.name for o in outcomes}

@@ -25,6 +25,7 @@ from deliverables.rules import (
     with_statuses,
 )
 from plans.models import Plan, ReportingPeriod, Status
+from plans.refs import ref_sort_key
 from plans.statuses import PseudoStatus, Scale
 
 TREND_QUARTERS = 8
@@ -226,7 +227,7 @@ def _red_streaks(plan, period, red_now: list, red: list[int], user) -> list[tupl
                 break
             streak += 1
         streaks.append((action, max(streak, 1)))
-    return sorted(streaks, key=lambda pair: (-pair[1], pair[0].ref_normalised))
+    return sorted(streaks, key=lambda pair: (-pair[1], ref_sort_key(pair[0].ref), pair[0].pk))
 
 
 def _trend_counts(plan: Plan, period: ReportingPeriod, scale: Scale, user) -> list[tuple]:

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
-from deliverables.models import Action, ActionPlacement, Deliverable
+from deliverables.models import Action, ActionPlacement, Deliverable, ref_ordering
 from deliverables.rules import MOVEMENTS, movement_filter
 from plans.models import Directorate, Plan, Rag, StrategicOutcome, Theme, User
 from plans.refs import normalise_ref
 from plans.statuses import AWAITING, Scale
 
+# Each key's columns; every key then sorts by reference (deliverables.models.ref_ordering).
 SORTS = {
-    "ref": ("ref_normalised", "pk"),
-    "title": ("title", "pk"),
-    "directorate": ("directorate__name", "ref_normalised", "pk"),
-    "lead": ("lead_officer__last_name", "lead_officer__first_name", "ref_normalised", "pk"),
-    "status": ("status_order", "ref_normalised", "pk"),
-    "previous": ("previous_order", "ref_normalised", "pk"),
+    "ref": (),
+    "title": ("title",),
+    "directorate": ("directorate__name",),
+    "lead": ("lead_officer__last_name", "lead_officer__first_name"),
+    "status": ("status_order",),
+    "previous": ("previous_order",),
 }
 SORT_LABELS = {
     "ref": "Reference",
@@ -36,14 +37,16 @@ SORT_LABELS = {
 }
 
 
-def sort_order(value: str | None) -> tuple[str, tuple[str, ...]]:
-    """The allow-listed ordering for ?sort= (a leading '-' reverses it); anything else: ref."""
+def sort_order(value: str | None) -> tuple[str, tuple[OrderBy | str, ...]]:
+    """The allow-listed ordering for ?sort= (a leading '-' reverses it); anything else: ref.
+    Blanks (no reference, no directorate, no lead) come last either way, on every database."""
     value = value or "ref"
     descending = value.startswith("-")
     key = value.lstrip("-")
     if key not in SORTS:
         key, descending = "ref", False
-    fields = tuple(f"-{name}" if descending else name for name in SORTS[key])
+    columns = tuple(OrderBy(F(name), descending=descending, nulls_last=True) for name in SORTS[key])
+    fields = (*columns, *ref_ordering(descending=descending))
     return ("-" if descending else "") + key, fields
 
 

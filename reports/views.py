@@ -26,6 +26,7 @@ from plans.access import plan_for
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
 from plans.permissions import can_change_actions
+from plans.refs import ref_sort_key
 from plans.statuses import Scale
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
@@ -33,6 +34,13 @@ from reports.filters import SORT_LABELS, RegisterFilter, sort_order
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
+
+
+def _deliverable_labels(deliverables) -> list[str]:
+    """Each deliverable once, by its reference read naturally (B3 before B10); one with no
+    reference by the start of its title, after those with one."""
+    ordered = sorted(set(deliverables), key=lambda d: (ref_sort_key(d.ref), d.title, d.pk))
+    return list(dict.fromkeys(d.ref or d.title[:40] for d in ordered))
 
 
 @require_GET
@@ -136,12 +144,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         action.plan = plan
         action.now = by_pk.get(action.status_now)
         action.before = by_pk.get(action.status_before)
-        action.deliverable_refs = sorted(
-            {
-                p.deliverable.ref or p.deliverable.title[:40]
-                for p in action.placements.all()
-                if p.deliverable
-            }
+        action.deliverable_refs = _deliverable_labels(
+            p.deliverable for p in action.placements.all() if p.deliverable
         )
     sort_links = []
     base = _query_without(request, "sort", "page")
@@ -198,13 +202,11 @@ def _export_rows(
     chunk: list = []
 
     def flush(items: list) -> Iterator[list]:
-        refs: dict[int, list[str]] = {}
+        served: dict[int, list] = {}
         for placement in ActionPlacement.objects.filter(
             action_id__in=[a.pk for a in items], deliverable__isnull=False
         ).select_related("deliverable"):
-            refs.setdefault(placement.action_id, []).append(
-                placement.deliverable.ref or placement.deliverable.title[:40]
-            )
+            served.setdefault(placement.action_id, []).append(placement.deliverable)
         for action in items:
             now, before = by_pk.get(action.status_now), by_pk.get(action.status_before)
             yield [
@@ -214,7 +216,7 @@ def _export_rows(
                     action.title,
                     action.directorate.name if action.directorate else "",
                     str(action.lead_officer) if action.lead_officer else "",
-                    "; ".join(sorted(set(refs.get(action.pk, [])))),
+                    "; ".join(_deliverable_labels(served.get(action.pk, []))),
                     now.label if now else "Not yet updated",
                     before.label if before else "",
                     action.commentary_now or "",

@@ -86,3 +86,32 @@ def cycle(small_plan, users):
     return SimpleNamespace(
         plan=plan, q3=small_plan.period, q4=q4, ch6=ch6, ch5=ch5, ph5=ph5, f1=f1, **users
     )
+
+
+@pytest.fixture
+def numbered(cycle):
+    """The cycle with three more of the officer's actions under B3, added in the order CH10,
+    one with no reference, CH2; each submitted for Q4, as is CH5. Read naturally, by
+    reference: CH2, CH5, CH6, CH10, then the one with no reference."""
+    b3 = cycle.ch6.placements.get().deliverable
+    added = {}
+    for ref, title in [
+        ("CH10", "Tenth: school transport"),
+        ("", "Unnumbered: family hubs"),
+        ("CH2", "Second: early years places"),
+    ]:
+        action = factories.action(
+            cycle.plan, ref, title, deliverable=b3, directorate=cycle.ch6.directorate
+        )
+        action.lead_officer, action.approver = cycle.officer, cycle.approver
+        action.save()
+        added[ref or "none"] = action
+    for action in [cycle.ch5, *added.values()]:
+        factories.update(action, cycle.q4, "On Track", "", state="submitted", source="entered")
+    return SimpleNamespace(cycle=cycle, ch10=added["CH10"], none=added["none"], ch2=added["CH2"])
+
+
+def in_order(page: str, *texts: str) -> bool:
+    """Whether each text appears in `page`, each after the one before."""
+    positions = [page.find(text) for text in texts]
+    return -1 not in positions and positions == sorted(positions)

@@ -10,6 +10,7 @@ from deliverables.models.actions import (
     ActionPlacement,
     ActionQuerySet,
     Deliverable,
+    ref_ordering,
     submission_progress,
 )
 from deliverables.models.records import (
@@ -40,5 +41,6 @@ __all__ = [
     "ReminderLog",
     "UpdateSource",
     "UpdateState",
+    "ref_ordering",
     "submission_progress",
 ]

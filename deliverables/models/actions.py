@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -14,7 +14,7 @@ from deliverables import rules
 from deliverables.models.states import PROGRESS_STATES, UpdateSource, UpdateState
 from deliverables.permissions import delegates_q, enters_updates_q
 from plans.models import Plan, ReportingPeriod, StrategicOutcome, Theme
-from plans.refs import fold_lookalikes, normalise_ref
+from plans.refs import REF_ORDER_LENGTH, fold_lookalikes, normalise_ref, ref_order
 
 
 class Deliverable(models.Model):
@@ -47,7 +47,19 @@ class Deliverable(models.Model):
             raise ValidationError({"theme": "Choose a theme of this deliverable's outcome."})
 
 
+def ref_ordering(path: str = "", *, descending: bool = False) -> tuple:
+    """The one ordering by reference: read naturally (CH2 before CH10, ASC9 before ASC17a),
+    actions with no reference last (descending too), ties in the order they were added.
+    `path` reaches the action from another model, for example "action__" from its updates."""
+    if descending:
+        return (F(f"{path}ref_order").desc(nulls_last=True), f"-{path}pk")
+    return (F(f"{path}ref_order").asc(nulls_last=True), f"{path}pk")
+
+
 class ActionQuerySet(models.QuerySet):
+    def by_ref(self) -> ActionQuerySet:
+        return self.order_by(*ref_ordering())
+
     def for_plan(self, plan: Plan) -> ActionQuerySet:
         return self.filter(plan=plan)
 
@@ -117,6 +129,11 @@ class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     ref = models.CharField("BP ref", max_length=40, blank=True, help_text="As entered.")
     ref_normalised = models.CharField(max_length=40, blank=True, editable=False)
+    # How the reference sorts (plans.refs.ref_order). NULL, not "", for no reference: NULLS
+    # LAST then puts those actions after the rest in either direction, on every database.
+    ref_order = models.CharField(  # noqa: DJ001
+        max_length=REF_ORDER_LENGTH, null=True, blank=True, editable=False, db_index=True
+    )
     title = models.TextField()
     description = models.TextField(blank=True)
     directorate = models.ForeignKey(
@@ -203,10 +220,10 @@ class Action(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "ref_order"])
 
     class Meta:
-        ordering = ["plan", "ref_normalised", "pk"]
+        ordering = ["plan", *ref_ordering()]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "ref_normalised"],
@@ -229,8 +246,9 @@ class Action(models.Model):
         return f"{self.ref} {self.title}".strip() if self.ref else self.title
 
     def save(self, *args, **kwargs) -> None:
-        # Derived column, kept true on every save (bulk writers set it themselves).
+        # Derived columns, kept true on every save (bulk writers set them themselves).
         self.ref_normalised = normalise_ref(self.ref)
+        self.ref_order = ref_order(self.ref)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -23,6 +23,7 @@ from deliverables.models import ActionPlacement
 from deliverables.rules import in_scope, with_statuses
 from plans.formulae import escape_formula
 from plans.models import ReportingPeriod
+from plans.refs import ref_sort_key
 from plans.statuses import Scale
 
 HEADERS = [
@@ -99,7 +100,8 @@ def _write_heading(sheet, outcome_name: str, quarter: str) -> None:
 
 def _row_order(p: ActionPlacement) -> tuple:
     """Actions without a deliverable first, each theme's own actions before its deliverables:
-    the order that keeps "blank deliverable means same as above" true on the way back in."""
+    the order that keeps "blank deliverable means same as above" true on the way back in.
+    Within that, the plan's order, then by reference as the pages list them."""
     theme = p.deliverable.theme if p.deliverable else p.theme
     theme_order = (0, 0, "") if theme is None else (1, theme.order, theme.name)
     return (
@@ -107,6 +109,7 @@ def _row_order(p: ActionPlacement) -> tuple:
         p.deliverable is not None,
         p.deliverable.order if p.deliverable else 0,
         p.order,
+        ref_sort_key(p.action.ref),
         p.pk,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from plans.models import Plan, parse_period_code
+from plans.models import PERIOD_FORMS, Plan, canonical_period_code
 
 
 class ImportForm(forms.Form):
@@ -15,8 +15,8 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose the plan the tracker reports on."},
     )
     period = forms.CharField(
-        max_length=10,
-        error_messages={"required": "Enter the quarter the tracker reports, like 2023-24-Q3."},
+        max_length=30,
+        error_messages={"required": f"Enter the quarter the tracker reports, like {PERIOD_FORMS}."},
     )
     file = forms.FileField(
         error_messages={
@@ -31,12 +31,11 @@ class ImportForm(forms.Form):
         self.fields["plan"].queryset = plans
 
     def clean_period(self) -> str:
-        code = self.cleaned_data["period"].strip().upper()
+        """The quarter as typed (Q3 2023/24, 2023/24 Q3, ...), as its canonical code."""
         try:
-            parse_period_code(code)
+            return canonical_period_code(self.cleaned_data["period"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
-        return code
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -30,7 +30,7 @@ from plans.models import (
     Theme,
     status_key,
 )
-from plans.refs import normalise_ref, normalise_title, ref_prefix
+from plans.refs import normalise_ref, normalise_title, ref_order, ref_prefix
 from plans.sanitise import sanitise_line
 
 
@@ -289,6 +289,7 @@ class Matcher:
             plan=self.plan,
             ref=ref,
             ref_normalised=ref_key,
+            ref_order=ref_order(ref),
             title=title,
             directorate=self.directorate_for(row, ref),
             lead_role=sanitise_line(row.lead, max_length=200),
@@ -309,9 +310,9 @@ class Matcher:
     def fill_action_blanks(self, action: Action, row: TrackerRow, ref: str, ref_key: str) -> None:
         changes = []
         if ref_key and not action.ref_normalised:
-            action.ref, action.ref_normalised = ref, ref_key
+            action.ref, action.ref_normalised, action.ref_order = ref, ref_key, ref_order(ref)
             self.actions_by_ref[ref_key] = action
-            changes += ["ref", "ref_normalised"]
+            changes += ["ref", "ref_normalised", "ref_order"]
         if action.directorate_id is None and action.directorate is None:
             directorate = self.directorate_for(row, action.ref)
             if directorate is not None:

@@ -21,7 +21,15 @@ from deliverables.tracker.layout import ReadResult, read_tracker
 from deliverables.tracker.workbook import TrackerFileError, open_tracker
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
-from plans.models import AuditKind, PeriodState, Plan, ReportingPeriod, User, parse_period_code
+from plans.models import (
+    AuditKind,
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    User,
+    canonical_period_code,
+    parse_period_code,
+)
 from plans.permissions import can_import
 
 ROW_RESULTS_KEPT = 20_000
@@ -117,9 +125,13 @@ def _preview(
 ) -> tuple[ImportRecord, ImportPreview | None]:
     _require_importer(user)
     started = time.perf_counter()
+    try:  # recorded as the canonical code however it was typed ("Q3 2023/24" -> 2023-24-Q3)
+        code, refusal = canonical_period_code(period_code), ""
+    except ValueError as error:
+        code, refusal = period_code.strip()[: ImportRecord.period_code.field.max_length], str(error)
     record = ImportRecord(
         plan=plan,
-        period_code=period_code.strip().upper(),
+        period_code=code,
         user=user,
         source=source,
         file_name=filename[:255],
@@ -127,10 +139,8 @@ def _preview(
         file_size=len(data),
         overwrite_closed=overwrite_closed,
     )
-    try:
-        parse_period_code(record.period_code)
-    except ValueError as error:
-        record.status, record.message = ImportStatus.REFUSED, str(error)
+    if refusal:
+        record.status, record.message = ImportStatus.REFUSED, refusal
         record.save()
         return record, None
     preview = None

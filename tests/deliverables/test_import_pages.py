@@ -63,6 +63,16 @@ def test_upload_preview_confirm(admin_client):
     assert record.file_name in admin_client.get(reverse("deliverables:imports")).content.decode()
 
 
+def test_the_quarter_may_be_typed_as_the_pages_write_it(admin_client):
+    plan = sandwell_plan("council-plan-2024-30.json")
+    page = admin_client.get(reverse("deliverables:import_new")).content.decode()
+    assert "Written Q3 2023/24, 2023/24 Q3 or 2023-24-Q3" in page
+    response = upload(admin_client, plan, period="Q2 2024/25")
+    record = ImportRecord.objects.get()
+    assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
+    assert (record.period_code, record.status) == ("2024-25-Q2", "previewed")
+
+
 def test_a_changed_plan_between_preview_and_confirm_shows_the_new_preview(admin_client):
     plan = sandwell_plan("council-plan-2024-30.json")
     upload(admin_client, plan)
@@ -108,6 +118,7 @@ def test_cancel_discards_the_file(admin_client):
     ("period", "name", "content", "message"),
     [
         ("2024-25-Q9", "t.xlsx", None, "is not a quarter"),
+        ("2024/26 Q2", "t.xlsx", None, "write it like 2024-25-Q1, Q1 2024/25 or 2024/25 Q1"),
         ("", "t.xlsx", None, "Enter the quarter the tracker reports"),
         ("2024-25-Q2", "report.pdf", b"%PDF-1.7", "is not a spreadsheet this service reads"),
         ("2024-25-Q2", "t.xlsm", None, "macro-enabled"),
@@ -239,6 +250,42 @@ def test_a_dry_run_from_the_command_writes_nothing():
     )
     assert "Would import" in out.getvalue()
     assert not Action.objects.exists()
+
+
+def test_the_command_takes_the_quarter_as_the_pages_write_it():
+    sandwell_plan("council-plan-2024-30.json")
+    out = io.StringIO()
+    call_command(
+        "import_tracker",
+        str(COUNCIL),
+        "--plan",
+        "council-plan-2024-30",
+        "--period",
+        "Q2 2024/25",
+        "--dry-run",
+        stdout=out,
+    )
+    assert "Would import" in out.getvalue()
+    assert ImportRecord.objects.get().period_code == "2024-25-Q2"
+
+
+def test_the_command_refuses_a_quarter_it_cannot_read_and_says_how_to_write_it(capsys):
+    plan = factories.plan("county")
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "import_tracker",
+            str(COUNCIL),
+            "--plan",
+            plan.slug,
+            "--period",
+            "Q2 2024/2026 (the second quarter)",
+            "--json",
+        )
+    assert exit_.value.code == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "refused"
+    assert "write it like 2024-25-Q1, Q1 2024/25 or 2024/25 Q1" in result["message"]
+    assert ImportRecord.objects.get().period_code == "Q2 2024/20"  # as typed, cut to fit
 
 
 # -- export back ----------------------------------------------------------------------------

@@ -136,6 +136,28 @@ def test_adding_a_quarter_checks_the_code(team, small_plan):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Q1 2024/25", "2024/25 Q1", "2024-25-Q1", "q1 2024/2025"])
+def test_adding_a_quarter_as_the_pages_write_it(team, small_plan, typed):
+    response = team.post(url("quarter_create", small_plan.plan), {"code": typed})
+    quarter = ReportingPeriod.objects.get(plan=small_plan.plan, year=2024, quarter=1)
+    assert response.status_code == 302
+    assert response["Location"] == url("quarter", small_plan.plan, quarter)
+    assert quarter.code == "2024-25-Q1" and quarter.state == "upcoming"
+
+
+@pytest.mark.django_db
+def test_a_quarter_that_cannot_be_read_says_how_to_write_it(team, small_plan):
+    page = team.get(url("quarters", small_plan.plan)).content.decode()
+    assert "written Q1 2024/25, 2024/25 Q1 or 2024-25-Q1" in page
+    response = team.post(url("quarter_create", small_plan.plan), {"code": "2024/26 Q1"})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "2024/26 is not a financial year" in page
+    assert "write it like 2024-25-Q1, Q1 2024/25 or 2024/25 Q1" in page
+    assert not ReportingPeriod.objects.filter(plan=small_plan.plan, year=2024).exists()
+
+
+@pytest.mark.django_db
 def test_only_the_performance_team_manages_quarters(client, users, small_plan):
     plan, q3 = small_plan.plan, small_plan.period
     for name in ("officer", "approver", "viewer"):

@@ -1,6 +1,18 @@
+import doctest
+
 import pytest
 
-from plans.refs import clean_text, normalise_ref, normalise_title, ref_prefix
+from deliverables.models import Action
+from plans import refs
+from plans.refs import (
+    clean_text,
+    normalise_ref,
+    normalise_title,
+    ref_order,
+    ref_prefix,
+    ref_sort_key,
+)
+from tests import factories
 
 
 @pytest.mark.parametrize(
@@ -47,3 +59,45 @@ def test_titles_compare_without_case_punctuation_or_tags():
 def test_clean_text_trims_non_breaking_and_trailing_space():
     assert clean_text("\u00a0On Track \u00a0 ") == "On Track"
     assert clean_text(None) == ""
+
+
+def test_the_examples_in_the_docstrings_hold():
+    assert doctest.testmod(refs).failed == 0
+
+
+def test_references_sort_naturally_with_no_reference_last():
+    entered = ["CH11", "", "ASC17a", "CH2", None, "CH10", "ASC9", "CH1", "ASC17", "ASC17b"]
+    assert sorted(entered, key=ref_sort_key)[:8] == [
+        "ASC9", "ASC17", "ASC17a", "ASC17b", "CH1", "CH2", "CH10", "CH11",
+    ]  # fmt: skip
+    assert sorted(entered, key=ref_sort_key)[8:] in (["", None], [None, ""])
+
+
+@pytest.mark.parametrize(
+    ("ref", "key"),
+    [
+        ("CH1", "CH00000001"),
+        ("CH10", "CH00000010"),
+        ("ASC17a", "ASC00000017A"),
+        ("СН9", "CH00000009"),  # Cyrillic: the same key as the Latin CH9
+        ("ACE 27", "ACE00000027"),
+        ("A1b2", "A00000001B00000002"),  # every number padded, not only the last
+        ("", None),
+        (None, None),
+        ("-", None),
+    ],
+)
+def test_the_sort_key_pads_every_number(ref, key):
+    assert ref_order(ref) == key
+
+
+@pytest.mark.django_db
+def test_the_database_sorts_the_keys_as_python_does():
+    """Padded capitals and digits compare alike under SQLite and PostgreSQL's collation."""
+    plan = factories.plan()
+    entered = ["CH11", "ASC17a", "CH2", "", "CH10", "ASC9", "CH1", "ASC17", "B3", "b10", "Z"]
+    for ref in entered:
+        factories.action(plan, ref)
+    listed = [a.ref for a in Action.objects.for_plan(plan).by_ref()]
+    assert listed == sorted(entered, key=ref_sort_key)
+    assert listed[-1] == ""

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
@@ -293,6 +293,18 @@ def test_the_command_writes_every_format(council_report, tmp_path):
         assert output.stat().st_size > 1000
         assert "23 exceptions" in out.getvalue()
     assert "Thriving Economy in Sandwell" in (tmp_path / "report.html").read_text()
+
+
+@pytest.mark.django_db
+def test_the_command_takes_the_quarter_as_the_pages_write_it(council_report, tmp_path):
+    output = tmp_path / "report.html"
+    arguments = ["--plan", "council-plan-2024-30", "--format", "html", "--output", str(output)]
+    call_command("exception_report", *arguments, "--period", "Q2 2024/25", stdout=io.StringIO())
+    assert "Thriving Economy in Sandwell" in output.read_text()
+    with pytest.raises(CommandError, match="has no quarter 2024-25-Q3"):
+        call_command("exception_report", *arguments, "--period", "2024/25 Q3")
+    with pytest.raises(CommandError, match="write it like 2024-25-Q1, Q1 2024/25 or 2024/25 Q1"):
+        call_command("exception_report", *arguments, "--period", "Q2 2024/26")
 
 
 @pytest.mark.django_db

@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from deliverables.models import Action, Deliverable, QuarterlyUpdate
+from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
 from plans.models import Plan
 from tests import factories
+from tests.conftest import in_order
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ def test_lists_current_and_previous_status(viewer, two_quarters):
         ({"q": "a3"}, ["A3"]),
         ({"period": "2024-25-Q1", "rag": "amber"}, ["A1", "A5"]),
         ({"period": "2024-25-Q1"}, ["A1", "A2", "A3", "A4", "A5", "A6"]),
+        ({"period": "Q1 2024/25"}, ["A1", "A2", "A3", "A4", "A5", "A6"]),  # as typed by hand
     ],
 )
 def test_filters(viewer, two_quarters, query, expected):
@@ -107,6 +109,36 @@ def test_sorting_uses_only_the_allow_list(viewer, two_quarters):
     # Anything not on the list falls back to reference order; nothing reaches order_by.
     for hostile in ("password", "lead_officer__password", "-id; DROP TABLE x", "__str__"):
         assert refs(viewer.get(url(plan), {"sort": hostile})) == ["A1", "A2", "A3", "A4", "A5"]
+
+
+@pytest.mark.django_db
+def test_references_read_naturally_with_no_reference_last_either_way(viewer, numbered):
+    plan = numbered.cycle.plan
+    natural = ["CH2", "CH5", "CH6", "CH10", "F1", ""]  # PH5 completed in Q3
+    response = viewer.get(url(plan))
+    assert refs(response) == natural
+    assert in_order(response.content.decode(), "Second: early years", "Tenth: school transport")
+    assert refs(viewer.get(url(plan), {"sort": "-ref"})) == ["F1", "CH10", "CH6", "CH5", "CH2", ""]
+    # Within a directorate, by reference: Children & Education's, then Finance's F1.
+    by_directorate = ["CH2", "CH5", "CH6", "CH10", "", "F1"]
+    assert refs(viewer.get(url(plan), {"sort": "directorate"})) == by_directorate
+    # No lead officer sorts last whichever way, on SQLite and PostgreSQL alike.
+    assert refs(viewer.get(url(plan), {"sort": "-lead"}))[-1:] == ["F1"]
+    assert refs(viewer.get(url(plan), {"sort": "lead"}))[-1:] == ["F1"]
+
+
+@pytest.mark.django_db
+def test_exports_follow_the_natural_order_and_list_deliverables_naturally(viewer, numbered):
+    plan = numbered.cycle.plan
+    b3 = numbered.ch2.placements.get().deliverable
+    b10 = Deliverable.objects.create(outcome=b3.outcome, ref="B10", title="We will read", order=9)
+    ActionPlacement.objects.create(action=numbered.ch2, outcome=b3.outcome, deliverable=b10)
+    assert refs(viewer.get(url(plan)))[0] == "CH2"
+    assert viewer.get(url(plan)).context["page"][0].deliverable_refs == ["B3", "B10"]
+    response = viewer.get(url(plan, "register_csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["CH2", "CH5", "CH6", "CH10", "F1", ""]
+    assert rows[1][4] == "B3; B10"
 
 
 @pytest.mark.django_db

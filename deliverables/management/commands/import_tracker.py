@@ -3,6 +3,8 @@
     python manage.py import_tracker FILE --plan PLAN_SLUG --period 2023-24-Q3
         [--dry-run] [--json] [--overwrite-closed]
 
+--period also takes "Q3 2023/24" and "2023/24 Q3" (plans.periods.parse_period_code).
+
 A quarter the plan does not have yet is created, closed, and filled by the import. Exit
 status 0 when it imported (or dry-ran), 1 when it refused the file or failed; the run is
 recorded like a browser import.
@@ -22,7 +24,7 @@ from deliverables.models import ImportStatus
 from deliverables.tracker.services import tracker_import
 from deliverables.tracker.workbook import TrackerFileError, check_size
 from deliverables.workflow import WorkflowError
-from plans.models import Plan
+from plans.models import PERIOD_FORMS, Plan
 
 
 def peak_memory_mb() -> float:
@@ -36,7 +38,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="The tracker file.")
         parser.add_argument("--plan", required=True, help="The plan's slug.")
-        parser.add_argument("--period", required=True, help="The quarter, like 2023-24-Q3.")
+        parser.add_argument("--period", required=True, help=f"The quarter, like {PERIOD_FORMS}.")
         parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
         parser.add_argument(

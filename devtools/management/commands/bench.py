@@ -234,7 +234,7 @@ class Command(BaseCommand):
             "LEFT JOIN deliverables_quarterlyupdate u ON u.action_id = a.id "
             "AND u.period_id = %s AND u.state IN (%s, %s) "
             "LEFT JOIN plans_status s ON s.id = u.status_id WHERE a.plan_id = %s {extra} "
-            "ORDER BY a.ref_normalised LIMIT 50"
+            "ORDER BY a.ref_order NULLS LAST, a.id LIMIT 50"
         )
         current = (
             "FROM deliverables_action a JOIN deliverables_quarterlyupdate u "

@@ -39,7 +39,7 @@ from deliverables.models import (
 )
 from plans import roles
 from plans.models import Directorate, PeriodState, Plan, ReportingPeriod, Status, Theme, User
-from plans.refs import normalise_ref
+from plans.refs import normalise_ref, ref_order
 from plans.services import directorates_sync, plan_sync
 
 DEMO_PASSWORD = "generated-demo-2026"  # noqa: S105 - synthetic users on a demo database
@@ -248,6 +248,7 @@ class Command(BaseCommand):
                     plan=plan,
                     ref=ref,
                     ref_normalised=normalise_ref(ref),
+                    ref_order=ref_order(ref),
                     title=_sentence(rng, 8, 30),
                     directorate=directorate,
                     lead_officer=officers[index % officer_count],

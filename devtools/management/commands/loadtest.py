@@ -363,11 +363,7 @@ class Command(BaseCommand):
         )
         if period is None:
             raise CommandError("The Corporate Plan has no open quarter to save updates in.")
-        actions = list(
-            Action.objects.in_scope_for(period)
-            .order_by("ref_normalised")
-            .values_list("pk", flat=True)
-        )
+        actions = list(Action.objects.in_scope_for(period).by_ref().values_list("pk", flat=True))
         groups = (count + GROUP_SIZE - 1) // GROUP_SIZE
         needed = groups + count * OWN_ACTIONS
         per_officer = OWN_ACTIONS if needed <= len(actions) else 0

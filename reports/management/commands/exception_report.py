@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 
-from plans.models import Plan, ReportingPeriod, parse_period_code
+from plans.models import PERIOD_FORMS, Plan, ReportingPeriod, parse_period_code, period_code
 from reports.builder import build_report, report_data
 from reports.models import ExceptionReport, ReportState
 from reports.render import render_pdf, render_xlsx, report_context, status_css
@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", required=True)
-        parser.add_argument("--period", required=True, help="Like 2024-25-Q2.")
+        parser.add_argument("--period", required=True, help=f"Like {PERIOD_FORMS}.")
         parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
         parser.add_argument("--output", required=True)
         parser.add_argument(
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
         if period is None:
-            raise CommandError(f"{plan.name} has no quarter {options['period']}")
+            raise CommandError(f"{plan.name} has no quarter {period_code(year, quarter)}")
         reports = ExceptionReport.objects.filter(period=period)
         if options["report_version"]:
             report = reports.filter(version=options["report_version"]).first()
