@@ -1,7 +1,11 @@
 from django import template
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+# A slash and a line-break opportunity after it: a literal, with nothing from data in it.
+_SLASH_BREAK = mark_safe("/<wbr>")
 
 
 @register.filter
@@ -45,6 +49,14 @@ def select_options(field, width: int = 70) -> str:
             yield value, " selected" if value == chosen else "", text
 
     return format_html_join("", '<option value="{}"{}>{}</option>', options())
+
+
+@register.filter
+def slash_breaks(value: object) -> str:
+    """{{ status.label|slash_breaks }}: "issues/risks/slippage" may wrap after each slash, which
+    browsers do not do by themselves, so a status fits a phone's narrow column. Each part is
+    escaped by format_html_join."""
+    return format_html_join(_SLASH_BREAK, "{}", ((part,) for part in str(value).split("/")))
 
 
 @register.filter
