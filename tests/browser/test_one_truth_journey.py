@@ -3,7 +3,8 @@
 Submit, approve, return, leave one awaiting approval, close with No Update, reopen, close
 again and publish the report: at each step the plan page, the dashboard, the register and
 the report give one outcome the same number of actions and the same No Update count, for
-the reader in front of them. Every page visited is audited with axe at desktop and 390 px.
+the reader in front of them. Every page visited is audited (axe, and nothing wider than the
+window) at desktop width and at 390 px.
 """
 
 from __future__ import annotations
@@ -45,20 +46,6 @@ def row(page, caption: str, label: str) -> dict[str, int]:
     found = page.evaluate(READ_ROW, [caption, label])
     assert found, f"no row {label!r} in a table captioned {caption!r} on {page.url}"
     return {k: int(v) for k, v in found.items() if re.fullmatch(r"\d+", v or "")}
-
-
-@pytest.fixture
-def audit_both(audit):
-    """axe at desktop width and at 390 px, the width of a phone."""
-
-    def run(page) -> None:
-        audit(page)
-        size = page.viewport_size
-        page.set_viewport_size({"width": 390, "height": 844})
-        audit(page)
-        page.set_viewport_size(size)
-
-    return run
 
 
 @pytest.mark.django_db(transaction=True)
