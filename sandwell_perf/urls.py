@@ -10,6 +10,7 @@ admin.site.site_title = "Plan performance admin"
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("help/counting/", plan_views.counting, name="counting"),
+    path("favicon.ico", plan_views.favicon, name="favicon"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
