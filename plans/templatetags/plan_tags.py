@@ -1,11 +1,9 @@
+import re
+
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html_join
 
 register = template.Library()
-
-# A slash and a line-break opportunity after it: a literal, with nothing from data in it.
-_SLASH_BREAK = mark_safe("/<wbr>")
 
 
 @register.filter
@@ -54,9 +52,10 @@ def select_options(field, width: int = 70) -> str:
 @register.filter
 def slash_breaks(value: object) -> str:
     """{{ status.label|slash_breaks }}: "issues/risks/slippage" may wrap after each slash, which
-    browsers do not do by themselves, so a status fits a phone's narrow column. Each part is
-    escaped by format_html_join."""
-    return format_html_join(_SLASH_BREAK, "{}", ((part,) for part in str(value).split("/")))
+    browsers do not do by themselves, so a status fits a phone's narrow column. Every part is
+    escaped (format_html_join, escape)."""
+    *ending_in_slash, last = re.split(r"(?<=/)", str(value))
+    return format_html_join("", "{}<wbr>", ((part,) for part in ending_in_slash)) + escape(last)
 
 
 @register.filter
