@@ -1,4 +1,4 @@
-"""The plans a user may read, how actions are counted, and the status colours."""
+"""The plans a user may read, how actions are counted, the status colours and the icon."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from plans.forms import NotificationSettingsForm
 from plans.models import Plan, Status, StrategicOutcome
@@ -80,4 +81,13 @@ def status_css(request: HttpRequest) -> HttpResponse:
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever a page links: the static icon's address."""
+    response = redirect(static("images/favicon.ico"))
+    response["Cache-Control"] = "max-age=86400"
     return response

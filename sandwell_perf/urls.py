@@ -11,6 +11,7 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("help/counting/", plan_views.counting, name="counting"),
     path("account/", plan_views.account, name="account"),
+    path("favicon.ico", plan_views.favicon, name="favicon"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -1,5 +1,7 @@
+import re
+
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 
 register = template.Library()
 
@@ -45,6 +47,15 @@ def select_options(field, width: int = 70) -> str:
             yield value, " selected" if value == chosen else "", text
 
     return format_html_join("", '<option value="{}"{}>{}</option>', options())
+
+
+@register.filter
+def slash_breaks(value: object) -> str:
+    """{{ status.label|slash_breaks }}: "issues/risks/slippage" may wrap after each slash, which
+    browsers do not do by themselves, so a status fits a phone's narrow column. Every part is
+    escaped (format_html_join, escape)."""
+    *ending_in_slash, last = re.split(r"(?<=/)", str(value))
+    return format_html_join("", "{}<wbr>", ((part,) for part in ending_in_slash)) + escape(last)
 
 
 @register.filter

@@ -13,6 +13,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The width of a phone: every page must fit it without scrolling sideways.
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items):
@@ -42,13 +44,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def audit():
-    """Run axe-core on the page and fail with the violations listed, if there are any."""
+    """Check the page fits its window (nothing scrolls sideways), then run axe-core on it;
+    fail with what was found."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make node-deps` (npm ci) first")
 
     source = AXE.read_text(encoding="utf-8")
 
     def run(page) -> None:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        window = page.viewport_size["width"]
+        assert width <= window, (
+            f"{page.url} is {width} px wide in a {window} px window: it scrolls sideways"
+        )
         # Evaluated through the DevTools protocol, which the page's strict CSP does not
         # govern; a <script> tag would (rightly) be refused.
         page.evaluate(f"() => {{ {source}\n; window.axe = axe; }}")
@@ -71,12 +79,12 @@ def audit():
 
 @pytest.fixture
 def audit_both(audit):
-    """axe at desktop width and at 390 px, the width of a phone."""
+    """`audit` at the browser's desktop width and again at 390 px, the width of a phone."""
 
     def run(page) -> None:
         audit(page)
         size = page.viewport_size
-        page.set_viewport_size({"width": 390, "height": 844})
+        page.set_viewport_size(PHONE)
         audit(page)
         page.set_viewport_size(size)
 

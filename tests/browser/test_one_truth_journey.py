@@ -3,7 +3,8 @@
 Submit, approve, return, leave one awaiting approval, close with No Update, reopen, close
 again and publish the report: at each step the plan page, the dashboard, the register and
 the report give one outcome the same number of actions and the same No Update count, for
-the reader in front of them. Every page visited is audited with axe at desktop and 390 px.
+the reader in front of them. Every page visited is audited (axe, and nothing wider than the
+window) at desktop width and at 390 px.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
+from PIL import Image
 
 from plans.models import Plan
 from tests import factories
@@ -226,6 +229,29 @@ def test_status_colours_are_a_stylesheet_with_readable_text(client, small_plan):
     assert f".app-status--{delayed.pk}{{background-color:#D4351C;color:#ffffff;}}" in (
         response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_pages_link_the_icon_and_each_link_is_a_static_file(client):
+    html = client.get(reverse("login")).content.decode()  # base.html, as every page
+    for rel, name in [
+        ("icon", "images/favicon.svg"),
+        ("apple-touch-icon", "images/apple-touch-icon.png"),
+    ]:
+        assert f'<link rel="{rel}" href="{static(name)}"' in html
+        assert finders.find(name), name
+
+
+@pytest.mark.django_db
+def test_favicon_ico_sends_anyone_to_the_icon(client):
+    # Browsers ask for /favicon.ico whatever the page links, signed in or not.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("images/favicon.ico")
+    icon = Image.open(finders.find("images/favicon.ico"))
+    assert icon.format == "ICO"
+    assert {(16, 16), (32, 32)} <= icon.info["sizes"]
+    assert client.post("/favicon.ico").status_code == 405
 
 
 def test_status_text_colour_meets_contrast_on_bright_red():

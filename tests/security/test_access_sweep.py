@@ -20,8 +20,8 @@ from plans.models import Plan
 from reports.services import report_start
 from tests import factories
 
-# Reached without signing in: the sign-in page itself, and status colours (no data).
-PUBLIC = {"login", "plans:status_css"}
+# Reached without signing in: the sign-in page itself, status colours and the icon (no data).
+PUBLIC = {"login", "plans:status_css", "favicon"}
 DENIED = {403, 404}
 
 
@@ -285,9 +285,10 @@ def test_anonymous_visitors_are_sent_to_sign_in_everywhere(client, world):
 
 
 @pytest.mark.django_db
-def test_public_urls_are_only_the_sign_in_page_and_colours(client, world):
+def test_public_urls_are_only_the_sign_in_page_colours_and_icon(client, world):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("plans:status_css")).status_code == 200
+    assert client.get(reverse("favicon")).status_code == 302  # to the static file
 
 
 @pytest.mark.django_db
