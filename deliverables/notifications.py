@@ -60,9 +60,12 @@ def _record(kind: str, event: str, people, subject: str, body: str, *, digest: b
 
 
 def _officer_of(update: QuarterlyUpdate) -> list[User]:
-    """Who hears about the update: whoever submitted it, else the action's lead officer."""
+    """Who hears about the update: whoever submitted it, else the action's lead officer, else
+    its delegates."""
     person = update.submitted_by or update.action.lead_officer
-    return [person] if person is not None else []
+    if person is not None:
+        return [person]
+    return [d.user for d in update.action.delegations.select_related("user")]
 
 
 def _update_link(update: QuarterlyUpdate) -> str:
@@ -115,6 +118,13 @@ def update_submitted_happened(update: QuarterlyUpdate) -> None:
     )
     _record(NotificationKind.SUBMITTED, f"{update.pk}:{update.version}",
             users_who_decide(update), subject, body, digest=True)  # fmt: skip
+
+
+def submission_settled(update: QuarterlyUpdate) -> None:
+    """The update was approved, returned or withdrawn: approvers' digests no longer list it."""
+    Notification.objects.filter(
+        kind=NotificationKind.SUBMITTED, event__startswith=f"{update.pk}:", sent_at=None
+    ).delete()
 
 
 def period_reopened_happened(period: ReportingPeriod, reason: str, event: str) -> None:

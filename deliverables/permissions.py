@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plans.permissions import (
     APPROVE_UPDATES,
+    DECIDE_ANY_UPDATE,
     ENTER_UPDATES,
     can_change_actions,
     decides_for_every_directorate,
@@ -32,20 +33,20 @@ def users_who_may_approve_updates() -> QuerySet:
 
 
 def users_who_decide(update) -> QuerySet:
-    """The approvers who may decide on `update` (twin of can_decide, for approvers: those who
-    decide for every directorate are not told of every submission)."""
+    """Who should decide on `update` (twin of can_decide): its approvers (of the directorate,
+    or named on the action), never its own people; when there are none (a directorate's only
+    approver entered it), those who decide for every directorate."""
     action = update.action
     people = [action.lead_officer_id, update.submitted_by_id]
     people += list(action.delegations.values_list("user_id", flat=True))
+    own = [p for p in people if p]
     condition = Q(pk=action.approver_id) if action.approver_id else Q(pk__in=[])
     if action.directorate_id:
         condition |= Q(directorates=action.directorate_id)
-    return (
-        users_who_may_approve_updates()
-        .filter(condition)
-        .exclude(pk__in=[p for p in people if p])
-        .distinct()
-    )
+    approvers = users_who_may_approve_updates().filter(condition).exclude(pk__in=own).distinct()
+    if approvers.exists():
+        return approvers
+    return _users_with(DECIDE_ANY_UPDATE).exclude(pk__in=own)
 
 
 def _users_with(permission: str) -> QuerySet:
@@ -137,8 +138,9 @@ def decides_q(user) -> Q:
 
 def can_return(user, update) -> bool:
     """Send an update back to its officer: a submitted one, by whoever decides on it; an
-    approved one (or the No Update written at close), in a reopened quarter, only by the
-    every-directorate deciders, so a correction never waits for the directorate."""
+    approved one (or the No Update written at close) only by the every-directorate deciders,
+    while its quarter is open (the services refuse a closed one): so a correction after a
+    reopen never waits for the directorate."""
     from deliverables.models import UpdateState
 
     if update.state == UpdateState.SUBMITTED:

@@ -230,6 +230,21 @@ def officers_to_chase(period: ReportingPeriod, today: dt.date) -> list[Reminder]
     return officers
 
 
+def unowned_outstanding(period: ReportingPeriod) -> int:
+    """Actions that still owe `period` an update but have nobody to chase: no lead officer and
+    no delegate."""
+    actions = list(
+        Action.objects.in_scope_for(period)
+        .filter(lead_officer__isnull=True, delegations__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    updates = {
+        u.action_id: u for u in QuarterlyUpdate.objects.filter(period=period, action_id__in=actions)
+    }
+    owing = ("not_started", UpdateState.DRAFT, UpdateState.RETURNED)
+    return sum(1 for pk in actions if workflow_state(updates.get(pk)) in owing)
+
+
 def officers_chase(user: User, period: ReportingPeriod, user_ids, today: dt.date) -> RunReport:
     """The performance team chases the chosen officers now: each gets the reminder email of what
     they still owe, recorded like a reminder, so nobody is chased (or reminded) twice a day."""

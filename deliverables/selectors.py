@@ -305,6 +305,4 @@ def people_actions(plan: Plan, filters: dict):
         actions = actions.in_scope_for(period) if period else actions.none()
     if "action" in filters:
         actions = actions.filter(pk=filters["action"])
-    return actions.select_related("directorate", "lead_officer", "approver").order_by(
-        "ref_normalised", "pk"
-    )
+    return actions.select_related("directorate", "lead_officer", "approver").by_ref()

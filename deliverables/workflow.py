@@ -83,7 +83,8 @@ def is_editable_state(update: QuarterlyUpdate | None) -> bool:
 
 def workflow_state(update: QuarterlyUpdate | None) -> str:
     """Where an action's update stands for its officer: not started (nothing yet, or only the
-    No Update a close wrote), draft, submitted, returned or approved."""
-    if update is None or update.written_at_close:
+    No Update a close wrote), draft, submitted, returned (a No Update the performance team sent
+    back included) or approved."""
+    if update is None or (update.written_at_close and update.state == UpdateState.APPROVED):
         return "not_started"
     return update.state

@@ -43,11 +43,14 @@ def may_approve_updates(user) -> bool:
     return _has(user, APPROVE_UPDATES)
 
 
+DECIDE_ANY_UPDATE = "deliverables.decide_any_update"
+
+
 def decides_for_every_directorate(user) -> bool:
     """Approves or returns any directorate's update, and returns an approved one in an open
     quarter (the performance team, administrators): the decision nobody else can make when a
     directorate's only approver entered the update."""
-    return _has(user, "deliverables.decide_any_update")
+    return _has(user, DECIDE_ANY_UPDATE)
 
 
 def reviews_updates(user) -> bool:

@@ -38,6 +38,7 @@ def update_approve(
     )
     record_history([update], QuarterlyUpdate, user, "Approved")
     actions_refresh_completion([update.action_id])
+    notifications.submission_settled(update)
     notifications.update_approved_happened(update)
     return update
 
@@ -68,8 +69,11 @@ def update_return(
         state=UpdateState.RETURNED,
         return_reason=reason,
         updated_by=user,
+        approved_at=None,
+        approved_by=None,
     )
     record_history([update], QuarterlyUpdate, user, f"Returned: {reason}")
+    notifications.submission_settled(update)
     notifications.update_returned_happened(update)
     if was_approved:
         actions_refresh_completion([update.action_id])  # a returned Complete completes nothing

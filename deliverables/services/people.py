@@ -251,7 +251,7 @@ def actions_assign(
 
 def _locked(ids: list[int]) -> list[Action]:
     """The actions as they are now, locked until the transaction ends (PostgreSQL)."""
-    queryset = Action.objects.filter(pk__in=ids).with_people().order_by("ref_normalised", "pk")
+    queryset = Action.objects.filter(pk__in=ids).with_people().by_ref()
     if connection.features.has_select_for_update:
         # Only the actions' rows: the people joined in are nullable, and not changing.
         queryset = queryset.select_for_update(of=("self",))

@@ -69,6 +69,8 @@ def update_save(
         "source": UpdateSource.ENTERED,
         "updated_by": user,
         "return_reason": "",
+        "approved_at": None,  # a replaced No Update was "approved" by whoever closed
+        "approved_by": None,
     }
     if submit:
         values.update(submitted_at=now, submitted_by=user)
@@ -123,6 +125,7 @@ def update_withdraw(
         updated_by=user,
     )
     record_history([update], QuarterlyUpdate, user, "Submission withdrawn")
+    notifications.submission_settled(update)
     return update
 
 

@@ -81,7 +81,7 @@ def people_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _ticked(form: PeopleForm) -> list:
-    return list(form.cleaned_data["actions"].with_people().order_by("ref_normalised", "pk"))
+    return list(form.cleaned_data["actions"].with_people().by_ref())
 
 
 def _back(request: HttpRequest, plan: Plan) -> str:

@@ -15,7 +15,7 @@ from deliverables import services
 from deliverables.access import period_by_code
 from deliverables.forms import ChaseForm, CloseForm, DueDateForm, PeriodCreateForm, ReasonForm
 from deliverables.models import submission_progress
-from deliverables.reminders import officers_chase, officers_to_chase
+from deliverables.reminders import officers_chase, officers_to_chase, unowned_outstanding
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod, long_date
@@ -164,6 +164,7 @@ def quarter_chase(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         request,
         "deliverables/quarter_chase.html",
         {"plan": plan, "period": period, "officers": officers, "form": form,
+         "unowned": unowned_outstanding(period) if period.is_open else 0,
          "nav_section": "quarters"},
         status=400 if form.errors else 200,
     )  # fmt: skip

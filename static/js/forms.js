@@ -22,7 +22,8 @@ function initCopyButtons() {
 function initUnsavedWarnings() {
   for (const form of document.querySelectorAll("form[data-warn-unsaved]")) {
     const snapshot = () => new URLSearchParams(new FormData(form)).toString();
-    const saved = snapshot();
+    // A form shown again after a refused save holds what was typed and is not saved yet.
+    const saved = "unsaved" in form.dataset ? null : snapshot();
     let submitting = false;
     form.addEventListener("submit", () => {
       submitting = true;

@@ -242,3 +242,44 @@ def test_the_no_update_a_close_wrote_can_be_returned_by_the_performance_team(cli
         reverse("deliverables:return", args=[ch6.pk]), {"reason": "", "version": ch6.version}
     )
     assert "Say what the officer needs to change." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_returned_update_no_longer_says_who_approved_it(client, cycle):
+    update = submit_update(cycle, cycle.ch6, "On Track", "Fine")
+    update = services.update_approve(cycle.approver, update, expected_version=update.version)
+    update = services.update_return(
+        cycle.performance, update, reason="Add the figures", expected_version=update.version
+    )
+    assert (update.approved_by, update.approved_at) == (None, None)
+    client.force_login(cycle.officer)
+    page = client.get(cycle.ch6.get_absolute_url()).content.decode()
+    assert "Approved by" not in page and "Add the figures" in page
+
+
+@pytest.mark.django_db
+def test_a_returned_no_update_shows_its_reason_and_the_replacement_has_no_approver(client, cycle):
+    services.period_close(cycle.performance, cycle.q4, mark_missing=True)
+    services.period_reopen(cycle.performance, cycle.q4, reason="Late updates")
+    placeholder = QuarterlyUpdate.objects.get(action=cycle.ch5, period=cycle.q4)
+    services.update_return(
+        cycle.performance, placeholder, reason="Give Q4, please", expected_version=1
+    )
+    client.force_login(cycle.officer)
+    edit = reverse("deliverables:update", args=[cycle.plan.slug, cycle.q4.code, cycle.ch5.pk])
+    assert "Give Q4, please" in client.get(edit).content.decode()
+    replaced = submit_update(cycle, cycle.ch5, "Delayed", "Late", version=2)
+    assert (replaced.source, replaced.approved_by) == ("entered", None)
+
+
+@pytest.mark.django_db
+def test_enter_on_a_tick_box_goes_to_the_confirmation_not_a_single_approval(client, cycle):
+    """The tick boxes belong to the approve-several form; each Approve button has its own."""
+    submit_update(cycle, cycle.ch6, "On Track", "Fine")
+    client.force_login(cycle.approver)
+    page = client.get(review_url(cycle)).content.decode()
+    bulk = page.index('id="approve-many"')
+    assert 'form="approve-many"' in page
+    # No single-approval button sits inside the approve-several form.
+    form = page[page.rindex("<form", 0, bulk) : page.index("</form>", bulk)]
+    assert "/approve/" not in form.replace(approve_many_url(cycle), "")

@@ -15,6 +15,7 @@ from deliverables import services
 from deliverables.models import Notification, ReminderLog
 from deliverables.notifications import send_digests
 from deliverables.workflow import StaleUpdate
+from tests import factories
 from tests.deliverables.conftest import submit_update
 
 
@@ -232,3 +233,45 @@ def test_digests_command_reports_nothing_to_send(cycle):
     out = io.StringIO()
     call_command("send_digests", stdout=out)
     assert "Digests sent: 0; failed: 0." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_digest_lists_only_updates_still_waiting_and_each_once(emails):
+    cycle = emails
+    ch6 = submit_update(cycle, cycle.ch6, "On Track", "Fine")
+    services.update_approve(cycle.approver, ch6, expected_version=ch6.version)
+    ch5 = submit_update(cycle, cycle.ch5, "Delayed", "Late")
+    ch5 = services.update_withdraw(cycle.officer, ch5, expected_version=ch5.version)
+    submit_update(cycle, cycle.ch5, "Delayed", "Late, and why", version=ch5.version)
+    send_digests()
+    (digest,) = sent_to("approver")
+    assert digest.subject == "CH5 Q4 2023/24 update waiting for your approval"
+    assert "CH6" not in digest.body and digest.body.count("CH5 Q4 2023/24") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_only_approver_entered_it_the_performance_team_is_told(emails):
+    cycle = emails
+    services.action_delegate(cycle.officer, cycle.ch5, cycle.approver)
+    services.update_save(
+        cycle.approver,
+        cycle.ch5,
+        cycle.q4,
+        status=factories.status(cycle.plan, "Delayed"),
+        commentary="Entered by the approver",
+        expected_version=0,
+        submit=True,
+    )
+    send_digests()
+    assert sent_to("approver") == []
+    (digest,) = sent_to("performance")
+    assert digest.subject == "CH5 Q4 2023/24 update waiting for your approval"
+
+
+@pytest.mark.django_db
+def test_the_chase_page_says_when_outstanding_actions_have_nobody_to_chase(client, cycle):
+    client.force_login(cycle.performance)
+    page = client.get(chase_url(cycle)).content.decode()
+    # F1 has no lead officer and no delegate.
+    assert "1 action still owes an update but has no lead officer or delegate" in page
+    assert "lead_officer=none" in page

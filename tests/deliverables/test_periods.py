@@ -285,3 +285,14 @@ def test_sandwell_scale_asks_commentary_for_every_status_but_complete(sandwell_d
     free = set(Status.objects.filter(requires_commentary=False).values_list("label", flat=True))
     assert free == {"Complete"} or free <= {"Complete", "Completed"}
     assert Status.objects.filter(requires_commentary=True, means_no_update=False).exists()
+
+
+@pytest.mark.django_db
+def test_after_a_reopen_the_close_page_counts_the_no_updates_the_last_close_wrote(team, cycle):
+    from deliverables import services
+
+    services.period_close(cycle.performance, cycle.q4, mark_missing=True)
+    services.period_reopen(cycle.performance, cycle.q4, reason="Late updates")
+    page = team.get(url("quarter_close", cycle.plan, cycle.q4)).content.decode()
+    assert "3 marked No Update at the last close" in page
+    assert "0 with no update" in page
