@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from deliverables.models import Action, QuarterlyUpdate, ReminderLog, UpdateState
@@ -83,24 +84,34 @@ def reminders_due(period: ReportingPeriod) -> list[Reminder]:
 
     waiting = [u for u in updates.values() if u.state == UpdateState.SUBMITTED]
     if waiting:
-        directorate_ids = {a.directorate_id for a in actions if a.directorate_id}
-        approvers = (
-            users_who_may_approve_updates()
-            .filter(directorates__in=directorate_ids)
-            .prefetch_related("directorates")
-        )
-        actions_by_id = {a.pk: a for a in actions}
-        for approver in approvers:
-            mine = {d.pk for d in approver.directorates.all()}
-            for update in waiting:
-                action = actions_by_id.get(update.action_id)
-                if action is None or action.directorate_id not in mine:
-                    continue
-                own = update.submitted_by_id == approver.pk or approver in officers_of[action.pk]
-                if not own:
-                    update.action = action
-                    reminder(approver).to_approve.append(update)
+        _add_approvals(actions, waiting, officers_of, reminder)
     return sorted(by_user.values(), key=lambda r: r.user.username)
+
+
+def _add_approvals(actions, waiting, officers_of, reminder) -> None:
+    """Each approver's share of the updates waiting (deliverables.permissions.reviews: of their
+    directorates, or of actions naming them), never their own."""
+    directorate_ids = {a.directorate_id for a in actions if a.directorate_id}
+    named = {a.approver_id for a in actions if a.approver_id}
+    approvers = (
+        users_who_may_approve_updates()
+        .filter(Q(directorates__in=directorate_ids) | Q(pk__in=named))
+        .prefetch_related("directorates")
+        .distinct()
+    )
+    actions_by_id = {a.pk: a for a in actions}
+    for approver in approvers:
+        mine = {d.pk for d in approver.directorates.all()}
+        for update in waiting:
+            action = actions_by_id.get(update.action_id)
+            if action is None:
+                continue
+            if action.directorate_id not in mine and action.approver_id != approver.pk:
+                continue
+            own = update.submitted_by_id == approver.pk or approver in officers_of[action.pk]
+            if not own:
+                update.action = action
+                reminder(approver).to_approve.append(update)
 
 
 def _absolute(path: str) -> str:

@@ -118,3 +118,17 @@ def test_bad_arguments_are_explained(emails):
         call_command("send_reminders", "--today", "next tuesday", stdout=io.StringIO())
     with pytest.raises(CommandError, match="not a list of days"):
         call_command("send_reminders", "--before", "seven", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_an_approver_named_on_an_action_is_reminded_of_it_outside_their_directorates(cycle):
+    from deliverables.reminders import reminders_due
+    from tests.deliverables.conftest import submit_update
+
+    named = factories.user("named-approver", "Approver", [cycle.ph5.directorate])
+    cycle.ch6.approver = named
+    cycle.ch6.save()
+    submit_update(cycle, cycle.ch6, "On Track", "Fine")
+    due = {r.user.username: r for r in reminders_due(cycle.q4)}
+    assert [u.action.ref for u in due["named-approver"].to_approve] == ["CH6"]
+    assert [u.action.ref for u in due["approver"].to_approve] == ["CH6"]
