@@ -13,4 +13,6 @@ def site(request: HttpRequest) -> dict:
         "service_name": settings.SERVICE_NAME,
         "home_url": reverse("home"),
         "reviews_updates": SimpleLazyObject(lambda: reviews_updates(request.user)),
+        # "Sign in with <provider>" on the sign-in page, when single sign-on is configured.
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else "",
     }

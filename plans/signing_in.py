@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
+
 from plans.audit import audit
 from plans.middleware import RENEWED_AT, SIGNED_IN_AT
 from plans.models import AuditKind
 
+# How this session signed in: "password" or "oidc" (single sign-on), for rules that differ.
+SIGNED_IN_WITH = "signed_in_with"
+OIDC_BACKEND = "plans.oidc.CouncilOIDCBackend"
+
 
 def signed_in(sender, request, user, **kwargs) -> None:
+    oidc = getattr(user, "backend", "") == OIDC_BACKEND
     if request is not None and hasattr(request, "session"):
         now = time.time()
         request.session[SIGNED_IN_AT] = now  # the absolute session lifetime starts now
         request.session[RENEWED_AT] = now
-    audit(AuditKind.SIGN_IN, "Signed in", request=request, user=user)
+        request.session[SIGNED_IN_WITH] = "oidc" if oidc else "password"
+    message = f"Signed in with {settings.OIDC_PROVIDER_NAME} (single sign-on)" if oidc else ""
+    audit(AuditKind.SIGN_IN, message or "Signed in", request=request, user=user)
+
+
+def single_sign_on(request, credentials: dict | None) -> bool:
+    """A failed single sign-on, not a password guess: plans.oidc records it with its reason,
+    and django-axes (AXES_WHITELIST_CALLABLE) does not count it, since it has no user name
+    and would otherwise lock out everyone signing in from the same address."""
+    return credentials is not None and "username" not in credentials and "nonce" in credentials
 
 
 def sign_in_failed(sender, credentials: dict, request=None, **kwargs) -> None:
+    if single_sign_on(request, credentials):
+        return
     audit(
         AuditKind.SIGN_IN_FAILED,
         "Wrong user name or password",

@@ -12,6 +12,16 @@ DJANGO_SESSION_IDLE_SECONDS / _ABSOLUTE_SECONDS   sign-in idle timeout and lifet
 DJANGO_LOCKOUT_FAILURES / _MINUTES                failed sign-ins before a lockout, its length
 DJANGO_DEVTOOLS       "1" installs the measuring and demo commands (bench, loadtest, ...)
 SITE_URL              where the app is reached, for links in reminder emails
+
+Single sign-on (OpenID Connect, mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set:
+OIDC_RP_CLIENT_ID / _SECRET   this service's client at the council's provider
+OIDC_OP_DISCOVERY             the provider's /.well-known/openid-configuration URL, or each of
+OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT
+OIDC_PROVIDER_NAME            the button's words: "Sign in with <name>"
+OIDC_MATCH_CLAIM              claim matched to an account: email (default) or e.g.
+                              preferred_username, matched to the user name
+OIDC_CREATE_USERS             "1" gives unknown people an account with no role (default: refused)
+ID tokens are RS256, checked against the provider's JWKS; state, nonce and PKCE are checked.
 """
 
 from __future__ import annotations
@@ -154,6 +164,41 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Single sign-on (plans/oidc.py): who someone is comes from the provider, what they may do
+# stays here. The sign-in page offers it beside the password form when configured.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_DISCOVERY = os.environ.get("OIDC_OP_DISCOVERY", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+OIDC_MATCH_CLAIM = os.environ.get("OIDC_MATCH_CLAIM", "email")
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", False)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET or not (
+        OIDC_OP_DISCOVERY
+        or all(
+            (
+                OIDC_OP_AUTHORIZATION_ENDPOINT,
+                OIDC_OP_TOKEN_ENDPOINT,
+                OIDC_OP_USER_ENDPOINT,
+                OIDC_OP_JWKS_ENDPOINT,
+            )
+        )
+    ):
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID needs OIDC_RP_CLIENT_SECRET, and OIDC_OP_DISCOVERY or all four "
+            "OIDC_OP_*_ENDPOINT settings"
+        )
+    AUTHENTICATION_BACKENDS.append("plans.oidc.CouncilOIDCBackend")
+
 ROOT_URLCONF = "sandwell_perf.urls"
 WSGI_APPLICATION = "sandwell_perf.wsgi.application"
 
@@ -284,6 +329,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address, honouring DJANGO_PROXY_COUNT (plans/client_ip.py).
 AXES_CLIENT_IP_CALLABLE = "plans.client_ip.client_ip"
+# A refused single sign-on has no user name to count against (plans/oidc.py records it).
+AXES_WHITELIST_CALLABLE = "plans.signing_in.single_sign_on"
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

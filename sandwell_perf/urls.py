@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from plans import oidc
 from plans import views as plan_views
 
 admin.site.site_header = "Plan performance administration"
@@ -18,6 +20,17 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (404 unless configured): names as mozilla-django-oidc expects them.
+    path(
+        "sign-in/oidc/",
+        login_not_required(oidc.SignInStart.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "sign-in/oidc/callback/",
+        login_not_required(oidc.SignInCallback.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("", include("plans.urls")),
     path("", include("deliverables.urls")),
     path("", include("reports.urls")),

@@ -22,6 +22,8 @@ from tests import factories
 
 # Reached without signing in: the sign-in page itself, status colours and the icon (no data).
 PUBLIC = {"login", "plans:status_css", "favicon"}
+# Single sign-on's start and return (404 unless configured; tests/security/test_oidc.py).
+PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}
 DENIED = {403, 404}
 
 
