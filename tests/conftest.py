@@ -14,6 +14,9 @@ from django.utils import timezone
 from deliverables.services import actions_refresh_completion
 from tests import factories
 
+# Single sign-on: a real OpenID provider on 127.0.0.1, and the service set up to use it.
+from tests.oidc_provider.fixtures import provider, sso  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from such a thread unless told otherwise. Set here, for the test process only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
