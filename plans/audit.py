@@ -38,15 +38,18 @@ def audit(
     request: HttpRequest | None = None,
     user=None,
     username: str = "",
+    path: str | None = None,
 ) -> AuditEvent:
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
+    if path is None:
+        path = request.get_full_path() if request is not None else ""
     event = AuditEvent.objects.create(
         kind=kind,
         user=user,
         username=(username or (user.get_username() if user else ""))[:150],
         ip_address=client_ip(request),
-        path=(request.get_full_path()[:500] if request is not None else ""),
+        path=path[:500],
         message=message,
     )
     logger.warning(

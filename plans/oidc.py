@@ -174,6 +174,7 @@ class OIDCOnly:
             f"Single sign-on failed: {reason}",
             request=self.request,
             username=username,
+            path=self.request.path,  # not the query: it holds the provider's one-time code
         )
         messages.error(self.request, f"You were not signed in with {provider_name()}. {reason}")
         return redirect(settings.LOGIN_URL)

@@ -23,7 +23,9 @@ def signed_in(sender, request, user, **kwargs) -> None:
         request.session[RENEWED_AT] = now
         request.session[SIGNED_IN_WITH] = "oidc" if oidc else "password"
     message = f"Signed in with {settings.OIDC_PROVIDER_NAME} (single sign-on)" if oidc else ""
-    audit(AuditKind.SIGN_IN, message or "Signed in", request=request, user=user)
+    # A single sign-on's query string holds the provider's one-time code: not for the log.
+    path = request.path if oidc and request is not None else None
+    audit(AuditKind.SIGN_IN, message or "Signed in", request=request, user=user, path=path)
 
 
 def single_sign_on(request, credentials: dict | None) -> bool:

@@ -87,6 +87,7 @@ def test_a_provider_sign_in_lands_as_the_matching_account_with_its_own_roles(sso
     assert landed.browser.get(live_server.url + "/admin/", allow_redirects=False).status_code == 302
     event = AuditEvent.objects.filter(kind=AuditKind.SIGN_IN).get()
     assert (event.user, event.message) == (ann, "Signed in with Council Login (single sign-on)")
+    assert event.path == reverse("oidc_authentication_callback")  # not the one-time code
     # The session records how it signed in, and signing out works as for a password.
     session = landed.browser.get(live_server.url + reverse("account"))
     assert session.status_code == 200 and "ann.o" in session.text
@@ -124,6 +125,7 @@ def test_an_unknown_person_is_refused_and_no_account_is_made(sso, live_server, a
     event = AuditEvent.objects.get(kind=AuditKind.SIGN_IN_FAILED)
     assert event.username == "stranger@example.org"
     assert "no account here" in event.message
+    assert event.path == reverse("oidc_authentication_callback")  # not the one-time code
     assert not AuditEvent.objects.filter(kind=AuditKind.SIGN_IN).exists()
 
 
