@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -102,19 +103,24 @@ def start_provider(redirect_uris: list[str], users: list[dict]):
             log.close()
 
 
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 20) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("the test OpenID provider exited at start")
-        with contextlib.suppress(requests.ConnectionError):
-            if requests.get(url, timeout=2).status_code == 200:
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url, timeout=5).status_code == 200:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"the test OpenID provider did not answer at {url}")
 
 
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop)  # stop gunicorn too when told to stop
     people = [{"username": "ann", "email": "ann@example.org", "first_name": "Ann"}]
     with start_provider(sys.argv[1:], people) as provider:
         print(f"Provider at {provider.url}; discovery {provider.discovery}")
