@@ -10,6 +10,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers
 
 from plans.audit import audit
 from plans.models import AuditKind
@@ -68,6 +69,25 @@ class AuditDeniedMiddleware:
         if isinstance(exception, PermissionDenied):
             audit(AuditKind.DENIED, str(exception) or "Permission denied", request=request)
         return None  # Django goes on to render the 403 page
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in user is sent is kept by their browser or any cache on the way:
+    pages and downloads (registers, reports, trackers) alike, so a shared computer's back
+    button or disk shows nothing after they sign out. A view that set its own Cache-Control
+    keeps it (the status colours stylesheets, which hold colours only). Static files never
+    reach this far: WhiteNoise serves them, with their long caching, before sign-in is read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 class AdminInlineStylesMiddleware:

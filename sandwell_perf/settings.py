@@ -143,6 +143,8 @@ MIDDLEWARE = [
     # Records who made admin edits in the audit history; services name the user themselves.
     "simple_history.middleware.HistoryRequestMiddleware",
     "plans.middleware.SessionLifetimeMiddleware",
+    # Signed-in pages and downloads: Cache-Control no-store.
+    "plans.middleware.NoStoreWhenSignedInMiddleware",
     "plans.middleware.AuditDeniedMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
