@@ -249,6 +249,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+# A refused form is recorded in the audit log (plans.views.csrf_failure).
+CSRF_FAILURE_VIEW = "plans.views.csrf_failure"
 # The __Host- prefix makes browsers refuse these cookies unless they are Secure, for this exact
 # host and path "/": no subdomain can set or shadow them. Without HTTPS a browser would refuse
 # them outright, so plain HTTP (local use, the tests) keeps the plain names.
