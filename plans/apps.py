@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -11,6 +12,7 @@ class PlansConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from plans import signing_in
+        from plans.private_files import sqlite_file_private
         from plans.roles import sync_roles_after_migrate
 
         # Roles are set up by migrate itself, so every database (tests included) has them.
@@ -19,3 +21,5 @@ class PlansConfig(AppConfig):
         user_logged_in.connect(signing_in.signed_in, dispatch_uid="audit_sign_in")
         user_login_failed.connect(signing_in.sign_in_failed, dispatch_uid="audit_sign_in_failed")
         user_locked_out.connect(signing_in.locked_out, dispatch_uid="audit_locked_out")
+        # The SQLite file holds password hashes: readable by its owner only, from creation.
+        connection_created.connect(sqlite_file_private, dispatch_uid="sqlite_file_private")

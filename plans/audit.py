@@ -7,13 +7,20 @@ its control characters escaped, so nothing a user types can start a new, fake lo
 from __future__ import annotations
 
 import logging
+import time
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from plans.client_ip import client_ip as _client_ip
 from plans.models import AuditEvent
 
 logger = logging.getLogger("sandwell_perf.audit")
+
+# Refusals (403, 404, a failed CSRF check) recorded one by one per person (or, signed out, per
+# address) in a minute; past that, one more event says so and the rest of the minute is not
+# recorded: a scan of thousands of addresses cannot flood the log.
+REFUSALS_PER_MINUTE = 10
 
 
 def escape_for_log(value: object) -> str:
@@ -61,3 +68,25 @@ def audit(
         escape_for_log(message),
     )
     return event
+
+
+def audit_refusal(kind: str, message: str, request: HttpRequest) -> AuditEvent | None:
+    """Record a refusal, unless this person or address has had their share this minute."""
+    user = getattr(request, "user", None)
+    who = f"user-{user.pk}" if user is not None and user.is_authenticated else client_ip(request)
+    key = f"audit-refusals:{who}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        count = 1
+    if count <= REFUSALS_PER_MINUTE:
+        return audit(kind, message, request=request)
+    if count == REFUSALS_PER_MINUTE + 1:
+        return audit(
+            kind,
+            f"More than {REFUSALS_PER_MINUTE} refusals in a minute: the rest of this minute's "
+            "are not recorded one by one",
+            request=request,
+        )
+    return None

@@ -28,3 +28,5 @@ class AuditKind(models.TextChoices):
     QUARTER = "quarter", "Quarter opened, closed or reopened"
     REPORT_PUBLISHED = "report_published", "Exception report published"
     PEOPLE = "people", "Lead officers, approvers or directorates assigned"
+    NOT_FOUND = "not_found", "Not found, or not theirs to see"
+    CSRF_FAILED = "csrf_failed", "Form refused: its security token was missing or wrong"

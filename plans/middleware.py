@@ -10,8 +10,9 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers
 
-from plans.audit import audit
+from plans.audit import audit, audit_refusal
 from plans.models import AuditKind
 
 SIGNED_IN_AT = "signed_in_at"
@@ -56,18 +57,47 @@ class SessionLifetimeMiddleware:
 
 
 class AuditDeniedMiddleware:
-    """Records every refusal on permission grounds in the audit log."""
+    """Records refusals in the audit log: every 403, and every 404 (which is also what a
+    user-scoped fetch answers for an object that is not theirs), at most a few a minute per
+    person or address (plans.audit.audit_refusal). A failed CSRF check is recorded by its own
+    view (plans.views.csrf_failure)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and not getattr(request, "refusal_recorded", False):
+            if response.status_code == 403:
+                kind, reason = AuditKind.DENIED, "Permission denied"
+            else:
+                kind, reason = AuditKind.NOT_FOUND, "Not found, or not theirs to see"
+            audit_refusal(kind, getattr(request, "refusal_reason", "") or reason, request)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        if isinstance(exception, PermissionDenied):
-            audit(AuditKind.DENIED, str(exception) or "Permission denied", request=request)
-        return None  # Django goes on to render the 403 page
+        if isinstance(exception, PermissionDenied) and str(exception):
+            request.refusal_reason = str(exception)
+        return None  # Django goes on to render the 403 or 404 page
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in user is sent is kept by their browser or any cache on the way:
+    pages and downloads (registers, reports, trackers) alike, so a shared computer's back
+    button or disk shows nothing after they sign out. A view that set its own Cache-Control
+    keeps it (the status colours stylesheets, which hold colours only). Static files never
+    reach this far: WhiteNoise serves them, with their long caching, before sign-in is read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 class AdminInlineStylesMiddleware:

@@ -1,9 +1,11 @@
 from django.urls import path, register_converter
 
 from plans import views
-from plans.converters import PeriodCodeConverter
+from plans.converters import IdConverter, PeriodCodeConverter
 
 register_converter(PeriodCodeConverter, "period")
+# Every id in the project's URLs: a bounded whole number (plans.converters.IdConverter).
+register_converter(IdConverter, "id")
 
 app_name = "plans"
 

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from plans.audit import audit_refusal
 from plans.forms import NotificationSettingsForm
-from plans.models import Plan, Status, StrategicOutcome
+from plans.models import AuditKind, Plan, Status, StrategicOutcome
 from plans.services import user_set_notification_frequency
 from plans.statuses import PSEUDO
 
@@ -91,3 +92,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response = redirect(static("images/favicon.ico"))
     response["Cache-Control"] = "max-age=86400"
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form posted without its security token (a forged post, or a page
+    left open past its session) is recorded, then refused with a page that says what to do."""
+    audit_refusal(AuditKind.CSRF_FAILED, f"Form refused: {reason}", request)
+    request.refusal_recorded = True  # not again as a plain 403 (plans.middleware)
+    return render(request, "403_csrf.html", status=403)

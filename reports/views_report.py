@@ -15,6 +15,7 @@ from plans.models import ReportingPeriod, Status
 from plans.permissions import can_build_reports, can_publish_reports
 from reports.builder import report_data
 from reports.forms import ReportEditForm, ReportStartForm
+from reports.limits import RENDERS_PER_USER, render_slot
 from reports.models import ExceptionReport
 from reports.render import render_pdf, render_xlsx, report_context, status_css
 from reports.services import report_edit, report_publish, report_start
@@ -188,13 +189,25 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report as a file; a person's files are made a few at a time (reports.limits), so
+    one account cannot hold every worker."""
     report = report_for(request.user, pk)
     content_type, render_file = DOWNLOADS[fmt]
-    data = report_data(report)
+    with render_slot(request.user) as free:
+        if not free:
+            response = render(
+                request,
+                "reports/render_busy.html",
+                {"plan": report.plan, "report": report, "limit": RENDERS_PER_USER},
+                status=429,
+            )
+            response["Retry-After"] = "5"
+            return response
+        content = render_file(report_data(report))
     name = f"{report.plan.slug}-{report.period.code}-exception-report-v{report.version}"
     if not report.is_published:
         name += "-draft"
-    response = HttpResponse(render_file(data), content_type=content_type)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

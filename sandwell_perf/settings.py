@@ -153,6 +153,8 @@ MIDDLEWARE = [
     # Records who made admin edits in the audit history; services name the user themselves.
     "simple_history.middleware.HistoryRequestMiddleware",
     "plans.middleware.SessionLifetimeMiddleware",
+    # Signed-in pages and downloads: Cache-Control no-store.
+    "plans.middleware.NoStoreWhenSignedInMiddleware",
     "plans.middleware.AuditDeniedMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -292,6 +294,15 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+# A refused form is recorded in the audit log (plans.views.csrf_failure).
+CSRF_FAILURE_VIEW = "plans.views.csrf_failure"
+# The __Host- prefix makes browsers refuse these cookies unless they are Secure, for this exact
+# host and path "/": no subdomain can set or shadow them. Without HTTPS a browser would refuse
+# them outright, so plain HTTP (local use, the tests) keeps the plain names.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)

@@ -57,7 +57,7 @@ def users(db, directorates):
 @pytest.fixture
 def sandwell(db):
     """Sandwell's real plans, loaded the way `make run` loads them."""
-    call_command("load_sandwell", "--demo-users", stdout=io.StringIO())
+    call_command("load_sandwell", "--demo-users", "--not-production", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ urlpatterns = [
     ),
     path("imports/", views.import_list, name="imports"),
     path("imports/new/", views.import_new, name="import_new"),
-    path("imports/<int:pk>/", views.import_detail, name="import"),
-    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
-    path("imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("imports/<id:pk>/", views.import_detail, name="import"),
+    path("imports/<id:pk>/apply/", views.import_apply, name="import_apply"),
+    path("imports/<id:pk>/cancel/", views.import_cancel, name="import_cancel"),
 ]

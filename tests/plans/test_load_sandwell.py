@@ -160,7 +160,7 @@ def test_one_action_serves_several_deliverables():
 
 @pytest.mark.django_db
 def test_a_second_run_changes_nothing():
-    load("--demo-users")
+    load("--demo-users", "--not-production")
 
     def snapshot():
         return (
@@ -174,7 +174,7 @@ def test_a_second_run_changes_nothing():
         )
 
     before = snapshot()
-    output = load("--demo-users")
+    output = load("--demo-users", "--not-production")
     assert snapshot() == before
     assert "this run: 0 plan rows created, 0 changed, 0 deliverables placed under themes" in output
     assert "new 0 outcomes, 0 deliverables, 0 actions, 0 updates" in output
@@ -206,7 +206,7 @@ def test_loads_the_2024_25_delayed_actions_under_five_themes():
 
 @pytest.mark.django_db
 def test_demo_users_cover_every_role_and_lead_their_directorates_actions():
-    output = load("--demo-users")
+    output = load("--demo-users", "--not-production")
     for role in roles.ROLES:
         assert User.objects.filter(groups__name=role).exists(), role
     officer = User.objects.get(username="officer.ch")

@@ -371,3 +371,35 @@ def test_hidden_fields_posted_by_hand_are_ignored(client, world):
     assert "after you opened it" in response.content.decode()
     update.refresh_from_db()
     assert update.commentary == "Mine"
+
+
+HUGE_ID = 10**30 - 1  # 30 digits: more than either database's integers hold
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_the_database_is_not_found_anywhere(client, world):
+    """Every whole-number part of every address, given 30 digits, is a 404, not a 500."""
+    client.raise_request_exception = False
+    client.force_login(world.admin)  # sees every object: nothing else could refuse first
+    checked = 0
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name.startswith("admin:"):
+            continue
+        numbers = [key for key, c in pattern.pattern.converters.items() if c.regex == "[0-9]+"]
+        for key in numbers:
+            kwargs_for, methods, _outsiders = ACCESS[name]
+            url = url_for(name, {**kwargs_for(world), key: HUGE_ID})
+            for method in methods:
+                assert getattr(client, method.lower())(url).status_code == 404, (name, key, method)
+                checked += 1
+    assert checked >= 20
+
+
+def test_every_id_in_an_address_is_bounded():
+    """Django's own `int` converter takes any length; the project's `id` is used instead."""
+    from django.urls.converters import IntConverter
+
+    for name, pattern in walk(get_resolver().url_patterns):
+        if not name.startswith("admin:"):
+            converters = pattern.pattern.converters.values()
+            assert not any(isinstance(c, IntConverter) for c in converters), name

@@ -39,6 +39,12 @@ SECURITY_SETTINGS = [
     "SECURE_CROSS_ORIGIN_OPENER_POLICY",
     "X_FRAME_OPTIONS",
     "CONTENT_SECURITY_POLICY",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
+    "SESSION_COOKIE_PATH",
+    "CSRF_COOKIE_PATH",
+    "SESSION_COOKIE_DOMAIN",
+    "CSRF_COOKIE_DOMAIN",
 ]
 
 
@@ -46,6 +52,11 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env.update(extra)
     return env
+
+
+def host_only(cookie) -> bool:
+    """What a browser demands of a __Host- cookie: Secure, path "/", no Domain attribute."""
+    return bool(cookie["secure"]) and cookie["path"] == "/" and not cookie["domain"]
 
 
 @pytest.fixture
@@ -119,8 +130,9 @@ def test_a_real_page_carries_the_security_headers(production):
     assert "unsafe-eval" not in response["Content-Security-Policy"]
     # The sign-in form carries a CSRF token, in a secure cookie scripts cannot read.
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
-    csrf = response.cookies["csrftoken"]
+    csrf = response.cookies["__Host-csrftoken"]
     assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
+    assert host_only(csrf)
 
 
 @pytest.mark.django_db
@@ -128,7 +140,7 @@ def test_the_session_cookie_is_secure_and_hidden_from_scripts(production, direct
     factories.user("secure-officer", "Lead officer", [directorates["CH"]])
     client = Client(enforce_csrf_checks=True)
     page = client.get(reverse("login"), secure=True)
-    token = page.cookies["csrftoken"].value
+    token = page.cookies["__Host-csrftoken"].value
     response = client.post(
         reverse("login"),
         {
@@ -140,8 +152,9 @@ def test_the_session_cookie_is_secure_and_hidden_from_scripts(production, direct
         headers={"referer": "https://testserver/sign-in/"},
     )
     assert response.status_code == 302
-    session = response.cookies["sessionid"]
+    session = response.cookies["__Host-sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    assert host_only(session)
     assert 0 < int(session["max-age"]) <= 3600
 
 
@@ -155,7 +168,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(production, directorate
         secure=True,
     )
     assert response.status_code == 403
-    assert "sessionid" not in response.cookies
+    assert "__Host-sessionid" not in response.cookies
 
 
 @pytest.mark.django_db
@@ -167,3 +180,11 @@ def test_the_admin_alone_may_use_inline_styles_and_never_inline_scripts(producti
     policy = response["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "script-src 'self';" in policy + ";"
+
+
+def test_plain_http_keeps_the_plain_cookie_names(monkeypatch, settings):
+    """Browsers refuse __Host- cookies without HTTPS, so local use keeps the plain names."""
+    for key, value in {**PRODUCTION_ENV, "DJANGO_HTTPS": "0"}.items():
+        monkeypatch.setenv(key, value)
+    values = runpy.run_path(str(settings.BASE_DIR / "sandwell_perf" / "settings.py"))
+    assert (values["SESSION_COOKIE_NAME"], values["CSRF_COOKIE_NAME"]) == ("sessionid", "csrftoken")

@@ -73,6 +73,11 @@ class Command(BaseCommand):
             help="Also create a demo user for each role and make them leads of the actions.",
         )
         parser.add_argument(
+            "--not-production",
+            action="store_true",
+            help="Allow --demo-users with debug off: say this database is not production.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Load the plans only when the database has no plan yet.",
@@ -84,6 +89,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # The demo users include a superuser whose password is published in the README.
+        if options["demo_users"] and not (settings.DEBUG or options["not_production"]):
+            raise CommandError(
+                "--demo-users creates a superuser with a published password, so it runs only "
+                "with DJANGO_DEBUG=1 (as `make run` does) or with --not-production. "
+                "Nothing was loaded."
+            )
         fixtures = Path(options["fixtures"])
         if options["if_empty"] and Plan.objects.exists():
             self.stdout.write("Plans are already loaded; nothing to do.")

@@ -355,7 +355,7 @@ class Command(BaseCommand):
         """Sandwell's plans (loaded if missing), `count` officers, and their actions."""
         if not Plan.objects.filter(slug="corporate-plan-2021-25").exists():
             self.stdout.write("Loading Sandwell's plans…")
-            call_command("load_sandwell", "--demo-users", stdout=self.stdout)
+            call_command("load_sandwell", "--demo-users", "--not-production", stdout=self.stdout)
         period = (
             ReportingPeriod.objects.select_related("plan")
             .filter(plan__slug="corporate-plan-2021-25", state="open")

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from plans.private_files import create_private
+
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz")
 
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         # ending), then renamed: a backup that stopped half way never looks complete.
         partial = path.with_name(f".partial-{path.name}")
         try:
+            # It holds password hashes: created owner-only, before a byte is written.
+            partial.unlink(missing_ok=True)  # left by a backup that was killed
+            create_private(partial)
             call_command(
                 "dumpdata",
                 natural_foreign=True,
