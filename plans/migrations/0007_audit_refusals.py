@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0006_audit_people_assigned'),
+        ("plans", "0006_audit_people_assigned"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='kind',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('locked_out', 'Locked out'), ('session_expired', 'Session ended by its time limit'), ('denied', 'Permission denied'), ('import', 'Tracker import'), ('quarter', 'Quarter opened, closed or reopened'), ('report_published', 'Exception report published'), ('people', 'Lead officers, approvers or directorates assigned'), ('not_found', 'Not found, or not theirs to see'), ('csrf_failed', 'Form refused: its security token was missing or wrong')], max_length=20),
+            model_name="auditevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("locked_out", "Locked out"),
+                    ("session_expired", "Session ended by its time limit"),
+                    ("denied", "Permission denied"),
+                    ("import", "Tracker import"),
+                    ("quarter", "Quarter opened, closed or reopened"),
+                    ("report_published", "Exception report published"),
+                    ("people", "Lead officers, approvers or directorates assigned"),
+                    ("not_found", "Not found, or not theirs to see"),
+                    ("csrf_failed", "Form refused: its security token was missing or wrong"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
