@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from import_export.admin import ImportExportModelAdmin
@@ -6,6 +6,7 @@ from import_export.admin import ImportExportModelAdmin
 from plans.models import (
     AuditEvent,
     Directorate,
+    PeriodState,
     Plan,
     ReportingPeriod,
     Status,
@@ -123,6 +124,17 @@ class PlanAdmin(ImportExportAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OutcomeInline]
 
+    def get_deleted_objects(self, objs, request):
+        found = super().get_deleted_objects(objs, request)
+        if found[3]:  # protected: its actions' updates keep the plan
+            self.message_user(
+                request,
+                "A plan whose actions have quarterly updates is kept with its record, not "
+                "deleted. Untick Active to retire it.",
+                level=messages.WARNING,
+            )
+        return found
+
 
 class ThemeInline(admin.TabularInline):
     model = Theme
@@ -151,11 +163,34 @@ class ThemeAdmin(ImportExportAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(ImportExportAdmin):
+    """Quarters are added here, upcoming; from then on their state and dates belong to the
+    quarter pages' services (open, extend, close, reopen with a recorded reason, publish), which
+    keep one quarter open at a time and write the audit log. So the admin shows a quarter but
+    never changes it, and deletes only one that has never closed."""
+
     resource_classes = [ReportingPeriodResource]
     list_display = ["__str__", "plan", "state", "opens_on", "due_on", "closes_on"]
     list_filter = ["plan", "state", "year"]
     list_select_related = ["plan"]
     search_fields = ["plan__name"]
+    readonly_fields = ["state", "opens_on", "due_on", "closes_on"]
+
+    def has_change_permission(self, request, obj: ReportingPeriod | None = None) -> bool:
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj: ReportingPeriod | None = None) -> bool:
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj: ReportingPeriod, form, change: bool) -> None:
+        # Only an add reaches here: a new quarter starts upcoming, as the quarter pages add it.
+        obj.state = PeriodState.UPCOMING
+        obj.opens_on = obj.due_on = obj.closes_on = None
+        obj._change_reason = "Added in the admin"
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuditEvent)
