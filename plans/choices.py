@@ -28,3 +28,4 @@ class AuditKind(models.TextChoices):
     QUARTER = "quarter", "Quarter opened, closed or reopened"
     REPORT_PUBLISHED = "report_published", "Exception report published"
     PEOPLE = "people", "Lead officers, approvers or directorates assigned"
+    ACCESS = "access", "Roles, directorates, permissions or account status changed"
