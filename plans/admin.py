@@ -42,6 +42,13 @@ class ImportExportAdmin(ImportExportModelAdmin):
         self.sanitise(obj)
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        # Inline rows (a scale's statuses, a plan's outcomes, an outcome's themes) too: the
+        # formset saves each form's instance, already filled from the posted data.
+        for inline_form in formset.forms:
+            self.sanitise(inline_form.instance)
+        super().save_formset(request, form, formset, change)
+
     @staticmethod
     def sanitise(obj) -> None:
         for field in obj._meta.concrete_fields:
