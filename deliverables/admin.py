@@ -104,7 +104,7 @@ class ActionAdmin(ImportExportAdmin):
         kept = Action.objects.filter(pk__in=[a.pk for a in objs], updates__isnull=False)
         kept = list(kept.select_related("plan").distinct())
         if len(kept) == 1:
-            message = format_html(
+            message = format_html(  # markup-reviewed: our text; the ref and URL are escaped
                 "{} has quarterly updates, so it is kept with its record, not deleted. To take "
                 'it out of the plan, <a href="{}">withdraw it</a> from a quarter not yet '
                 "closed: closed quarters keep counting it.",

@@ -67,12 +67,13 @@ class ImportExportAdmin(ImportExportModelAdmin):
         return self.has_view_permission(request)
 
 
+_NO_FLAGS = {"is_active": False, "is_staff": False, "is_superuser": False}
+
+
 def _access(user: User | None) -> dict[str, object]:
     """What a user may reach: compared before and after an admin save for the audit log."""
-    if user is None:
-        return {"roles": set(), "directorates": set(), "permissions": set(), **dict.fromkeys(
-            ["is_active", "is_staff", "is_superuser"], False
-        )}  # fmt: skip
+    if user is None:  # a new account: it could reach nothing before
+        return {"roles": set(), "directorates": set(), "permissions": set(), **_NO_FLAGS}
     return {
         "roles": set(user.groups.values_list("name", flat=True)),
         "directorates": set(user.directorates.values_list("code", flat=True)),
