@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 
 from deliverables import services
 from deliverables.models import (
@@ -96,6 +97,31 @@ class ActionAdmin(ImportExportAdmin):
             return
         self.sanitise(obj)
         services.action_create(request.user, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Updates protect their action (QuarterlyUpdate.action): say what to do instead.
+        found = super().get_deleted_objects(objs, request)
+        kept = Action.objects.filter(pk__in=[a.pk for a in objs], updates__isnull=False)
+        kept = list(kept.select_related("plan").distinct())
+        if len(kept) == 1:
+            message = format_html(  # markup-reviewed: our text; the ref and URL are escaped
+                "{} has quarterly updates, so it is kept with its record, not deleted. To take "
+                'it out of the plan, <a href="{}">withdraw it</a> from a quarter not yet '
+                "closed: closed quarters keep counting it.",
+                kept[0].display_ref,
+                kept[0].get_absolute_url(),
+            )
+            self.message_user(request, message, level=messages.WARNING)
+        elif kept:
+            refs = ", ".join(action.display_ref for action in kept)
+            self.message_user(
+                request,
+                f"{len(kept)} of these actions have quarterly updates ({refs}), so they are kept "
+                "with their record, not deleted. Withdraw each from a quarter not yet closed, "
+                "on its page in the service.",
+                level=messages.WARNING,
+            )
+        return found
 
     @admin.display(description="BP ref", ordering=ref_ordering()[0])
     def reference(self, obj: Action) -> str:

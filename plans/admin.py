@@ -1,11 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.db import models
 from import_export.admin import ImportExportModelAdmin
 
+from plans.audit import audit
 from plans.models import (
     AuditEvent,
+    AuditKind,
     Directorate,
+    PeriodState,
     Plan,
     ReportingPeriod,
     Status,
@@ -14,7 +19,7 @@ from plans.models import (
     Theme,
     User,
 )
-from plans.permissions import can_import
+from plans.permissions import can_import, grants_top_access
 from plans.resources import (
     DirectorateResource,
     PlanResource,
@@ -24,6 +29,7 @@ from plans.resources import (
     StrategicOutcomeResource,
     ThemeResource,
 )
+from plans.roles import ADMINISTRATOR
 from plans.sanitise import sanitise_line, sanitise_text
 
 
@@ -35,6 +41,13 @@ class ImportExportAdmin(ImportExportModelAdmin):
     def save_model(self, request, obj, form, change: bool) -> None:
         self.sanitise(obj)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        # Inline rows (a scale's statuses, a plan's outcomes, an outcome's themes) too: the
+        # formset saves each form's instance, already filled from the posted data.
+        for inline_form in formset.forms:
+            self.sanitise(inline_form.instance)
+        super().save_formset(request, form, formset, change)
 
     @staticmethod
     def sanitise(obj) -> None:
@@ -54,8 +67,68 @@ class ImportExportAdmin(ImportExportModelAdmin):
         return self.has_view_permission(request)
 
 
+_NO_FLAGS = {"is_active": False, "is_staff": False, "is_superuser": False}
+
+
+def _access(user: User | None) -> dict[str, object]:
+    """What a user may reach: compared before and after an admin save for the audit log."""
+    if user is None:  # a new account: it could reach nothing before
+        return {"roles": set(), "directorates": set(), "permissions": set(), **_NO_FLAGS}
+    return {
+        "roles": set(user.groups.values_list("name", flat=True)),
+        "directorates": set(user.directorates.values_list("code", flat=True)),
+        "permissions": {
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        },
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
+
+
+_FLAGS = {"is_active": "active", "is_staff": "staff (admin site)", "is_superuser": "superuser"}
+
+
+def access_changes(before: dict[str, object], after: dict[str, object]) -> list[str]:
+    changes = []
+    for key in ("roles", "directorates", "permissions"):
+        added, removed = after[key] - before[key], before[key] - after[key]
+        if added:
+            changes.append(f"{key} added {', '.join(sorted(added))}")
+        if removed:
+            changes.append(f"{key} removed {', '.join(sorted(removed))}")
+    for key, label in _FLAGS.items():
+        if before[key] != after[key]:
+            changes.append(f"{label} {'on' if after[key] else 'off'}")
+    return changes
+
+
+class UserAdminForm(UserChangeForm):
+    """Only a superuser grants or removes the Administrator role, themselves included."""
+
+    grants_top_access = False
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        if not self.grants_top_access:
+            before = self.instance.pk and self.instance.groups.filter(name=ADMINISTRATOR).exists()
+            if bool(before) != any(group.name == ADMINISTRATOR for group in groups):
+                raise forms.ValidationError(
+                    "Only a superuser can grant or remove the Administrator role."
+                )
+        return groups
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Separation of duties: an administrator manages accounts but cannot make a superuser,
+    grant the Administrator role or single permissions, or change a superuser; every change
+    to roles, directorates, permissions or account status is an audit event."""
+
+    form = UserAdminForm
     list_display = ["username", "first_name", "last_name", "job_title", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups", "directorates"]
     search_fields = ["username", "first_name", "last_name", "email", "job_title"]
@@ -64,6 +137,46 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         ("Council", {"fields": ["job_title", "directorates"]}),
     ]
+
+    def get_readonly_fields(self, request, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not grants_top_access(request.user):
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def get_form(self, request, obj: User | None = None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.grants_top_access = grants_top_access(request.user)
+        return form
+
+    def has_change_permission(self, request, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not grants_top_access(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not grants_top_access(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        request._access_before = _access(stored)
+        for name in ("first_name", "last_name", "job_title"):
+            setattr(obj, name, sanitise_line(getattr(obj, name), max_length=150))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        changes = access_changes(request._access_before, _access(obj))
+        if changes or not change:
+            verb = "changed" if change else "added"
+            audit(
+                AuditKind.ACCESS,
+                f"Account {obj.get_username()} {verb}: {'; '.join(changes) or 'no access'}",
+                request=request,
+            )
 
 
 @admin.register(Directorate)
@@ -123,6 +236,17 @@ class PlanAdmin(ImportExportAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OutcomeInline]
 
+    def get_deleted_objects(self, objs, request):
+        found = super().get_deleted_objects(objs, request)
+        if found[3]:  # protected: its actions' updates keep the plan
+            self.message_user(
+                request,
+                "A plan whose actions have quarterly updates is kept with its record, not "
+                "deleted. Untick Active to retire it.",
+                level=messages.WARNING,
+            )
+        return found
+
 
 class ThemeInline(admin.TabularInline):
     model = Theme
@@ -151,11 +275,34 @@ class ThemeAdmin(ImportExportAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(ImportExportAdmin):
+    """Quarters are added here, upcoming; from then on their state and dates belong to the
+    quarter pages' services (open, extend, close, reopen with a recorded reason, publish), which
+    keep one quarter open at a time and write the audit log. So the admin shows a quarter but
+    never changes it, and deletes only one that has never closed."""
+
     resource_classes = [ReportingPeriodResource]
     list_display = ["__str__", "plan", "state", "opens_on", "due_on", "closes_on"]
     list_filter = ["plan", "state", "year"]
     list_select_related = ["plan"]
     search_fields = ["plan__name"]
+    readonly_fields = ["state", "opens_on", "due_on", "closes_on"]
+
+    def has_change_permission(self, request, obj: ReportingPeriod | None = None) -> bool:
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj: ReportingPeriod | None = None) -> bool:
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj: ReportingPeriod, form, change: bool) -> None:
+        # Only an add reaches here: a new quarter starts upcoming, as the quarter pages add it.
+        obj.state = PeriodState.UPCOMING
+        obj.opens_on = obj.due_on = obj.closes_on = None
+        obj._change_reason = "Added in the admin"
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuditEvent)

@@ -30,3 +30,4 @@ class AuditKind(models.TextChoices):
     PEOPLE = "people", "Lead officers, approvers or directorates assigned"
     NOT_FOUND = "not_found", "Not found, or not theirs to see"
     CSRF_FAILED = "csrf_failed", "Form refused: its security token was missing or wrong"
+    ACCESS = "access", "Roles, directorates, permissions or account status changed"

@@ -22,6 +22,12 @@ def can_manage_periods(user) -> bool:
     return _has(user, "plans.manage_periods")
 
 
+def grants_top_access(user) -> bool:
+    """Makes superusers and grants or removes the Administrator role (superusers only), so an
+    administrator cannot raise themselves or anyone else to their own level or above."""
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
 def can_import(user) -> bool:
     """Imports trackers and sees the import log (administrators)."""
     return _has(user, "plans.import_tracker")

@@ -106,10 +106,14 @@ class ThemeResource(SanitisedResource):
 
 
 class ReportingPeriodResource(SanitisedResource):
-    """Quarters can be added or have their dates set; their state changes only through the
-    quarter pages, which record who and why, so it is exported but never imported."""
+    """Quarters can be added, upcoming. Their state and dates change only through the quarter
+    pages, which record who and why and keep one quarter open, so those are exported but never
+    imported."""
 
     plan = plan_field()
+    opens_on = fields.Field(attribute="opens_on", column_name="opens_on", readonly=True)
+    due_on = fields.Field(attribute="due_on", column_name="due_on", readonly=True)
+    closes_on = fields.Field(attribute="closes_on", column_name="closes_on", readonly=True)
     state = fields.Field(attribute="state", column_name="state", readonly=True)
 
     class Meta:

@@ -56,7 +56,9 @@ class QuarterlyUpdate(models.Model):
     """One action's status and commentary for one quarter. History is never overwritten:
     each quarter has its own row."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    # An action with updates is withdrawn, not deleted: deleting it, or the plan above it,
+    # is refused by every door rather than taking its quarters' record with it.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     status = models.ForeignKey(
         Status, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
