@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import timedelta
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -165,6 +166,8 @@ def _preview(
 def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
     """Write a previewed import, if the plan has not changed since the preview."""
     _require_importer(user)
+    if record.status == ImportStatus.APPLIED:
+        raise WorkflowError("This file has already been imported: nothing more was done.")
     if record.status != ImportStatus.PREVIEWED or record.content is None:
         raise WorkflowError(f"This import is {record.get_status_display().lower()}: nothing to do.")
     started = time.perf_counter()
@@ -183,6 +186,16 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
 def _write(user: User | None, record: ImportRecord, preview: ImportPreview, started: float):
     try:
         with transaction.atomic():
+            # Claim the record first: of two confirms at once, the second waits on this row
+            # (or on SQLite's write lock), then finds it no longer previewed and writes nothing.
+            claimed = ImportRecord.objects.filter(
+                pk=record.pk, status=ImportStatus.PREVIEWED
+            ).update(status=ImportStatus.APPLIED)
+            if not claimed:
+                raise WorkflowError(
+                    "This file has already been imported, or is being imported now: "
+                    "nothing more was done."
+                )
             if preview.period.pk is None:
                 preview.period._history_user = user
                 preview.period._change_reason = f"Created, closed, by importing {record.file_name}"
@@ -258,3 +271,14 @@ def tracker_import(
     # The preview was made a moment ago in this same call: write it without preparing again.
     record.duration_ms = 0
     return _write(user, record, preview, started)
+
+
+def tracker_expire(older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget the files of previews nobody confirmed: the record stays, cancelled, saying why."""
+    cutoff = timezone.now() - older_than
+    return ImportRecord.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff).update(
+        status=ImportStatus.CANCELLED,
+        content=None,
+        message=f"Expired: not confirmed within {older_than.total_seconds() / 3600:g} hours, "
+        "so the uploaded file was deleted.",
+    )
