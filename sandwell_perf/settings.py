@@ -304,7 +304,7 @@ COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
 # Tracker uploads: the file, and what an .xlsx may unpack to before it is refused unopened.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000)
-# What is read of it, whatever the file claims (deliverables.tracker.bounds): a tracker has
+# What is read of it, whatever the file claims (plans.read_bounds): a tracker has
 # a few hundred rows; past these caps, or past the seconds, the file is refused.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)

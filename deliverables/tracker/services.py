@@ -19,7 +19,6 @@ from django.utils import timezone
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
-from deliverables.tracker.workbook import TrackerFileError, open_tracker
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import (
@@ -32,6 +31,7 @@ from plans.models import (
     parse_period_code,
 )
 from plans.permissions import can_import
+from plans.workbook import TrackerFileError, open_tracker
 
 ROW_RESULTS_KEPT = 20_000
 

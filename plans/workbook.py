@@ -1,4 +1,4 @@
-"""Open a tracker file and hand back its sheets as rows of cells, merged cells carried.
+"""Open a spreadsheet (a tracker, or an admin import) as rows of cells, merged cells carried.
 
 This is the only code that touches spreadsheet file formats. Everything above it sees
 `Sheet.rows()`: (row number, cells) where each cell has its value and its fill colour.
@@ -21,7 +21,7 @@ from django.conf import settings
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
-from deliverables.tracker.bounds import ReadBudget, TrackerFileError
+from plans.read_bounds import ReadBudget, TrackerFileError
 
 __all__ = ["Cell", "Sheet", "TrackerFileError", "Workbook", "check_tracker_file", "open_tracker"]
 
