@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +44,45 @@ def test_a_second_confirm_racing_the_first_writes_nothing_and_leaves_the_record_
     previewed.refresh_from_db()
     assert previewed.status == ImportStatus.APPLIED
     assert previewed.message == ""
+    assert QuarterlyUpdate.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_once_import_once_on_postgresql(users, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once need a server database")
+    record = tracker_preview(users["admin"], factories.plan("county"), "2023-24-Q3", CSV, "r.csv")
+    both_prepared = threading.Barrier(2)
+    prepare = services._prepare
+
+    def prepare_then_wait(*args):
+        preview = prepare(*args)
+        both_prepared.wait(timeout=20)  # both requests have checked the preview: now write
+        return preview
+
+    monkeypatch.setattr(services, "_prepare", prepare_then_wait)
+    outcomes = []
+
+    def confirm() -> None:
+        try:
+            tracker_apply(users["admin"], ImportRecord.objects.get(pk=record.pk))
+            outcomes.append("imported")
+        except WorkflowError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == [
+        "This file has already been imported, or is being imported now: nothing more was done.",
+        "imported",
+    ]
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED
     assert QuarterlyUpdate.objects.count() == 2
 
 
