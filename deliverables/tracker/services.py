@@ -31,7 +31,7 @@ from plans.models import (
     parse_period_code,
 )
 from plans.permissions import can_import
-from plans.workbook import TrackerFileError, open_tracker
+from plans.workbook import TrackerFileError, check_size, open_tracker
 
 ROW_RESULTS_KEPT = 20_000
 
@@ -161,6 +161,31 @@ def _preview(
     if record.status == ImportStatus.REFUSED:
         audit(AuditKind.IMPORT, f"Refused {record.file_name}: {record.message}", user=user)
     return record, preview
+
+
+def tracker_refuse_unread(
+    user: User | None, plan: Plan, period_code: str, filename: str, size: int
+) -> ImportRecord:
+    """Record the refusal of a file too big to read, with the reason, without reading it."""
+    _require_importer(user)
+    try:
+        check_size(size, filename)
+    except TrackerFileError as error:
+        reason = str(error)
+    else:  # pragma: no cover - only called for a file over the limit
+        raise ValueError(f"{filename} is within the size limit")
+    record = ImportRecord.objects.create(
+        plan=plan,
+        period_code=period_code,
+        user=user,
+        source="web",
+        file_name=filename[:255],
+        file_size=size,
+        status=ImportStatus.REFUSED,
+        message=reason,
+    )
+    audit(AuditKind.IMPORT, f"Refused {record.file_name}: {reason}", user=user)
+    return record
 
 
 def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:

@@ -213,3 +213,12 @@ def test_an_xls_merge_past_the_caps_is_refused(admin_client, settings):
     response = upload(admin_client, stream.getvalue(), "return.xls")
     assert response.status_code == 400
     assert_refusal_recorded("has a merged range on sheet “Return” reaching AE1")
+
+
+def test_a_file_over_the_size_limit_is_refused_unread_and_recorded(admin_client, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    response = upload(admin_client, tracker_csv(100), "big.csv")
+    assert response.status_code == 400
+    assert "the limit is 0.0 MB" in response.content.decode()
+    record = assert_refusal_recorded("the limit is 0.0 MB")
+    assert record.file_size == len(tracker_csv(100))
