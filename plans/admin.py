@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.db import models
 from import_export.admin import ImportExportModelAdmin
 
+from plans.admin_imports import CheckedImportMixin
 from plans.audit import audit
 from plans.models import (
     AuditEvent,
@@ -33,10 +34,11 @@ from plans.roles import ADMINISTRATOR
 from plans.sanitise import sanitise_line, sanitise_text
 
 
-class ImportExportAdmin(ImportExportModelAdmin):
+class ImportExportAdmin(CheckedImportMixin, ImportExportModelAdmin):
     """Admin import and export: importing needs the import permission (administrators);
     exporting needs only the right to view the model. Free text typed into the admin is
-    sanitised on the way in, like every other write path."""
+    sanitised on the way in, like every other write path. Imported files are checked and read
+    within bounds like a tracker upload (plans.admin_imports), and every row is validated."""
 
     def save_model(self, request, obj, form, change: bool) -> None:
         self.sanitise(obj)

@@ -29,6 +29,11 @@ class SanitisedResource(resources.ModelResource):
     and escapes exported text that a spreadsheet would run as a formula (read back on import).
     """
 
+    class Meta:
+        # Each row's model validation (field validators, choices, constraints) runs before it
+        # is saved, as in the admin's own forms: a colour "zzzzzzz" is refused, not stored.
+        clean_model_instances = True
+
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
 

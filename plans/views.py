@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plans.audit import audit_refusal
 from plans.forms import NotificationSettingsForm
-from plans.models import AuditKind, Plan, Status, StrategicOutcome
+from plans.models import HEX_COLOUR, AuditKind, Plan, Status, StrategicOutcome
 from plans.services import user_set_notification_frequency
 from plans.statuses import PSEUDO
 
@@ -76,9 +76,12 @@ def status_css(request: HttpRequest) -> HttpResponse:
 
     Public: it carries colours only, and the sign-in page uses the stylesheet too.
     """
+    # A colour stored before validation covered every door is left out, not allowed to break
+    # the stylesheet of every page (or to write CSS of its own).
     lines = [
         f".app-status--{s.pk}{{background-color:{s.colour};color:{s.text_colour};}}"
         for s in [*Status.objects.filter(~Q(colour="")), *PSEUDO.values()]
+        if HEX_COLOUR.regex.fullmatch(s.colour)
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=300"

@@ -362,6 +362,14 @@ COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
 # Tracker uploads: the file, and what an .xlsx may unpack to before it is refused unopened.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000)
+# What is read of it, whatever the file claims (plans.read_bounds): a tracker has
+# a few hundred rows; past these caps, or past the seconds, the file is refused.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
+IMPORT_MAX_MERGED_RANGES = env_int("IMPORT_MAX_MERGED_RANGES", 20_000)
+IMPORT_MAX_FIELD_CHARS = env_int("IMPORT_MAX_FIELD_CHARS", 32_767)  # Excel's own cell limit
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 4)
 
 # The council whose plan this instance tracks; shown in the header and on reports.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Sandwell Council")

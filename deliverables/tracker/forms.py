@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 
 from plans.models import PERIOD_FORMS, Plan, canonical_period_code
 
@@ -36,13 +35,3 @@ class ImportForm(forms.Form):
             return canonical_period_code(self.cleaned_data["period"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1_000_000:.1f} MB; the limit is "
-                f"{limit / 1_000_000:.1f} MB."
-            )
-        return upload

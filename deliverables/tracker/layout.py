@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from deliverables.tracker.workbook import Cell, Sheet, Workbook
 from plans.formulae import unescape_formula
 from plans.refs import clean_text
+from plans.workbook import Cell, Sheet, Workbook
 
 # Column roles, tried in this order on each header cell; the first that matches wins. Each
 # alternative is a regular expression run on the header folded to lower case, punctuation

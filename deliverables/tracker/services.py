@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import timedelta
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -18,7 +19,6 @@ from django.utils import timezone
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
-from deliverables.tracker.workbook import TrackerFileError, open_tracker
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import (
@@ -31,6 +31,7 @@ from plans.models import (
     parse_period_code,
 )
 from plans.permissions import can_import
+from plans.workbook import TrackerFileError, check_size, open_tracker
 
 ROW_RESULTS_KEPT = 20_000
 
@@ -162,9 +163,36 @@ def _preview(
     return record, preview
 
 
+def tracker_refuse_unread(
+    user: User | None, plan: Plan, period_code: str, filename: str, size: int
+) -> ImportRecord:
+    """Record the refusal of a file too big to read, with the reason, without reading it."""
+    _require_importer(user)
+    try:
+        check_size(size, filename)
+    except TrackerFileError as error:
+        reason = str(error)
+    else:  # pragma: no cover - only called for a file over the limit
+        raise ValueError(f"{filename} is within the size limit")
+    record = ImportRecord.objects.create(
+        plan=plan,
+        period_code=period_code,
+        user=user,
+        source="web",
+        file_name=filename[:255],
+        file_size=size,
+        status=ImportStatus.REFUSED,
+        message=reason,
+    )
+    audit(AuditKind.IMPORT, f"Refused {record.file_name}: {reason}", user=user)
+    return record
+
+
 def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
     """Write a previewed import, if the plan has not changed since the preview."""
     _require_importer(user)
+    if record.status == ImportStatus.APPLIED:
+        raise WorkflowError("This file has already been imported: nothing more was done.")
     if record.status != ImportStatus.PREVIEWED or record.content is None:
         raise WorkflowError(f"This import is {record.get_status_display().lower()}: nothing to do.")
     started = time.perf_counter()
@@ -183,6 +211,16 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
 def _write(user: User | None, record: ImportRecord, preview: ImportPreview, started: float):
     try:
         with transaction.atomic():
+            # Claim the record first: of two confirms at once, the second waits on this row
+            # (or on SQLite's write lock), then finds it no longer previewed and writes nothing.
+            claimed = ImportRecord.objects.filter(
+                pk=record.pk, status=ImportStatus.PREVIEWED
+            ).update(status=ImportStatus.APPLIED)
+            if not claimed:
+                raise WorkflowError(
+                    "This file has already been imported, or is being imported now: "
+                    "nothing more was done."
+                )
             if preview.period.pk is None:
                 preview.period._history_user = user
                 preview.period._change_reason = f"Created, closed, by importing {record.file_name}"
@@ -258,3 +296,14 @@ def tracker_import(
     # The preview was made a moment ago in this same call: write it without preparing again.
     record.duration_ms = 0
     return _write(user, record, preview, started)
+
+
+def tracker_expire(older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget the files of previews nobody confirmed: the record stays, cancelled, saying why."""
+    cutoff = timezone.now() - older_than
+    return ImportRecord.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff).update(
+        status=ImportStatus.CANCELLED,
+        content=None,
+        message=f"Expired: not confirmed within {older_than.total_seconds() / 3600:g} hours, "
+        "so the uploaded file was deleted.",
+    )

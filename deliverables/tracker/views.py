@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from deliverables.tracker.services import (
     tracker_apply,
     tracker_cancel,
     tracker_preview,
+    tracker_refuse_unread,
 )
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
@@ -60,14 +62,18 @@ def import_new(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, plans=plans)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record = tracker_preview(
-            request.user,
-            form.cleaned_data["plan"],
-            form.cleaned_data["period"],
-            upload.read(),
-            upload.name,
-            overwrite_closed=form.cleaned_data["overwrite_closed"],
-        )
+        plan, period = form.cleaned_data["plan"], form.cleaned_data["period"]
+        if upload.size > settings.IMPORT_MAX_BYTES:  # refused, and recorded, unread
+            record = tracker_refuse_unread(request.user, plan, period, upload.name, upload.size)
+        else:
+            record = tracker_preview(
+                request.user,
+                plan,
+                period,
+                upload.read(),
+                upload.name,
+                overwrite_closed=form.cleaned_data["overwrite_closed"],
+            )
         if record.status == ImportStatus.REFUSED:
             form.add_error("file", record.message)
         else:

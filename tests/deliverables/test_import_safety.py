@@ -12,7 +12,7 @@ from django.conf import settings
 from openpyxl.xml import DEFUSEDXML
 
 from deliverables.tracker.services import tracker_preview
-from deliverables.tracker.workbook import TrackerFileError, check_tracker_file
+from plans.workbook import TrackerFileError, check_tracker_file
 from tests import factories
 
 TRACKER = (
@@ -137,7 +137,7 @@ def test_a_refused_file_is_recorded_without_its_content():
 
 def test_formula_looking_text_in_a_workbook_is_read_as_plain_text(tmp_path):
     from deliverables.tracker.layout import read_tracker
-    from deliverables.tracker.workbook import open_tracker
+    from plans.workbook import open_tracker
 
     book = openpyxl.Workbook()
     book.active.append(["Action Ref", "Action", "RAG Status", "Commentary"])

@@ -10,7 +10,7 @@ from django.conf import settings
 from openpyxl.styles import PatternFill
 
 from deliverables.tracker.layout import header_role, read_tracker
-from deliverables.tracker.workbook import open_tracker
+from plans.workbook import open_tracker
 
 LEGACY = Path(settings.BASE_DIR) / "fixtures" / "legacy"
 

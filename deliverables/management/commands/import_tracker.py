@@ -22,9 +22,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from deliverables.models import ImportStatus
 from deliverables.tracker.services import tracker_import
-from deliverables.tracker.workbook import TrackerFileError, check_size
 from deliverables.workflow import WorkflowError
 from plans.models import PERIOD_FORMS, Plan
+from plans.workbook import TrackerFileError, check_size
 
 
 def peak_memory_mb() -> float:

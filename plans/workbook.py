@@ -1,4 +1,4 @@
-"""Open a tracker file and hand back its sheets as rows of cells, merged cells carried.
+"""Open a spreadsheet (a tracker, or an admin import) as rows of cells, merged cells carried.
 
 This is the only code that touches spreadsheet file formats. Everything above it sees
 `Sheet.rows()`: (row number, cells) where each cell has its value and its fill colour.
@@ -21,9 +21,9 @@ from django.conf import settings
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
+from plans.read_bounds import ReadBudget, TrackerFileError
 
-class TrackerFileError(Exception):
-    """The file cannot be read as a tracker. The message is for the person who uploaded it."""
+__all__ = ["Cell", "Sheet", "TrackerFileError", "Workbook", "check_tracker_file", "open_tracker"]
 
 
 class Cell(NamedTuple):
@@ -39,10 +39,13 @@ class Sheet:
     name: str
     hidden: bool
     _rows: callable = field(repr=False)
+    _budget: ReadBudget | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        """(1-based row number, cells) for every row, with merged ranges filled in."""
-        return self._rows()
+        """(1-based row number, cells) for every row, with merged ranges filled in, within
+        the file's read budget (rows, columns, cells, time)."""
+        budget = self._budget or ReadBudget(self.name)
+        return budget.guard(self.name, self._rows())
 
 
 @dataclass
@@ -63,20 +66,28 @@ class Workbook:
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_MERGE_REF_BYTES = 64  # generous length of one <mergeCell ref="..."/>
 
 
-def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(
+    archive: zipfile.ZipFile, member: str, sheet: str, budget: ReadBudget
+) -> list[tuple[int, int, int, int]]:
     """Merged ranges of one worksheet as (min_col, min_row, max_col, max_row).
 
     openpyxl's read-only mode does not report merges. They sit after the cell data in the
-    sheet's XML, so stream the part in chunks and keep only what follows </sheetData>.
+    sheet's XML, so stream the part in chunks and keep only what follows </sheetData>, up to
+    what the most merged ranges a sheet may have could take.
     """
     tail = b""
     seen_end = False
+    tail_limit = (budget.limits.merged_ranges + 1) * _MERGE_REF_BYTES + (1 << 16)
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 16):
+            budget.check_time()
             if seen_end:
                 tail += chunk
+                if len(tail) > tail_limit:
+                    break
                 continue
             window = tail[-32:] + chunk
             match = _SHEET_DATA_END.search(window)
@@ -85,7 +96,8 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int
                 tail = window[match.end() :]
             else:
                 tail = window[-32:]
-    return [range_boundaries(ref.decode()) for ref in _MERGE_REF.findall(tail)]
+    refs = _MERGE_REF.findall(tail)
+    return budget.check_merges(sheet, [range_boundaries(ref.decode()) for ref in refs])
 
 
 def _fill_colour(cell) -> str | None:
@@ -134,7 +146,7 @@ def _xlsx_rows(worksheet, merges: list[tuple[int, int, int, int]]):
     return rows
 
 
-def open_xlsx(data: bytes, filename: str) -> Workbook:
+def open_xlsx(data: bytes, filename: str, budget: ReadBudget) -> Workbook:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -145,12 +157,17 @@ def open_xlsx(data: bytes, filename: str) -> Workbook:
     sheets = []
     for worksheet in book.worksheets:
         path = getattr(worksheet, "_worksheet_path", None)
-        merges = _merged_ranges(archive, path) if path else []
+        # The <dimension> element is the file's claim about its size, and read-only mode
+        # pads every row to it: ignore it and read the cells that are there.
+        budget.check_dimension(worksheet.title, worksheet.max_row, worksheet.max_column)
+        worksheet.reset_dimensions()
+        merges = _merged_ranges(archive, path, worksheet.title, budget) if path else []
         sheets.append(
             Sheet(
                 name=worksheet.title,
                 hidden=worksheet.sheet_state != "visible",
                 _rows=_xlsx_rows(worksheet, merges),
+                _budget=budget,
             )
         )
     return Workbook(filename=filename, sheets=sheets, _close=book.close)
@@ -269,7 +286,7 @@ def _xls_colour(book, xf_index: int) -> str | None:
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
-def open_xls(data: bytes, filename: str) -> Workbook:
+def open_xls(data: bytes, filename: str, budget: ReadBudget) -> Workbook:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except xlrd.XLRDError as exc:
@@ -283,27 +300,38 @@ def open_xls(data: bytes, filename: str) -> Workbook:
 
     def sheet_rows(index: int):
         def rows() -> Iterator[tuple[int, list[Cell]]]:
-            yield from _xls_rows(book, book.sheet_by_index(index))
+            yield from _xls_rows(book, book.sheet_by_index(index), budget)
 
         return rows
 
     sheets = []
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
-        sheets.append(Sheet(name=sheet.name, hidden=sheet.visibility != 0, _rows=sheet_rows(index)))
+        sheets.append(
+            Sheet(
+                name=sheet.name,
+                hidden=sheet.visibility != 0,
+                _rows=sheet_rows(index),
+                _budget=budget,
+            )
+        )
     return Workbook(filename=filename, sheets=sheets, _close=book.release_resources)
 
 
-def _xls_rows(book, sheet) -> Iterator[tuple[int, list[Cell]]]:
+def _xls_rows(book, sheet, budget: ReadBudget) -> Iterator[tuple[int, list[Cell]]]:
     """A sheet's rows, a merged cell's value and colour in every cell it covers."""
+    # One row and one column past the caps, so that data there is refused, not dropped.
+    nrows = min(sheet.nrows, budget.limits.rows + 1)
+    ncols = min(sheet.ncols, budget.limits.columns + 1)
     merged = {}
-    for rlo, rhi, clo, chi in sheet.merged_cells:
-        for r in range(rlo, rhi):
-            for c in range(clo, chi):
-                merged[(r, c)] = (rlo, clo)
-    for r in range(sheet.nrows):
+    bounds = [(clo + 1, rlo + 1, chi, rhi) for rlo, rhi, clo, chi in sheet.merged_cells]
+    for min_col, min_row, max_col, max_row in budget.check_merges(sheet.name, bounds):
+        for r in range(min_row - 1, min(max_row, nrows)):
+            for c in range(min_col - 1, min(max_col, ncols)):
+                merged[(r, c)] = (min_row - 1, min_col - 1)
+    for r in range(nrows):
         cells = []
-        for c in range(sheet.ncols):
+        for c in range(ncols):
             rr, cc = merged.get((r, c), (r, c))
             cell = sheet.cell(rr, cc)
             value = cell.value
@@ -315,7 +343,7 @@ def _xls_rows(book, sheet) -> Iterator[tuple[int, list[Cell]]]:
         yield r + 1, cells
 
 
-def open_csv(data: bytes, filename: str) -> Workbook:
+def open_csv(data: bytes, filename: str, budget: ReadBudget) -> Workbook:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -330,11 +358,18 @@ def open_csv(data: bytes, filename: str) -> Workbook:
         dialect = csv.excel
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-            yield number, [Cell(value or None, None) for value in record]
+        reader = csv.reader(io.StringIO(text), dialect)
+        try:  # the csv module refuses a field over csv.field_size_limit() (128 KB)
+            for number, record in enumerate(reader, start=1):
+                yield number, [Cell(value or None, None) for value in record]
+        except csv.Error as error:
+            raise budget.refuse(
+                f"could not be read as CSV at line {reader.line_num}: {error}."
+            ) from error
 
     stem = Path(filename).stem or "CSV"
-    return Workbook(filename=filename, sheets=[Sheet(name=stem, hidden=False, _rows=rows)])
+    sheet = Sheet(name=stem, hidden=False, _rows=rows, _budget=budget)
+    return Workbook(filename=filename, sheets=[sheet])
 
 
 def open_tracker(source: bytes | str | Path, filename: str | None = None) -> Workbook:
@@ -349,4 +384,4 @@ def open_tracker(source: bytes | str | Path, filename: str | None = None) -> Wor
         data = path.read_bytes()
     kind = check_tracker_file(data, name)
     opener = {"xlsx": open_xlsx, "xls": open_xls, "csv": open_csv}[kind]
-    return opener(data, name)
+    return opener(data, name, ReadBudget(name))
