@@ -282,8 +282,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The client's address, honouring DJANGO_PROXY_COUNT (plans/client_ip.py).
-AXES_CLIENT_IP_CALLABLE = "plans.client_ip.client_ip"
+# The client's address, honouring DJANGO_PROXY_COUNT, an IPv6 client counted by its /64.
+AXES_CLIENT_IP_CALLABLE = "plans.lockout.lockout_address"
+# And per account whatever the address (plans/lockout.py): guessing spread over many
+# addresses stops too. Higher than the per-address limit, so one person's typing never
+# locks their account everywhere.
+AXES_HANDLER = "plans.lockout.AccountLockoutHandler"
+ACCOUNT_LOCKOUT_FAILURES = env_int("DJANGO_ACCOUNT_LOCKOUT_FAILURES", 20)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
