@@ -92,6 +92,7 @@ ACCESS = {
     "home": (lambda w: {}, ("GET",), []),
     "counting": (lambda w: {}, ("GET",), []),
     "account": (lambda w: {}, ("GET", "POST"), []),
+    "password_change": (lambda w: {}, ("GET", "POST"), []),
     "logout": (lambda w: {}, ("POST",), []),
     "deliverables:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
     "deliverables:plan": (_plan, ("GET",), [("viewer", _retired)]),
