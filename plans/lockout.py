@@ -31,7 +31,8 @@ def lockout_address(request: HttpRequest) -> str | None:
         return str(parsed)
     if parsed.ipv4_mapped is not None:
         return str(parsed.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    # The /64's first address: axes stores an address, not a network.
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
 
 
 def account_failures(request: HttpRequest, credentials: dict | None) -> int:

@@ -7,6 +7,7 @@ import time
 from plans.audit import audit
 from plans.middleware import RENEWED_AT, SIGNED_IN_AT
 from plans.models import AuditKind
+from plans.second_factor import second_factor_step
 
 
 def signed_in(sender, request, user, **kwargs) -> None:
@@ -14,6 +15,8 @@ def signed_in(sender, request, user, **kwargs) -> None:
         now = time.time()
         request.session[SIGNED_IN_AT] = now  # the absolute session lifetime starts now
         request.session[RENEWED_AT] = now
+        # Decided now, while the session is being written anyway: whether a code is needed.
+        second_factor_step(request, user)
     audit(AuditKind.SIGN_IN, "Signed in", request=request, user=user)
 
 

@@ -117,6 +117,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # The second factor: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "plans",
     "deliverables",
     "reports",
@@ -144,6 +148,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "plans.middleware.SessionLifetimeMiddleware",
     "plans.middleware.AuditDeniedMiddleware",
+    # A second factor before any page, the admin's included, once the user has one or their
+    # role needs one (plans/second_factor.py).
+    "plans.second_factor.SecondFactorMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -288,6 +295,8 @@ AXES_CLIENT_IP_CALLABLE = "plans.lockout.lockout_address"
 # addresses stops too. Higher than the per-address limit, so one person's typing never
 # locks their account everywhere.
 AXES_HANDLER = "plans.lockout.AccountLockoutHandler"
+# Authenticator apps show the service's name beside the user name.
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Plan performance")
 ACCOUNT_LOCKOUT_FAILURES = env_int("DJANGO_ACCOUNT_LOCKOUT_FAILURES", 20)
 
 EMAIL_BACKEND = os.environ.get(
