@@ -7,6 +7,8 @@ Roles grant the permissions (plans.roles); directorates and action leads narrow 
 
 from __future__ import annotations
 
+from plans.roles import ADMINISTRATOR, PERFORMANCE_TEAM
+
 
 def _has(user, permission: str) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm(permission))
@@ -86,3 +88,16 @@ def can_build_reports(user) -> bool:
 
 def can_publish_reports(user) -> bool:
     return _has(user, "reports.publish_report")
+
+
+SECOND_FACTOR_ROLES = (PERFORMANCE_TEAM, ADMINISTRATOR)
+
+
+def needs_second_factor(user) -> bool:
+    """Must sign in with a second factor: superusers, administrators and the performance team.
+    Everyone else may choose to."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=SECOND_FACTOR_ROLES).exists()

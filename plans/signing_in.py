@@ -9,6 +9,7 @@ from django.conf import settings
 from plans.audit import audit
 from plans.middleware import RENEWED_AT, SIGNED_IN_AT
 from plans.models import AuditKind
+from plans.second_factor import mark_passed, second_factor_step
 
 # How this session signed in: "password" or "oidc" (single sign-on), for rules that differ.
 SIGNED_IN_WITH = "signed_in_with"
@@ -22,6 +23,12 @@ def signed_in(sender, request, user, **kwargs) -> None:
         request.session[SIGNED_IN_AT] = now  # the absolute session lifetime starts now
         request.session[RENEWED_AT] = now
         request.session[SIGNED_IN_WITH] = "oidc" if oidc else "password"
+        if oidc and settings.OIDC_PROVIDER_CHECKS_SECOND_FACTOR:
+            # The council's provider asks for its own second factor (DJANGO_OIDC_MFA=1).
+            mark_passed(request)
+        else:
+            # Decided now, while the session is being written anyway: whether a code is needed.
+            second_factor_step(request, user)
     message = f"Signed in with {settings.OIDC_PROVIDER_NAME} (single sign-on)" if oidc else ""
     # A single sign-on's query string holds the provider's one-time code: not for the log.
     path = request.path if oidc and request is not None else None

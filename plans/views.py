@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from plans.audit import audit_refusal
 from plans.forms import NotificationSettingsForm
 from plans.models import HEX_COLOUR, AuditKind, Plan, Status, StrategicOutcome
+from plans.permissions import needs_second_factor
+from plans.second_factor import has_second_factor, recovery_codes_left
 from plans.services import user_set_notification_frequency
 from plans.statuses import PSEUDO
 
@@ -57,6 +59,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "form": form,
             "roles": user.groups.order_by("name"),
             "directorates": user.directorates.order_by("name"),
+            "second_factor": has_second_factor(user),
+            "second_factor_required": needs_second_factor(user),
+            "recovery_codes_left": recovery_codes_left(user),
             "nav_section": "account",
         },
         status=400 if form.errors else 200,

@@ -21,6 +21,7 @@ OIDC_PROVIDER_NAME            the button's words: "Sign in with <name>"
 OIDC_MATCH_CLAIM              claim matched to an account: email (default) or e.g.
                               preferred_username, matched to the user name
 OIDC_CREATE_USERS             "1" gives unknown people an account with no role (default: refused)
+DJANGO_OIDC_MFA               "1" if the provider enforces its own second factor (then trusted)
 ID tokens are RS256, checked against the provider's JWKS; state, nonce and PKCE are checked.
 """
 
@@ -127,6 +128,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # The second factor: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "plans",
     "deliverables",
     "reports",
@@ -156,6 +161,9 @@ MIDDLEWARE = [
     # Signed-in pages and downloads: Cache-Control no-store.
     "plans.middleware.NoStoreWhenSignedInMiddleware",
     "plans.middleware.AuditDeniedMiddleware",
+    # A second factor before any page, the admin's included, once the user has one or their
+    # role needs one (plans/second_factor.py).
+    "plans.second_factor.SecondFactorMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,6 +185,10 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+# "1" when the council's provider asks for its own second factor (Entra ID conditional access,
+# for example): a single sign-on then counts as both factors. Otherwise this service asks for
+# its own code after a single sign-on, as after a password, where the role requires one.
+OIDC_PROVIDER_CHECKS_SECOND_FACTOR = env_bool("DJANGO_OIDC_MFA", False)
 OIDC_MATCH_CLAIM = os.environ.get("OIDC_MATCH_CLAIM", "email")
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", False)
 OIDC_RP_SIGN_ALGO = "RS256"
@@ -338,8 +350,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The client's address, honouring DJANGO_PROXY_COUNT (plans/client_ip.py).
-AXES_CLIENT_IP_CALLABLE = "plans.client_ip.client_ip"
+# The client's address, honouring DJANGO_PROXY_COUNT (plans/client_ip.py), an IPv6 client
+# counted by its /64.
+AXES_CLIENT_IP_CALLABLE = "plans.lockout.lockout_address"
+# And per account whatever the address (plans/lockout.py): guessing spread over many
+# addresses stops too. Higher than the per-address limit, so one person's typing never
+# locks their account everywhere.
+AXES_HANDLER = "plans.lockout.AccountLockoutHandler"
+# Authenticator apps show the service's name beside the user name.
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Plan performance")
+ACCOUNT_LOCKOUT_FAILURES = env_int("DJANGO_ACCOUNT_LOCKOUT_FAILURES", 20)
 # A refused single sign-on has no user name to count against (plans/oidc.py records it).
 AXES_WHITELIST_CALLABLE = "plans.signing_in.single_sign_on"
 

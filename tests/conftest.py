@@ -9,9 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from deliverables.services import actions_refresh_completion
+from plans import second_factor
 from tests import factories
 
 # Single sign-on: a real OpenID provider on 127.0.0.1, and the service set up to use it.
@@ -35,6 +37,22 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # PBKDF2 is slow by design; tests hash dozens of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login` stands for a whole sign-in, second factor included, so tests of
+    other pages need no authenticator app. Tests of the second factor sign in through the
+    forms (tests/security/test_second_factor.py)."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[second_factor.PASSED] = user.pk
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -94,6 +94,13 @@ ACCESS = {
     "home": (lambda w: {}, ("GET",), []),
     "counting": (lambda w: {}, ("GET",), []),
     "account": (lambda w: {}, ("GET", "POST"), []),
+    "password_change": (lambda w: {}, ("GET", "POST"), []),
+    # The user's own second factor: nobody else's is ever named in a URL.
+    "second_factor_setup": (lambda w: {}, ("GET", "POST"), []),
+    "second_factor_qr": (lambda w: {}, ("GET",), []),
+    "second_factor_reset": (lambda w: {}, ("GET", "POST"), []),
+    "second_factor_verify": (lambda w: {}, ("GET", "POST"), []),
+    "recovery_codes": (lambda w: {}, ("GET", "POST"), []),
     "logout": (lambda w: {}, ("POST",), []),
     "deliverables:quarters_index": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
     "deliverables:plan": (_plan, ("GET",), [("viewer", _retired)]),

@@ -230,3 +230,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "  officer.<dir> / ad.<dir> for the other directorates: ph asc be r h ace lg f"
         )
+        self.stdout.write(
+            "  admin and performance set up an authenticator app when they first sign in."
+        )
