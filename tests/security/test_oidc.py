@@ -266,3 +266,31 @@ def test_an_id_token_for_another_client_expired_or_with_another_nonce_is_refused
     token = jwt.encode({**good, **claims}, key, algorithm="RS256")
     with pytest.raises(SuspiciousOperation, match=why):
         backend.verify_token(token, nonce="n")
+
+
+@pytest.fixture
+def ann_on_the_team(transactional_db):
+    """The provider's `ann` as a member of the performance team: a role that needs a second
+    factor."""
+    return factories.user("ann.p", roles.PERFORMANCE_TEAM, email="ann.officer@example.org")
+
+
+def test_after_a_single_sign_on_a_role_that_needs_a_second_factor_is_asked_for_it(
+    sso, live_server, ann_on_the_team
+):
+    landed = sign_in_through_provider(live_server, "ann")
+    # Signed in, but sent to set up the second factor before any page answers.
+    assert urlsplit(landed.url).path == reverse("second_factor_setup")
+    blocked = landed.browser.get(live_server.url + reverse("home"), allow_redirects=False)
+    assert (
+        blocked.status_code == 302 and reverse("second_factor_setup") in blocked.headers["Location"]
+    )
+
+
+def test_a_provider_that_enforces_its_own_second_factor_can_be_trusted(
+    sso, settings, live_server, ann_on_the_team
+):
+    settings.OIDC_PROVIDER_CHECKS_SECOND_FACTOR = True
+    landed = sign_in_through_provider(live_server, "ann")
+    assert signed_in(landed) and urlsplit(landed.url).path != reverse("second_factor_setup")
+    assert landed.browser.get(live_server.url + reverse("home")).status_code == 200
