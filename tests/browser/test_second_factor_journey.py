@@ -36,6 +36,12 @@ def test_first_sign_in_sets_up_an_app_then_a_recovery_code_signs_in(
     expect(page.get_by_text("Your role needs a second factor")).to_be_visible()
     qr = page.get_by_role("img", name="QR code for your authenticator app")
     expect(qr).to_be_visible()
+    # Loaded, not only laid out: wait for the image itself (slow under load).
+    qr.evaluate(
+        "img => img.complete && img.naturalWidth ? true : new Promise((done, fail) => {"
+        " img.addEventListener('load', () => done(true));"
+        " img.addEventListener('error', () => fail(new Error('QR code did not load'))); })"
+    )
     assert qr.evaluate("img => img.naturalWidth") > 0
     audit_both(page)
     key = page.locator("#secret-key").inner_text()
