@@ -38,7 +38,7 @@ def test_first_sign_in_sets_up_an_app_then_a_recovery_code_signs_in(
     expect(qr).to_be_visible()
     # Loaded, not only laid out: wait for the image itself (slow under load).
     qr.evaluate(
-        "img => img.complete && img.naturalWidth ? true : new Promise((done, fail) => {"
+        "img => img.complete ? true : new Promise((done, fail) => {"
         " img.addEventListener('load', () => done(true));"
         " img.addEventListener('error', () => fail(new Error('QR code did not load'))); })"
     )
