@@ -86,13 +86,34 @@ def _directorates(user) -> list[int]:
     return list(user.directorates.values_list("pk", flat=True))
 
 
+# The history reasons of an officer's own saves (deliverables.services.update_save): whoever
+# wrote any version of an update never decides on it, even after leaving the action.
+SAVED_AS_DRAFT = "Draft saved"
+SUBMITTED = "Submitted"
+
+
+def _wrote(user):
+    """The history rows of an update (the outer query's) that `user` saved as its officer."""
+    from deliverables.models import QuarterlyUpdate
+
+    return QuarterlyUpdate.history.model.objects.filter(
+        id=OuterRef("pk"),
+        history_user_id=user.pk,
+        history_change_reason__in=[SAVED_AS_DRAFT, SUBMITTED],
+    )
+
+
 def is_own(user, update) -> bool:
-    """The update is the user's own work: they submitted it, lead the action or stand in."""
+    """The update is the user's own work: they submitted it, lead the action or stand in, or
+    wrote any version of it."""
     action = update.action
     return (
         update.submitted_by_id == user.pk
         or action.lead_officer_id == user.pk
         or action.delegations.filter(user=user).exists()
+        or update.history.filter(
+            history_user_id=user.pk, history_change_reason__in=[SAVED_AS_DRAFT, SUBMITTED]
+        ).exists()
     )
 
 
@@ -132,7 +153,11 @@ def decides_q(user) -> Q:
         return Q(pk__in=[])
     delegated = ActionDelegate.objects.filter(action=OuterRef("action_id"), user=user)
     return (
-        reviews_q(user) & ~Q(submitted_by=user) & ~Q(action__lead_officer=user) & ~Exists(delegated)
+        reviews_q(user)
+        & ~Q(submitted_by=user)
+        & ~Q(action__lead_officer=user)
+        & ~Exists(delegated)
+        & ~Exists(_wrote(user))
     )
 
 

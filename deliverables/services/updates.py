@@ -15,7 +15,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
-from deliverables.permissions import can_enter_updates
+from deliverables.permissions import SAVED_AS_DRAFT, SUBMITTED, can_enter_updates
 from deliverables.services.actions import actions_refresh_completion, actions_report_from
 from deliverables.services.base import (
     conditional_update,
@@ -74,7 +74,7 @@ def update_save(
     }
     if submit:
         values.update(submitted_at=now, submitted_by=user)
-    reason = "Submitted" if submit else "Draft saved"
+    reason = SUBMITTED if submit else SAVED_AS_DRAFT  # is_own reads these back
     existing = QuarterlyUpdate.objects.filter(action=action, period=period).first()
     if existing is None:
         if expected_version:

@@ -82,3 +82,31 @@ def test_the_performance_team_decides_it_instead(client, cycle, own_update):
     assert client.post(approve, {"version": own_update.version}).status_code == 302
     own_update.refresh_from_db()
     assert (own_update.state, own_update.approved_by) == ("approved", cycle.performance)
+
+
+@pytest.mark.django_db
+def test_an_approver_who_wrote_a_draft_cannot_approve_it_after_the_lead_submits_it(client, cycle):
+    """The gap left by checking only the submitter and the current delegates: the approver
+    delegates themselves, writes the draft, the lead officer submits it unchanged, the
+    approver removes their delegation, then tries to approve what they wrote."""
+    plan, approver = cycle.plan, cycle.approver
+    services.action_delegate(cycle.officer, cycle.ch5, approver)
+    draft = services.update_save(
+        approver, cycle.ch5, cycle.q4, status=factories.status(plan, "On Track"),
+        commentary="Written by the approver", expected_version=0, submit=False,
+    )  # fmt: skip
+    submitted = services.update_save(
+        cycle.officer, cycle.ch5, cycle.q4, status=draft.status, commentary=draft.commentary,
+        expected_version=draft.version, submit=True,
+    )  # fmt: skip
+    services.action_undelegate(approver, cycle.ch5, approver)
+    assert submitted.submitted_by == cycle.officer
+    assert not QuarterlyUpdate.objects.filter(pk=submitted.pk).decidable_by(approver).exists()
+    with pytest.raises(NotAllowed):
+        services.update_approve(approver, submitted, expected_version=submitted.version)
+    client.force_login(approver)
+    page = client.get(reverse("deliverables:review", args=[plan.slug, cycle.q4.code]))
+    assert page.context["waiting"][0].is_own
+    # Another approver of the directorate still can.
+    other = factories.user("second-approver", "Approver", [cycle.ch5.directorate])
+    services.update_approve(other, submitted, expected_version=submitted.version)
