@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.db import models
 from import_export.admin import ImportExportModelAdmin
 
@@ -179,6 +181,44 @@ class UserAdmin(DjangoUserAdmin):
                 f"Account {obj.get_username()} {verb}: {'; '.join(changes) or 'no access'}",
                 request=request,
             )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles (groups): a superuser's change to what a role may do is an audit event. (Every
+    `migrate` puts the roles back as plans/roles.py lists them.)"""
+
+    def save_model(self, request, obj: Group, form, change: bool) -> None:
+        request._role_before = _role_permissions(obj if change else None)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        before, after = request._role_before, _role_permissions(form.instance)
+        added, removed = sorted(after - before), sorted(before - after)
+        if added or removed or not change:
+            words = [f"added {', '.join(added)}"] if added else []
+            words += [f"removed {', '.join(removed)}"] if removed else []
+            audit(
+                AuditKind.ACCESS,
+                f"Role {form.instance.name} {'changed' if change else 'added'}: "
+                f"{'; '.join(words) or 'no permissions'}",
+                request=request,
+            )
+
+
+def _role_permissions(group: Group | None) -> set[str]:
+    if group is None or group.pk is None:
+        return set()
+    return {
+        f"{app}.{codename}"
+        for app, codename in Group.objects.get(pk=group.pk).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
 
 
 @admin.register(Directorate)

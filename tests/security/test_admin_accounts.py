@@ -185,3 +185,20 @@ def test_names_typed_in_the_admin_are_stored_without_markup(client, users):
         "Officer",
         "Head of schools",
     )
+
+
+@pytest.mark.django_db
+def test_a_change_to_what_a_role_may_do_is_an_audit_event(client, users):
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-root-password-1")
+    client.force_login(root)
+    role = Group.objects.get(name=LEAD_OFFICER)
+    extra = Permission.objects.get(codename="approve_update")
+    kept = list(role.permissions.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:auth_group_change", args=[role.pk]),
+        {"name": role.name, "permissions": [*kept, extra.pk]},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(kind=AuditKind.ACCESS).latest("pk")
+    assert event.message == (f"Role {LEAD_OFFICER} changed: added deliverables.approve_update")
+    assert event.user == root
