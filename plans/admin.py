@@ -34,6 +34,7 @@ from plans.resources import (
 )
 from plans.roles import ADMINISTRATOR
 from plans.sanitise import sanitise_line, sanitise_text
+from plans.second_factor import second_factor_recheck
 
 
 class ImportExportAdmin(CheckedImportMixin, ImportExportModelAdmin):
@@ -174,6 +175,8 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         obj = form.instance
         changes = access_changes(request._access_before, _access(obj))
+        if changes and change:
+            second_factor_recheck(obj)  # a role that needs a code needs it now
         if changes or not change:
             verb = "changed" if change else "added"
             audit(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import tablib
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
@@ -77,6 +79,22 @@ class CheckedImportMixin:
         form = super().create_import_form(request)
         form.request = request  # for the audit event, if the file is refused
         return form
+
+    def process_import(self, request, **kwargs):
+        """The confirm reads the file again; a refusal then (a busier server past the reading
+        budget) is a message and an audit event, not an error page."""
+        try:
+            return super().process_import(request, **kwargs)
+        except TrackerFileError as error:
+            audit(
+                AuditKind.IMPORT,
+                f"Refused admin import into {self.model._meta.verbose_name_plural} at "
+                f"confirmation: {error}",
+                request=request,
+                user=request.user,
+            )
+            messages.error(request, f"Nothing was imported: {error}")
+            return redirect(request.path.rsplit("process_import/", 1)[0])
 
     def add_data_read_fail_error_to_form(self, form, error) -> None:
         if not isinstance(error, TrackerFileError):

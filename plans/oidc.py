@@ -83,6 +83,9 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         audiences = audience if isinstance(audience, list) else [audience]
         if self.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("ID token is for another client")
+        # How the person signed in at the provider, for plans.signing_in (the second factor).
+        if getattr(self, "request", None) is not None:
+            self.request.oidc_methods = set(payload.get("amr") or [])
         return payload
 
     def match_value(self, claims: dict) -> str:
@@ -93,7 +96,9 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         if not value:
             refuse(self.request, f"{provider_name()} did not say who you are.")
             return False
-        if claims.get("email_verified") is False:
+        # Matched by email, only a verified one will do: a provider that does not say so may
+        # let anyone type an administrator's address into their profile.
+        if settings.OIDC_MATCH_CLAIM == "email" and claims.get("email_verified") is not True:
             refuse(self.request, f"{provider_name()} has not verified your email address.", value)
             return False
         return True

@@ -62,6 +62,23 @@ def second_factor_step(request, user=None) -> str | None:
     return None
 
 
+def second_factor_recheck(user) -> int:
+    """The user's roles or flags changed: each of their sessions decides again, at its next
+    request, whether a code is needed (a role that needs one takes effect at once, not at
+    their next sign-in). How many sessions were touched."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    touched = 0
+    for stored in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = stored.get_decoded()
+        if data.get("_auth_user_id") == str(user.pk) and PASSED in data:
+            del data[PASSED]
+            Session.objects.save(stored.session_key, data, stored.expire_date)
+            touched += 1
+    return touched
+
+
 class SecondFactorMiddleware:
     """Applies `second_factor_step` to every view but the ones marked as not needing it, and
     those open to signed-out visitors (the sign-in page, the status colours)."""

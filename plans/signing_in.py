@@ -23,8 +23,7 @@ def signed_in(sender, request, user, **kwargs) -> None:
         request.session[SIGNED_IN_AT] = now  # the absolute session lifetime starts now
         request.session[RENEWED_AT] = now
         request.session[SIGNED_IN_WITH] = "oidc" if oidc else "password"
-        if oidc and settings.OIDC_PROVIDER_CHECKS_SECOND_FACTOR:
-            # The council's provider asks for its own second factor (DJANGO_OIDC_MFA=1).
+        if oidc and provider_checked_second_factor(request):
             mark_passed(request)
         else:
             # Decided now, while the session is being written anyway: whether a code is needed.
@@ -33,6 +32,17 @@ def signed_in(sender, request, user, **kwargs) -> None:
     # A single sign-on's query string holds the provider's one-time code: not for the log.
     path = request.path if oidc and request is not None else None
     audit(AuditKind.SIGN_IN, message or "Signed in", request=request, user=user, path=path)
+
+
+# RFC 8176 authentication methods that are a second factor, or more than one.
+MULTI_FACTOR_METHODS = {"mfa", "otp", "hwk", "swk", "sms", "face", "fpt", "iris", "pop"}
+
+
+def provider_checked_second_factor(request) -> bool:
+    """The council's provider is trusted to ask for a second factor (DJANGO_OIDC_MFA=1) and its
+    ID token says it did (`amr`); otherwise this service asks for its own code."""
+    methods = getattr(request, "oidc_methods", set())
+    return settings.OIDC_PROVIDER_CHECKS_SECOND_FACTOR and bool(methods & MULTI_FACTOR_METHODS)
 
 
 def single_sign_on(request, credentials: dict | None) -> bool:

@@ -390,6 +390,9 @@ IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
 IMPORT_MAX_MERGED_RANGES = env_int("IMPORT_MAX_MERGED_RANGES", 20_000)
 IMPORT_MAX_FIELD_CHARS = env_int("IMPORT_MAX_FIELD_CHARS", 32_767)  # Excel's own cell limit
 IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 4)
+# Parts read whole before any row: distinct texts and cell styles a workbook may hold.
+IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 200_000)
+IMPORT_MAX_STYLES = env_int("IMPORT_MAX_STYLES", 20_000)
 
 # The council whose plan this instance tracks; shown in the header and on reports.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Sandwell Council")

@@ -35,4 +35,5 @@ LOGIN_URL = "/login/"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, test only
 SITE_URL = os.environ["OP_SITE_URL"]
 OIDC_USERINFO = "tests.oidc_provider.claims.userinfo"
+OIDC_IDTOKEN_PROCESSING_HOOK = "tests.oidc_provider.claims.id_token"
 OIDC_EXTRA_SCOPE_CLAIMS = "tests.oidc_provider.claims.RoleClaims"

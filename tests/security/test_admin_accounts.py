@@ -202,3 +202,23 @@ def test_a_change_to_what_a_role_may_do_is_an_audit_event(client, users):
     event = AuditEvent.objects.filter(kind=AuditKind.ACCESS).latest("pk")
     assert event.message == (f"Role {LEAD_OFFICER} changed: added deliverables.approve_update")
     assert event.user == root
+
+
+@pytest.mark.django_db
+def test_a_role_that_needs_a_second_factor_takes_effect_in_a_session_already_open(users):
+    """A viewer signed in without a code (none needed); given the performance team's role while
+    signed in, their very next page asks them to set one up, not their next sign-in."""
+    from django.test import Client
+
+    from plans.roles import PERFORMANCE_TEAM
+
+    viewer = users["viewer"]
+    session = Client()
+    session.force_login(viewer)
+    assert session.get(reverse("home")).status_code == 200
+    admin = Client()
+    admin.force_login(users["admin"])
+    response = change_user(admin, viewer, groups=[group(PERFORMANCE_TEAM)], is_staff="on")
+    assert response.status_code == 302
+    after = session.get(reverse("home"))
+    assert after.status_code == 302 and reverse("second_factor_setup") in after.url

@@ -106,3 +106,33 @@ def test_the_status_stylesheet_survives_a_bad_colour_already_stored(client):
     css = response.content.decode()
     assert "zzzzzzz" not in css
     assert f".app-status--{factories.status(plan, 'Complete').pk}{{" in css
+
+
+def test_a_file_refused_when_the_import_is_confirmed_is_a_message_not_an_error(
+    admin_client, monkeypatch
+):
+    """The confirm reads the file again: past the reading budget then (a busier server), the
+    admin says nothing was imported and the refusal is audited, instead of a 500."""
+    from plans import admin_imports
+    from plans.workbook import TrackerFileError
+
+    status = factories.status(factories.plan("county"), "On Track")
+    page = import_statuses(admin_client, status_row(status, "#123456"), "statuses.csv")
+    confirm = dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.content.decode())
+    )
+
+    def too_slow(self, in_stream):
+        raise TrackerFileError("statuses.csv took more than 4 seconds to read.")
+
+    monkeypatch.setattr(admin_imports.CheckedCSV, "create_dataset", too_slow)
+    response = admin_client.post(reverse("admin:plans_status_process_import"), confirm, follow=True)
+    assert response.status_code == 200
+    assert (
+        "Nothing was imported: statuses.csv took more than 4 seconds" in response.content.decode()
+    )
+    status.refresh_from_db()
+    assert status.colour != "#123456"
+    assert AuditEvent.objects.filter(
+        kind=AuditKind.IMPORT, message__contains="confirmation"
+    ).exists()

@@ -222,3 +222,49 @@ def test_a_file_over_the_size_limit_is_refused_unread_and_recorded(admin_client,
     assert "the limit is 0.0 MB" in response.content.decode()
     record = assert_refusal_recorded("the limit is 0.0 MB")
     assert record.file_size == len(tracker_csv(100))
+
+
+def _with_part(name: str, text: bytes) -> bytes:
+    """The tiny workbook plus one more part, and stored random padding so the compression ratio
+    stays under the zip check's limit (as a hostile file would arrange)."""
+    import os
+
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, content in {**_PARTS, "xl/worksheets/sheet1.xml": _HEADER + _DATA
+                              + "</worksheet>"}.items():  # fmt: skip
+            archive.writestr(part, content)
+        archive.writestr(name, text)
+        archive.writestr("docProps/pad.bin", os.urandom(300_000), zipfile.ZIP_STORED)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    "part, text, reason",
+    [
+        (
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="x">' + b"<si><t>x</t></si>" * 2_000_000 + b"</sst>",
+            "more than 200,000 different texts",
+        ),
+        (
+            "xl/styles.xml",
+            b'<styleSheet xmlns="x"><cellXfs>'
+            + b'<xf numFmtId="0"/>' * 300_000
+            + b"</cellXfs></styleSheet>",
+            "more than 20,000 cell styles",
+        ),
+    ],
+    ids=["shared-strings", "styles"],
+)
+def test_parts_read_whole_before_any_row_are_counted_first(admin_client, part, text, reason):
+    """A 384 KB upload whose shared strings (or styles) unpack to millions of entries kept a
+    worker busy for 12-38 s inside openpyxl, before the reading budget could stop it."""
+    data = _with_part(part, text)
+    assert len(data) < 500_000
+    started = time.monotonic()
+    response = upload(admin_client, data, "hostile.xlsx")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert_refusal_recorded(reason)

@@ -294,3 +294,30 @@ def test_a_provider_that_enforces_its_own_second_factor_can_be_trusted(
     landed = sign_in_through_provider(live_server, "ann")
     assert signed_in(landed) and urlsplit(landed.url).path != reverse("second_factor_setup")
     assert landed.browser.get(live_server.url + reverse("home")).status_code == 200
+
+
+def test_a_trusted_provider_that_signed_in_with_a_password_alone_is_not_a_second_factor(
+    sso, settings, live_server, transactional_db
+):
+    """DJANGO_OIDC_MFA trusts the provider's second factor only where its ID token says one
+    was used (`amr`): `stranger` signs in at the provider with a password alone."""
+    settings.OIDC_PROVIDER_CHECKS_SECOND_FACTOR = True
+    factories.user("stranger.p", roles.PERFORMANCE_TEAM, email="stranger@example.org")
+    landed = sign_in_through_provider(live_server, "stranger")
+    assert urlsplit(landed.url).path == reverse("second_factor_setup")
+
+
+def test_an_email_the_provider_does_not_say_is_verified_matches_nobody(
+    sso, live_server, ann, monkeypatch
+):
+    """Matched by email, a provider that leaves out `email_verified` is refused: it may let
+    anyone type an administrator's address into their profile."""
+    real = oidc.CouncilOIDCBackend.verify_claims
+
+    def without_verification(self, claims):
+        return real(self, {k: v for k, v in claims.items() if k != "email_verified"})
+
+    monkeypatch.setattr(oidc.CouncilOIDCBackend, "verify_claims", without_verification)
+    landed = sign_in_through_provider(live_server, "ann")
+    assert not signed_in(landed)
+    assert "has not verified your email address" in landed.text
