@@ -8,7 +8,9 @@ on every row, so no file keeps a worker busy for more than a few seconds.
 
 from __future__ import annotations
 
+import re
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -129,3 +131,32 @@ class ReadBudget:
                         f"“{sheet}”, row {number}. Shorten it and upload it again."
                     )
             yield number, cells[:width]
+
+
+# Parts openpyxl reads whole before a single row is read (so before the reading budget can
+# stop it): how many entries each may hold. A tracker has thousands; a hostile file millions.
+_COUNTED_PARTS = {
+    "xl/sharedStrings.xml": (re.compile(rb"<(?:\w+:)?si[\s>]"), "IMPORT_MAX_SHARED_STRINGS",
+                             "different texts"),
+    "xl/styles.xml": (re.compile(rb"<(?:\w+:)?xf[\s>/]"), "IMPORT_MAX_STYLES", "cell styles"),
+}  # fmt: skip
+
+
+def check_counted_parts(archive: zipfile.ZipFile, names: set[str], filename: str) -> None:
+    """Count the entries of the parts openpyxl parses up front, streaming, without trusting the
+    sizes the zip claims; refuse before openpyxl sees a part holding more than its limit."""
+    for part, (entry, setting, words) in _COUNTED_PARTS.items():
+        if part not in names:
+            continue
+        limit = getattr(settings, setting)
+        found, tail = 0, b""
+        with archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                window = tail + chunk
+                found += len(entry.findall(window)) - len(entry.findall(tail))
+                tail = window[-32:]
+                if found > limit:
+                    raise TrackerFileError(
+                        f"{filename} holds more than {limit:,} {words}, far more than a tracker "
+                        "needs. It was not opened."
+                    )

@@ -21,7 +21,7 @@ from django.conf import settings
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.cell import range_boundaries
 
-from plans.read_bounds import ReadBudget, TrackerFileError
+from plans.read_bounds import ReadBudget, TrackerFileError, check_counted_parts
 
 __all__ = ["Cell", "Sheet", "TrackerFileError", "Workbook", "check_tracker_file", "open_tracker"]
 
@@ -179,33 +179,6 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _VBA_PROJECT = "_VBA_PROJECT".encode("utf-16-le")
 _MAX_ZIP_ENTRIES = 10_000
 _MAX_COMPRESSION_RATIO = 200  # deflate rarely beats 100:1 on real spreadsheets
-# Parts openpyxl reads whole before a single row is read (so before the reading budget can
-# stop it): how many entries each may hold. A tracker has thousands; a hostile file millions.
-_COUNTED_PARTS = {
-    "xl/sharedStrings.xml": (re.compile(rb"<(?:\w+:)?si[\s>]"), "IMPORT_MAX_SHARED_STRINGS",
-                             "different texts"),
-    "xl/styles.xml": (re.compile(rb"<(?:\w+:)?xf[\s>/]"), "IMPORT_MAX_STYLES", "cell styles"),
-}  # fmt: skip
-
-
-def _check_counted_parts(archive: zipfile.ZipFile, names: set[str], filename: str) -> None:
-    """Count the entries of the parts openpyxl parses up front, streaming, without trusting the
-    sizes the zip claims; refuse before openpyxl sees a part holding more than its limit."""
-    for part, (entry, setting, words) in _COUNTED_PARTS.items():
-        if part not in names:
-            continue
-        limit = getattr(settings, setting)
-        found, tail = 0, b""
-        with archive.open(part) as stream:
-            while chunk := stream.read(1 << 20):
-                window = tail + chunk
-                found += len(entry.findall(window)) - len(entry.findall(tail))
-                tail = window[-32:]
-                if found > limit:
-                    raise TrackerFileError(
-                        f"{filename} holds more than {limit:,} {words}, far more than a tracker "
-                        "needs. It was not opened."
-                    )
 
 
 def _megabytes(size: int) -> str:
@@ -290,7 +263,7 @@ def _check_zip(data: bytes, filename: str, extension: str) -> str:
             f"{filename} unpacks to {_megabytes(uncompressed)}, which is more than a tracker "
             f"needs (limit {_megabytes(limit)}). It was not opened."
         )
-    _check_counted_parts(archive, names, filename)
+    check_counted_parts(archive, names, filename)
     if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
         raise TrackerFileError(
             f"{filename} contains macros. Save it as an .xlsx workbook and upload that."
