@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django_otp.oath import totp
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,8 +19,16 @@ KEY = "3132333435363738393031323334353637383930"
 
 
 def code(device, ahead: int = 0) -> str:
+    """The code an app shows `ahead` steps from now, as the device counts time (its recorded
+    drift included), and never a step the device has already used: a sign-in that crossed a
+    30-second boundary records a drift of -1, and a code from the wall clock alone would then
+    fall outside the device's window."""
     device.refresh_from_db()
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift=ahead):06d}"
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = clock.t()
+    target = max(now + ahead, device.last_t + 1)
+    clock.drift = device.drift + (target - now)
+    return f"{clock.token():06d}"
 
 
 def password_sign_in(client, username: str):
