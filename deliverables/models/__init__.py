@@ -13,7 +13,9 @@ from deliverables.models.actions import (
     ref_ordering,
     submission_progress,
 )
+from deliverables.models.milestones import Milestone
 from deliverables.models.records import (
+    ImportLayout,
     ImportRecord,
     ImportRecordQuerySet,
     ImportStatus,
@@ -31,10 +33,12 @@ __all__ = [
     "ActionPlacement",
     "ActionQuerySet",
     "Deliverable",
+    "ImportLayout",
     "ImportRecord",
     "ImportRecordQuerySet",
     "ImportStatus",
     "Notification",
+    "Milestone",
     "NotificationKind",
     "QuarterlyUpdate",
     "QuarterlyUpdateQuerySet",

@@ -98,7 +98,12 @@ class ImportRecord(models.Model):
     server can confirm it; it is dropped once the import is applied, cancelled or refused.
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
+    # Empty only while a "new plan from this file" import is previewed: `new_plan` says what
+    # the plan would be, and confirming creates it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="imports"
+    )
+    new_plan = models.JSONField(default=dict, blank=True)
     period_code = models.CharField(max_length=10)
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -112,6 +117,13 @@ class ImportRecord(models.Model):
     file_size = models.PositiveIntegerField()
     content = models.BinaryField(null=True, blank=True, editable=False)
     overwrite_closed = models.BooleanField(default=False)
+    # The mapping in force (meanings.Mapping as JSON), the saved layout it came from, and the
+    # answers given to the preview's questions (question key -> chosen value).
+    mapping = models.JSONField(default=dict, blank=True)
+    layout = models.ForeignKey(
+        "ImportLayout", on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    answers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=ImportStatus.choices)
     message = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
@@ -138,3 +150,25 @@ class ImportRecord(models.Model):
     @property
     def warning_count(self) -> int:
         return len(self.summary.get("warnings", []))
+
+
+class ImportLayout(models.Model):
+    """A named, confirmed column mapping, applied to any file whose headers give the same
+    signature (meanings.header_signature)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    signature = models.CharField(max_length=64, db_index=True)
+    headers = models.JSONField(default=list, blank=True)  # the header texts, for display
+    mapping = models.JSONField(default=dict, blank=True)  # meanings.Mapping as JSON
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

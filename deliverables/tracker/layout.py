@@ -181,6 +181,15 @@ def _place_bare_refs(
 
 
 @dataclass
+class QuarterProgress:
+    """One quarter's status and commentary on a row of a multi-quarter tracker."""
+
+    status: str = ""
+    status_fill: str | None = None
+    commentary: str = ""
+
+
+@dataclass
 class TrackerRow:
     """One data row of a tracker, read by meaning. Text is cleaned but not yet sanitised."""
 
@@ -201,6 +210,13 @@ class TrackerRow:
     due: object = None
     external_ref: str = ""
     quarter_hint: int | None = None
+    # Columns of one quarter each ("Q1 RAG", "Quarter 2 update"): quarter -> its values. The
+    # plain status/commentary above are the chosen quarter's when no column names a quarter.
+    by_quarter: dict[int, QuarterProgress] = field(default_factory=dict)
+    milestone: str = ""
+    percent_complete: object = None
+    stage: str = ""
+    hidden: bool = False  # a hidden row of the sheet: read, and flagged in the preview
 
 
 @dataclass
