@@ -164,6 +164,12 @@ class Action(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
+    date_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Dates written as words in a tracker: "TBC", "Ongoing", or a season read as '
+        'a date ("Autumn 2022, read as 1 September 2022").',
+    )
     external_ref = models.CharField(
         "external reference",
         max_length=200,

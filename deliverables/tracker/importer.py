@@ -55,6 +55,7 @@ def prepare_import(
     read: ReadResult,
     *,
     overwrite_closed: bool = False,
+    answers: dict | None = None,
 ) -> ImportPreview:
     """Work out what importing these rows into `period` would do. Writes nothing.
 

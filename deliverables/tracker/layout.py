@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from deliverables.tracker.meanings import Mapping
 from plans.formulae import unescape_formula
 from plans.refs import clean_text
 from plans.workbook import Cell, Sheet, Workbook
@@ -368,8 +369,9 @@ def _data_row(
     )
 
 
-def read_tracker(workbook: Workbook) -> ReadResult:
-    """Every data row of every visible sheet that has a tracker header."""
+def read_tracker(workbook: Workbook, mapping: Mapping | None = None) -> ReadResult:
+    """Every data row of every visible sheet that has a tracker header, its columns read as
+    `mapping` says where it names them."""
     rows: list[TrackerRow] = []
     skipped: list[SheetSkip] = []
     layouts: dict[str, list[Layout]] = {}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
+from deliverables.tracker.meanings import Mapping
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import (
@@ -57,12 +58,12 @@ def _target_period(plan: Plan, period_code: str) -> ReportingPeriod:
     return period
 
 
-def _read(data: bytes, filename: str) -> ReadResult:
+def _read(data: bytes, filename: str, mapping: Mapping | None = None) -> ReadResult:
     """Every row of the file, or TrackerFileError: the parsers read lazily, so a hostile or
     damaged part (an XML entity defusedxml refuses, a broken zip member) surfaces here."""
     try:
         with open_tracker(data, filename) as workbook:
-            return read_tracker(workbook)
+            return read_tracker(workbook, mapping)
     except TrackerFileError:
         raise
     except Exception as error:  # the boundary with third-party parsers on untrusted input
@@ -73,12 +74,15 @@ def _read(data: bytes, filename: str) -> ReadResult:
 
 
 def _prepare(record: ImportRecord, data: bytes) -> ImportPreview:
-    read = _read(data, record.file_name)
+    read = _read(
+        data, record.file_name, Mapping.from_json(record.mapping) if record.mapping else None
+    )
     return prepare_import(
         record.plan,
         _target_period(record.plan, record.period_code),
         read,
         overwrite_closed=record.overwrite_closed,
+        answers=record.answers,
     )
 
 
@@ -110,9 +114,10 @@ def tracker_preview(
     *,
     overwrite_closed: bool = False,
     source: str = "web",
+    mapping: Mapping | None = None,
 ) -> ImportRecord:
     """Read the file and record what importing it would do. Writes nothing else."""
-    return _preview(user, plan, period_code, data, filename, overwrite_closed, source)[0]
+    return _preview(user, plan, period_code, data, filename, overwrite_closed, source, mapping)[0]
 
 
 def _preview(
@@ -123,6 +128,8 @@ def _preview(
     filename: str,
     overwrite_closed: bool,
     source: str,
+    mapping: Mapping | None = None,
+    answers: dict | None = None,
 ) -> tuple[ImportRecord, ImportPreview | None]:
     _require_importer(user)
     started = time.perf_counter()
@@ -139,6 +146,8 @@ def _preview(
         file_sha256=hashlib.sha256(data).hexdigest(),
         file_size=len(data),
         overwrite_closed=overwrite_closed,
+        mapping=mapping.as_json() if mapping else {},
+        answers=answers or {},
     )
     if refusal:
         record.status, record.message = ImportStatus.REFUSED, refusal
@@ -271,6 +280,8 @@ def tracker_import(
     overwrite_closed: bool = False,
     source: str = "command",
     record_no_change: bool = True,
+    mapping: Mapping | None = None,
+    answers: dict | None = None,
 ) -> ImportRecord:
     """Preview and, unless it is a dry run or the file was refused, apply at once.
 
@@ -278,7 +289,9 @@ def tracker_import(
     (load_sandwell's reruns).
     """
     started = time.perf_counter()
-    record, preview = _preview(user, plan, period_code, data, filename, overwrite_closed, source)
+    record, preview = _preview(
+        user, plan, period_code, data, filename, overwrite_closed, source, mapping, answers
+    )
     if record.status != ImportStatus.PREVIEWED:
         return record
     summary = record.summary
