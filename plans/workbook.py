@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,9 +18,9 @@ import openpyxl
 import xlrd
 from django.conf import settings
 from openpyxl.styles.colors import COLOR_INDEX
-from openpyxl.utils.cell import range_boundaries
 
 from plans.read_bounds import ReadBudget, TrackerFileError, check_counted_parts
+from plans.sheet_xml import scan_sheet
 
 __all__ = ["Cell", "Sheet", "TrackerFileError", "Workbook", "check_tracker_file", "open_tracker"]
 
@@ -40,6 +39,9 @@ class Sheet:
     hidden: bool
     _rows: callable = field(repr=False)
     _budget: ReadBudget | None = field(default=None, repr=False)
+    hidden_rows: set[int] = field(default_factory=set)  # numbers of the sheet's hidden rows
+    # Rows with a fill but no values, found as rows() reads them (rows() gives them no cells).
+    formatted_rows: set[int] = field(default_factory=set)
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(1-based row number, cells) for every row, with merged ranges filled in, within
@@ -64,42 +66,6 @@ class Workbook:
         self.close()
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
-_MERGE_REF_BYTES = 64  # generous length of one <mergeCell ref="..."/>
-
-
-def _merged_ranges(
-    archive: zipfile.ZipFile, member: str, sheet: str, budget: ReadBudget
-) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of one worksheet as (min_col, min_row, max_col, max_row).
-
-    openpyxl's read-only mode does not report merges. They sit after the cell data in the
-    sheet's XML, so stream the part in chunks and keep only what follows </sheetData>, up to
-    what the most merged ranges a sheet may have could take.
-    """
-    tail = b""
-    seen_end = False
-    tail_limit = (budget.limits.merged_ranges + 1) * _MERGE_REF_BYTES + (1 << 16)
-    with archive.open(member) as stream:
-        while chunk := stream.read(1 << 16):
-            budget.check_time()
-            if seen_end:
-                tail += chunk
-                if len(tail) > tail_limit:
-                    break
-                continue
-            window = tail[-32:] + chunk
-            match = _SHEET_DATA_END.search(window)
-            if match:
-                seen_end = True
-                tail = window[match.end() :]
-            else:
-                tail = window[-32:]
-    refs = _MERGE_REF.findall(tail)
-    return budget.check_merges(sheet, [range_boundaries(ref.decode()) for ref in refs])
-
-
 def _fill_colour(cell) -> str | None:
     fill = getattr(cell, "fill", None)
     if fill is None or fill.fill_type != "solid":
@@ -119,7 +85,13 @@ def _fill_colour(cell) -> str | None:
     return "#" + rgb[-6:].upper()
 
 
-def _xlsx_rows(worksheet, merges: list[tuple[int, int, int, int]]):
+def _note_formatted(number: int, cells: list[Cell], formatted: set[int]) -> None:
+    """Remember a row that has a fill but no values: rows() trims it to no cells."""
+    if all(c.value in (None, "") for c in cells) and any(c.fill for c in cells):
+        formatted.add(number)
+
+
+def _xlsx_rows(worksheet, merges: list[tuple[int, int, int, int]], formatted: set[int]):
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         # Ranges by their first row; a range's top-left cell is read before the rest of it.
         starting: dict[int, list[tuple[int, int, int, int]]] = {}
@@ -141,6 +113,7 @@ def _xlsx_rows(worksheet, merges: list[tuple[int, int, int, int]]):
                 for col in range(min_col, max_col + 1):
                     if (col, number) != (min_col, min_row):
                         values[col - 1] = top_left
+            _note_formatted(number, values, formatted)
             yield number, values
 
     return rows
@@ -161,13 +134,16 @@ def open_xlsx(data: bytes, filename: str, budget: ReadBudget) -> Workbook:
         # pads every row to it: ignore it and read the cells that are there.
         budget.check_dimension(worksheet.title, worksheet.max_row, worksheet.max_column)
         worksheet.reset_dimensions()
-        merges = _merged_ranges(archive, path, worksheet.title, budget) if path else []
+        merges, hidden = scan_sheet(archive, path, worksheet.title, budget) if path else ([], set())
+        formatted: set[int] = set()
         sheets.append(
             Sheet(
                 name=worksheet.title,
                 hidden=worksheet.sheet_state != "visible",
-                _rows=_xlsx_rows(worksheet, merges),
+                _rows=_xlsx_rows(worksheet, merges, formatted),
                 _budget=budget,
+                hidden_rows=hidden,
+                formatted_rows=formatted,
             )
         )
     return Workbook(filename=filename, sheets=sheets, _close=book.close)
@@ -299,21 +275,27 @@ def open_xls(data: bytes, filename: str, budget: ReadBudget) -> Workbook:
     except Exception as exc:  # xlrd raises many kinds on damaged files
         raise TrackerFileError(f"{filename} could not be read as an .xls workbook: {exc}") from exc
 
-    def sheet_rows(index: int):
+    def sheet_rows(index: int, formatted: set[int]):
         def rows() -> Iterator[tuple[int, list[Cell]]]:
-            yield from _xls_rows(book, book.sheet_by_index(index), budget)
+            for number, cells in _xls_rows(book, book.sheet_by_index(index), budget):
+                _note_formatted(number, cells, formatted)
+                yield number, cells
 
         return rows
 
     sheets = []
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
+        formatted: set[int] = set()
+        hidden = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden}
         sheets.append(
             Sheet(
                 name=sheet.name,
                 hidden=sheet.visibility != 0,
-                _rows=sheet_rows(index),
+                _rows=sheet_rows(index, formatted),
                 _budget=budget,
+                hidden_rows=hidden,
+                formatted_rows=formatted,
             )
         )
     return Workbook(filename=filename, sheets=sheets, _close=book.release_resources)
