@@ -478,7 +478,8 @@ def test_a_title_two_actions_share_is_a_question_and_the_answer_decides():
     import_checked(tracker, plan)  # unanswered: the row is left out, nothing is guessed
     assert not QuarterlyUpdate.objects.filter(action__ref__in=["ASC20", "ASC21"]).exists()
 
-    answers = answer(preview.summary, layouts.TIED_TITLE, "ASC21")
+    [choice] = [value for value, label in question["choices"] if "ASC21" in label]
+    answers = {question["key"]: choice}
     record = run(plan, None, tracker.period, tracker.data, tracker.filename, answers=answers)
     assert record.summary["created"]["updates"] == 1
     update = QuarterlyUpdate.objects.get(action__ref__in=["ASC20", "ASC21"])
