@@ -99,13 +99,15 @@ class MappingForm(forms.Form):
         """Each group with its bound field, for the template."""
         return [(group, self[f"column-{index}"]) for index, group in enumerate(self.groups)]
 
-    def clean(self):
-        if self.data.get("seen") != self.fields["seen"].initial:
-            raise forms.ValidationError(
-                "The file's columns changed since this page was shown: check the meanings "
-                "below and update the preview again."
-            )
-        return super().clean()
+    stale_message = (
+        "The file's columns changed since that page was shown, so nothing was changed: "
+        "check the meanings below and update the preview again."
+    )
+
+    @property
+    def stale(self) -> bool:
+        """Sent from a page showing other columns: its choices cannot be matched to these."""
+        return self.is_bound and self.data.get("seen") != self.fields["seen"].initial
 
     def mapping(self) -> Mapping:
         """The meanings chosen. A column left as the importer guessed it stays a guess, so
@@ -147,13 +149,14 @@ class AnswersForm(forms.Form):
     def rows(self):
         return [(q, self[f"answer-{index}"]) for index, q in enumerate(self.questions)]
 
-    def clean(self):
-        if self.data.get("seen") != self.fields["seen"].initial:
-            raise forms.ValidationError(
-                "The preview's questions changed since this page was shown: answer them "
-                "again below."
-            )
-        return super().clean()
+    stale_message = (
+        "The preview's questions changed since that page was shown, so nothing was changed: "
+        "answer them again below."
+    )
+
+    @property
+    def stale(self) -> bool:
+        return self.is_bound and self.data.get("seen") != self.fields["seen"].initial
 
     def answers(self) -> dict[str, str]:
         return {

@@ -129,5 +129,4 @@ def page_context(record: ImportRecord) -> dict:
         "columns": column_groups(summary.get("columns") or []),
         "unused_columns": column_groups(summary.get("unused_columns") or []),
         "hidden_rows": hidden_rows(summary),
-        "answered": {**(record.answers or {}), **(summary.get("answered") or {})},
     }

@@ -171,8 +171,9 @@ def _preview(
     layout: ImportLayout | None = None,
 ) -> tuple[ImportRecord, ImportPreview | None]:
     _require_importer(user)
-    if layout is not None and mapping is None:
-        mapping = Mapping.from_json(layout.mapping)
+    if layout is not None:
+        mapping = mapping or Mapping.from_json(layout.mapping)
+        layout_mark_used(layout)
     started = time.perf_counter()
     try:  # recorded as the canonical code however it was typed ("Q3 2023/24" -> 2023-24-Q3)
         code, refusal = canonical_period_code(period_code), ""

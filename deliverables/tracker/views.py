@@ -173,6 +173,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_a_preview(request, record)) is not None:
         return refused
     form = _mapping_form(record, request.POST)
+    if form.stale:  # shown again as it is now, not with choices meant for other rows
+        messages.error(request, form.stale_message)
+        return redirect(record)
     if form.is_valid():
         name = form.cleaned_data["layout_name"]
         try:
@@ -200,6 +203,9 @@ def import_answers(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_a_preview(request, record)) is not None:
         return refused
     form = _answers_form(record, request.POST)
+    if form.stale:  # shown again as it is now, not with choices meant for other rows
+        messages.error(request, form.stale_message)
+        return redirect(record)
     if form.is_valid():
         try:
             tracker_answer(request.user, record, form.answers())

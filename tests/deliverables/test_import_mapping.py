@@ -196,13 +196,31 @@ def test_a_page_left_open_while_the_columns_changed_is_not_misread(admin_client,
     record = with_columns(preview(users["admin"], plan), ("Where we are", "ignore"))
     data = mapping_data(record, {"Where we are": "commentary"})
     with_columns(record, ("Status", "status"), ("Where we are", "ignore"))
-    response = admin_client.post(mapping_url(record), data)
-    assert response.status_code == 400
-    assert "The file&#x27;s columns changed since this page was shown" in (
+    response = admin_client.post(mapping_url(record), data, follow=True)
+    page = response.content.decode()
+    assert "The file&#x27;s columns changed since that page was shown" in page
+    record.refresh_from_db()
+    assert record.mapping == {}
+    # The page is shown again with the columns as they are now, and can be sent.
+    assert '<option value="status" selected>Status</option>' in page
+    fresh = mapping_data(record, {"Where we are": "commentary"})
+    assert f'name="seen" value="{fresh["seen"]}"' in page
+    assert admin_client.post(mapping_url(record), fresh).status_code == 302
+    record.refresh_from_db()
+    assert record.mapping["columns"] == {"where we are": "commentary"}
+
+
+def test_answers_to_questions_since_changed_are_not_misread(admin_client, users, plan):
+    record = with_question(preview(users["admin"], plan))
+    data = {"seen": views._answers_form(record)["seen"].value(), "answer-0": "H7"}
+    record.summary["questions"] = [{**QUESTION, "key": "match:housing:4", "row": 4}]
+    record.save(update_fields=["summary"])
+    response = admin_client.post(answers_url(record), data, follow=True)
+    assert "The preview&#x27;s questions changed since that page was shown" in (
         response.content.decode()
     )
     record.refresh_from_db()
-    assert record.mapping == {}
+    assert record.answers == {}
 
 
 def test_a_mapping_the_importer_refuses_keeps_the_preview_before(
