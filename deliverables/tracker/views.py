@@ -129,7 +129,9 @@ def _detail(
     rows = record.rows
     if errors_only:
         rows = [r for r in rows if r["result"] == "error"]
-    previewed = record.status == ImportStatus.PREVIEWED
+    if record.status == ImportStatus.PREVIEWED:  # only a preview can still be changed
+        mapping_form = mapping_form if mapping_form is not None else _mapping_form(record)
+        answers_form = answers_form if answers_form is not None else _answers_form(record)
     return render(
         request,
         "deliverables/import_detail.html",
@@ -138,8 +140,8 @@ def _detail(
             "rows": rows[:ROWS_SHOWN],
             "rows_hidden": max(0, len(rows) - ROWS_SHOWN),
             "errors_only": errors_only,
-            "mapping_form": mapping_form or (_mapping_form(record) if previewed else None),
-            "answers_form": answers_form or (_answers_form(record) if previewed else None),
+            "mapping_form": mapping_form,
+            "answers_form": answers_form,
             **page_context(record),
             "nav_section": "imports",
         },
