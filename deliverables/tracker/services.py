@@ -16,10 +16,15 @@ from datetime import timedelta
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from deliverables.models import ImportRecord, ImportStatus
+from deliverables.models import ImportLayout, ImportRecord, ImportStatus
 from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
 from deliverables.tracker.meanings import Mapping
+from deliverables.tracker.saved_layouts import (
+    layout_for_signature,
+    layout_mark_used,
+    read_signature,
+)
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import (
@@ -73,10 +78,13 @@ def _read(data: bytes, filename: str, mapping: Mapping | None = None) -> ReadRes
         ) from error
 
 
-def _prepare(record: ImportRecord, data: bytes) -> ImportPreview:
-    read = _read(
-        data, record.file_name, Mapping.from_json(record.mapping) if record.mapping else None
-    )
+def _mapping(record: ImportRecord) -> Mapping | None:
+    return Mapping.from_json(record.mapping) if record.mapping else None
+
+
+def _prepare(record: ImportRecord, data: bytes, read: ReadResult | None = None) -> ImportPreview:
+    if read is None:
+        read = _read(data, record.file_name, _mapping(record))
     return prepare_import(
         record.plan,
         _target_period(record.plan, record.period_code),
@@ -102,7 +110,32 @@ def _store(record: ImportRecord, preview: ImportPreview) -> None:
 
 
 def _figures(summary: dict) -> tuple:
-    return (summary.get("created"), summary.get("updated"), len(summary.get("errors", [])))
+    """What the person confirmed: a preview whose figures differ is shown again, not written.
+    The quarters' figures, the structure to create and the answers given count, so a mapping
+    or an answer changed since the page was read cannot slip through."""
+    structure = summary.get("structure") or {}
+    return (
+        summary.get("created"),
+        summary.get("updated"),
+        len(summary.get("errors", [])),
+        summary.get("quarters") or {},
+        {kind: len(items) for kind, items in structure.items()},
+        summary.get("answered") or {},
+    )
+
+
+def _apply_saved_layout(record: ImportRecord, data: bytes, read: ReadResult) -> ReadResult:
+    """With no mapping of its own, a file whose headers match a saved layout is read as that
+    layout says: the file is read a second time, with it."""
+    if record.mapping:
+        return read
+    layout = layout_for_signature(read_signature(read))
+    if layout is None:
+        return read
+    record.mapping = Mapping.from_json(layout.mapping).as_json()
+    record.layout = layout
+    layout_mark_used(layout)
+    return _read(data, record.file_name, _mapping(record))
 
 
 def tracker_preview(
@@ -115,9 +148,14 @@ def tracker_preview(
     overwrite_closed: bool = False,
     source: str = "web",
     mapping: Mapping | None = None,
+    layout: ImportLayout | None = None,
 ) -> ImportRecord:
-    """Read the file and record what importing it would do. Writes nothing else."""
-    return _preview(user, plan, period_code, data, filename, overwrite_closed, source, mapping)[0]
+    """Read the file and record what importing it would do. Writes nothing else.
+
+    Without a mapping or a layout, a saved layout for files with these headers is used."""
+    return _preview(
+        user, plan, period_code, data, filename, overwrite_closed, source, mapping, layout=layout
+    )[0]
 
 
 def _preview(
@@ -130,8 +168,12 @@ def _preview(
     source: str,
     mapping: Mapping | None = None,
     answers: dict | None = None,
+    layout: ImportLayout | None = None,
 ) -> tuple[ImportRecord, ImportPreview | None]:
     _require_importer(user)
+    if layout is not None:
+        mapping = mapping or Mapping.from_json(layout.mapping)
+        layout_mark_used(layout)
     started = time.perf_counter()
     try:  # recorded as the canonical code however it was typed ("Q3 2023/24" -> 2023-24-Q3)
         code, refusal = canonical_period_code(period_code), ""
@@ -147,6 +189,7 @@ def _preview(
         file_size=len(data),
         overwrite_closed=overwrite_closed,
         mapping=mapping.as_json() if mapping else {},
+        layout=layout,
         answers=answers or {},
     )
     if refusal:
@@ -155,7 +198,8 @@ def _preview(
         return record, None
     preview = None
     try:
-        preview = _prepare(record, data)
+        read = _apply_saved_layout(record, data, _read(data, filename, mapping))
+        preview = _prepare(record, data, read)
     except TrackerFileError as error:
         record.status = ImportStatus.REFUSED
         record.message = str(error)
@@ -282,6 +326,7 @@ def tracker_import(
     record_no_change: bool = True,
     mapping: Mapping | None = None,
     answers: dict | None = None,
+    layout: ImportLayout | None = None,
 ) -> ImportRecord:
     """Preview and, unless it is a dry run or the file was refused, apply at once.
 
@@ -290,7 +335,7 @@ def tracker_import(
     """
     started = time.perf_counter()
     record, preview = _preview(
-        user, plan, period_code, data, filename, overwrite_closed, source, mapping, answers
+        user, plan, period_code, data, filename, overwrite_closed, source, mapping, answers, layout
     )
     if record.status != ImportStatus.PREVIEWED:
         return record

@@ -1,4 +1,5 @@
-"""Importing legacy trackers in the browser: upload, preview, confirm; and the import log."""
+"""Importing legacy trackers in the browser: upload; the import's page (the columns' meanings,
+the questions, the preview); confirm or cancel; the import log; and the saved layouts."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliverables.access import period_by_code
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.export import export_quarter
-from deliverables.tracker.forms import ImportForm
+from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
+from deliverables.tracker.meanings import Mapping
+from deliverables.tracker.page import column_groups, page_context
+from deliverables.tracker.revise import (
+    PreviewRefused,
+    require_previewed,
+    tracker_answer,
+    tracker_remap,
+)
+from deliverables.tracker.saved_layouts import LayoutRefused, layout_delete, layouts_visible_to
 from deliverables.tracker.services import (
     PreviewChanged,
     tracker_apply,
@@ -36,7 +46,23 @@ def _require_importer(user) -> None:
 
 def _record_for(user, pk: int) -> ImportRecord:
     return get_object_or_404(
-        ImportRecord.objects.visible_to(user).select_related("plan", "user"), pk=pk
+        ImportRecord.objects.visible_to(user).select_related("plan", "user", "layout"), pk=pk
+    )
+
+
+def _mapping_form(record: ImportRecord, data=None) -> MappingForm:
+    return MappingForm(
+        data,
+        groups=column_groups(record.summary.get("columns") or []),
+        mapping=Mapping.from_json(record.mapping),
+    )
+
+
+def _answers_form(record: ImportRecord, data=None) -> AnswersForm:
+    return AnswersForm(
+        data,
+        questions=record.summary.get("questions") or [],
+        answered={**record.answers, **(record.summary.get("answered") or {})},
     )
 
 
@@ -91,15 +117,21 @@ def import_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The preview of an import not yet confirmed, or the result of one that ran."""
-    _require_importer(request.user)
-    record = _record_for(request.user, pk)
+def _detail(
+    request: HttpRequest,
+    record: ImportRecord,
+    *,
+    mapping_form: MappingForm | None = None,
+    answers_form: AnswersForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     errors_only = request.GET.get("show") == "errors"
     rows = record.rows
     if errors_only:
         rows = [r for r in rows if r["result"] == "error"]
+    if record.status == ImportStatus.PREVIEWED:  # only a preview can still be changed
+        mapping_form = mapping_form if mapping_form is not None else _mapping_form(record)
+        answers_form = answers_form if answers_form is not None else _answers_form(record)
     return render(
         request,
         "deliverables/import_detail.html",
@@ -108,18 +140,87 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows[:ROWS_SHOWN],
             "rows_hidden": max(0, len(rows) - ROWS_SHOWN),
             "errors_only": errors_only,
-            "figures": [
-                (
-                    kind,
-                    record.summary.get("created", {}).get(kind, 0),
-                    record.summary.get("updated", {}).get(kind, 0),
-                    record.summary.get("unchanged", {}).get(kind, 0),
-                )
-                for kind in ("outcomes", "deliverables", "actions", "updates")
-            ],
+            "mapping_form": mapping_form,
+            "answers_form": answers_form,
+            **page_context(record),
             "nav_section": "imports",
         },
+        status=status,
     )
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's page: what the importer understood of each column, its questions and the
+    preview, while not yet confirmed; what was done, once it ran."""
+    _require_importer(request.user)
+    return _detail(request, _record_for(request.user, pk))
+
+
+def _not_a_preview(request: HttpRequest, record: ImportRecord) -> HttpResponse | None:
+    """Back to the import's page, saying why, if it is no longer a preview to change."""
+    try:
+        require_previewed(record)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(record)
+    return None
+
+
+@require_POST
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview again with the columns' meanings changed, and save them as a layout if named."""
+    _require_importer(request.user)
+    record = _record_for(request.user, pk)
+    if (refused := _not_a_preview(request, record)) is not None:
+        return refused
+    form = _mapping_form(record, request.POST)
+    if form.stale:  # shown again as it is now, not with choices meant for other rows
+        messages.error(request, form.stale_message)
+        return redirect(record)
+    if form.is_valid():
+        name = form.cleaned_data["layout_name"]
+        try:
+            tracker_remap(request.user, record, form.mapping(), layout_name=name)
+        except LayoutRefused as error:
+            form.add_error("layout_name", str(error))
+        except PreviewRefused as error:
+            form.add_error(None, str(error))
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(record)
+        else:
+            saved = f" and saved as the layout '{record.layout.name}'" if name else ""
+            messages.success(request, f"The preview was updated with these meanings{saved}.")
+            return redirect(record)
+        record.refresh_from_db()
+    return _detail(request, record, mapping_form=form, status=400)
+
+
+@require_POST
+def import_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview again with the answers given to its questions."""
+    _require_importer(request.user)
+    record = _record_for(request.user, pk)
+    if (refused := _not_a_preview(request, record)) is not None:
+        return refused
+    form = _answers_form(record, request.POST)
+    if form.stale:  # shown again as it is now, not with choices meant for other rows
+        messages.error(request, form.stale_message)
+        return redirect(record)
+    if form.is_valid():
+        try:
+            tracker_answer(request.user, record, form.answers())
+        except PreviewRefused as error:
+            form.add_error(None, str(error))
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(record)
+        else:
+            messages.success(request, "Your answers were saved and the preview updated.")
+            return redirect(record)
+        record.refresh_from_db()
+    return _detail(request, record, answers_form=form, status=400)
 
 
 @require_POST
@@ -150,6 +251,35 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     tracker_cancel(request.user, record)
     messages.success(request, f"{record.file_name} was not imported.")
     return redirect("deliverables:imports")
+
+
+@require_GET
+def layout_list(request: HttpRequest) -> HttpResponse:
+    """The saved layouts: each is applied by itself to a file with the headers it was saved
+    from."""
+    _require_importer(request.user)
+    layouts = layouts_visible_to(request.user).select_related("created_by")
+    return render(
+        request,
+        "deliverables/import_layouts.html",
+        {"layouts": layouts, "nav_section": "imports"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def layout_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then forget a saved layout: files with its headers are guessed at again."""
+    _require_importer(request.user)
+    layout = get_object_or_404(layouts_visible_to(request.user).select_related("created_by"), pk=pk)
+    if request.method == "POST":
+        layout_delete(request.user, layout)
+        messages.success(request, f"The layout '{layout.name}' was deleted.")
+        return redirect("deliverables:import_layouts")
+    return render(
+        request,
+        "deliverables/import_layout_delete.html",
+        {"layout": layout, "nav_section": "imports"},
+    )
 
 
 @require_GET

@@ -17,6 +17,7 @@ from deliverables.models import Action, ImportRecord, QuarterlyUpdate
 from deliverables.tracker.export import export_quarter
 from plans.models import Plan
 from tests import factories
+from tests.conftest import in_order
 from tests.deliverables.test_import import CORPORATE, COUNCIL, sandwell_plan
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,99 @@ def test_the_import_log_query_count_is_fixed(admin_client, django_assert_num_que
     add(20)
     with django_assert_num_queries(len(first.captured_queries)):
         admin_client.get(reverse("deliverables:imports"))
+
+
+def test_the_preview_lists_what_it_would_create_skip_and_leave_out(admin_client):
+    plan = sandwell_plan("council-plan-2024-30.json")
+    upload(admin_client, plan)
+    record = ImportRecord.objects.get()
+    record.summary.update(
+        {
+            "quarters": {
+                "2023-24-Q2": {"label": "Q2 2023/24", "created": 7, "updated": 1, "unchanged": 0},
+                "2023-24-Q1": {"label": "Q1 2023/24", "created": 5, "updated": 0, "unchanged": 2},
+            },
+            "structure": {
+                "outcomes": [],
+                "themes": [{"name": "Homes", "outcome": "Quality Homes", "rows": [["Housing", 3]]}],
+                "deliverables": [],
+                "actions": [
+                    {
+                        "ref": "H9",
+                        "title": "Retrofit tower blocks",
+                        "rows": [["Housing", 4], ["Housing", 7], ["Adults", 2]],
+                    }
+                ],
+                "milestones": [
+                    {"action": "H9", "title": "Contractor appointed", "rows": [["Housing", 5]]}
+                ],
+            },
+            "from_colour": [
+                {
+                    "sheet": "Housing",
+                    "row": 4,
+                    "colour": "#92D050",
+                    "status": "On Track",
+                    "exact": True,
+                }
+            ],
+            "noise": [{"sheet": "Housing", "row": 30, "reason": "a totals row"}],
+            "unused_columns": [
+                {
+                    "sheet": "Housing",
+                    "index": 6,
+                    "letter": "G",
+                    "header": "Budget code",
+                    "key": "budget code",
+                    "meaning": "ignore",
+                    "evidence": "",
+                    "samples": ["BC-101"],
+                }
+            ],
+            "hidden": [{"sheet": "Housing", "row": 12}, {"sheet": "Housing", "row": 13}],
+        }
+    )
+    record.save(update_fields=["summary"])
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert in_order(page, "Updates by quarter", "Q1 2023/24", "Q2 2023/24")
+    assert "What this import would create" in page
+    assert "New themes (1)" in page and "under Quality Homes" in page
+    assert (
+        "Retrofit tower blocks" in page
+        and "Sheet &#x27;Housing&#x27; rows 4, 7; sheet &#x27;Adults&#x27; row 2" in page
+    )
+    assert "New milestones (1)" in page and "Contractor appointed" in page
+    assert "New outcomes" not in page  # nothing to create, no heading
+    assert "Statuses read from a cell's colour (1)" in page and "#92D050" in page
+    assert "Rows skipped as not data (1)" in page and "a totals row" in page
+    assert "Columns not imported (1)" in page and "Budget code" in page and "BC-101" in page
+    assert "Hidden rows" in page and "Sheet &#x27;Housing&#x27; rows 12, 13" in page
+    assert in_order(
+        page, "What each column means", "What importing would do", "Row by row", "Import now"
+    )
+
+
+def test_a_preview_with_nothing_to_create_says_so(admin_client):
+    plan = sandwell_plan("council-plan-2024-30.json")
+    upload(admin_client, plan)
+    record = ImportRecord.objects.get()
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "What this import would create" not in page  # an importer that does not list it
+    record.summary["structure"] = {"outcomes": [], "actions": []}
+    record.save(update_fields=["summary"])
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "No new outcomes, themes, deliverables, actions or milestones: only updates." in page
+
+
+def test_an_imported_record_shows_no_forms_to_change_it(admin_client):
+    plan = sandwell_plan("council-plan-2024-30.json")
+    upload(admin_client, plan)
+    record = ImportRecord.objects.get()
+    admin_client.post(reverse("deliverables:import_apply", args=[record.pk]))
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "What the import did" in page
+    assert "What each column means" not in page and "Update the preview" not in page
+    assert "Import now" not in page
 
 
 # -- the command ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from deliverables import services
-from deliverables.models import ImportRecord, QuarterlyUpdate
+from deliverables.models import ImportLayout, ImportRecord, QuarterlyUpdate
 from plans.models import Plan
 from reports.services import report_start
 from tests import factories
@@ -64,6 +64,7 @@ def world(db, directorates, users):
         status="previewed",
         content=b"x",
     )
+    layout = ImportLayout.objects.create(name="Housing", signature="0" * 64, headers=["Ref"])
     retired = factories.small_plan(directorates, slug="retired-plan")
     Plan.objects.filter(pk=retired.plan.pk).update(is_active=False)
     return SimpleNamespace(
@@ -76,6 +77,7 @@ def world(db, directorates, users):
         ph_approver=ph_approver,
         report=draft,
         record=record,
+        layout=layout,
         retired=retired,
         **users,
     )
@@ -225,6 +227,22 @@ ACCESS = {
         ("POST",),
         ["performance", "viewer"],
     ),
+    "deliverables:import_mapping": (
+        lambda w: {"pk": w.record.pk},
+        ("POST",),
+        ["performance", "viewer"],
+    ),
+    "deliverables:import_answers": (
+        lambda w: {"pk": w.record.pk},
+        ("POST",),
+        ["performance", "viewer"],
+    ),
+    "deliverables:import_layouts": (lambda w: {}, ("GET",), ["performance", "viewer", "officer"]),
+    "deliverables:import_layout_delete": (
+        lambda w: {"pk": w.layout.pk},
+        ("GET", "POST"),
+        ["performance", "viewer"],
+    ),
     "reports:dashboard": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register_csv": (_plan, ("GET",), [("viewer", _retired)]),
@@ -326,6 +344,7 @@ def test_outsiders_are_refused_on_every_object_url(client, world):
         "draft",
     )
     assert world.ch6.delegations.count() == 1
+    assert ImportLayout.objects.filter(pk=world.layout.pk).exists()
 
 
 @pytest.mark.django_db
