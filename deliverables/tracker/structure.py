@@ -181,13 +181,19 @@ def listing(preview: ImportPreview, kept: list[RowUse], first_seen: dict) -> dic
         )
     }
     rows: dict[int, list[list]] = {}
+    counts: dict[int, int] = {}
     for use in kept:
-        for key in {id(obj) for obj in use.objects()} & new:
-            rows.setdefault(key, []).append([use.sheet, use.row])
+        # A new object's parents are the row's own outcome and theme: no need to climb.
+        for obj in {id(use.outcome), id(use.theme), id(use.deliverable), id(use.action)} & new:
+            counts[obj] = counts.get(obj, 0) + 1
+            if counts[obj] <= STRUCTURE_ROWS_KEPT:
+                rows.setdefault(obj, []).append([use.sheet, use.row])
 
     def where(obj) -> dict:
-        found = rows.get(id(obj)) or ([list(first_seen[id(obj)])] if id(obj) in first_seen else [])
-        return {"rows": found[:STRUCTURE_ROWS_KEPT], "row_count": len(found)}
+        if id(obj) in rows:
+            return {"rows": rows[id(obj)], "row_count": counts[id(obj)]}
+        seen = first_seen.get(id(obj))
+        return {"rows": [list(seen)] if seen else [], "row_count": 1 if seen else 0}
 
     milestones = getattr(preview, "_new_milestones", [])
     return {

@@ -382,6 +382,26 @@ def test_a_name_the_database_would_refuse_is_an_error_in_the_preview_not_on_conf
     assert len(updates(plan)) == len(written) == preview.created["updates"]
 
 
+def test_two_long_outcome_names_that_store_alike_do_not_fail_the_confirm(plan):
+    """The issue's preview promised outcomes that the confirm then could not write: names
+    alike in their first 200 characters (the column holds 200) are one name stored."""
+    long = "Residents live well " * 10  # exactly 200 characters
+    rows = [
+        tracker_row(2, "L1", outcome=long + "in town", creatable=(long + "in town",)),
+        tracker_row(3, "L2", outcome=long + "in the county", creatable=(long + "in the county",)),
+    ]
+    for row in rows:
+        row.status, row.commentary = "On Track", "Fine"
+    preview = prepare_import(plan, quarter(plan, "2023-24-Q3"), reading(rows))
+    promised = preview.created["outcomes"], preview.created["actions"]
+    preview.apply()  # no IntegrityError
+    assert promised == (
+        StrategicOutcome.objects.filter(plan=plan).exclude(name="Growth").count(),
+        Action.objects.filter(plan=plan).count(),
+    )
+    assert promised[0] == 1
+
+
 def test_field_problems_name_the_value_and_the_limit():
     action = Action(ref="R" * 41, title="Long ref")
     assert "is 41 characters long; at most 40 fit" in field_problem(action)
