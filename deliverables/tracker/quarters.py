@@ -94,11 +94,12 @@ def progress_of(
     (blank ones mean No Update, as in a one-quarter tracker). With quarter columns, each group
     with a value gives its quarter; the plain columns fill what the chosen quarter's group leaves
     blank (never a copy of another quarter's values). With one group, a blank chosen quarter is
-    No Update, as in a one-quarter tracker; with several, a blank group is left alone.
-    `fills` are the colours that read as a status: a coloured blank cell is a value.
+    No Update, as in a one-quarter tracker; with several, a blank group is left alone (whether
+    the reader gives it or leaves it out). `fills` are the colours that read as a status: a
+    coloured blank cell is a value.
     """
     plain = QuarterProgress(row.status, row.status_fill, row.commentary)
-    if not row.by_quarter:
+    if not row.by_quarter and not several:
         return {chosen: plain}
     others = {q: p for q, p in row.by_quarter.items() if q != chosen}
     if any((p.status, p.commentary) == (plain.status, plain.commentary) for p in others.values()):

@@ -486,6 +486,7 @@ class World:
     existing: set[str]
     updates: dict[tuple[str, int], tuple[str, str, str]] = field(default_factory=dict)
     overwrite_closed: bool = False
+    blank_groups_left_out: bool = False  # a reader may give a row only its filled groups
 
 
 @st.composite
@@ -499,7 +500,15 @@ def worlds(draw) -> World:
     listed = draw(st.lists(st.sampled_from(REFS), min_size=1, max_size=3, unique=True))
     rows = {ref: {q: draw(CELLS) for q in (groups or [0])} for ref in listed}
     existing = set(draw(st.lists(st.sampled_from(REFS), max_size=3, unique=True)))
-    world = World(groups, chosen, states, rows, existing, overwrite_closed=draw(st.booleans()))
+    world = World(
+        groups,
+        chosen,
+        states,
+        rows,
+        existing,
+        overwrite_closed=draw(st.booleans()),
+        blank_groups_left_out=draw(st.booleans()),
+    )
     for ref in sorted(existing):
         for q, state in states.items():
             if state and draw(st.booleans()):
@@ -557,6 +566,8 @@ def _read_of(world: World) -> ReadResult:
     rows = []
     for n, (ref, cells) in enumerate(world.rows.items(), start=2):
         if world.groups:
+            if world.blank_groups_left_out:
+                cells = {q: v for q, v in cells.items() if v != ("", "")}
             rows.append(tracker_row(n, ref, quarters=cells))
         else:
             status, commentary = cells[0]
