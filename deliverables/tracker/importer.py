@@ -3,50 +3,86 @@
 `prepare_import` reads the database and works out every change without writing anything:
 the preview. `ImportPreview.apply` writes exactly that preview, all of it or none of it.
 
-Rules (the phases below; matching.py resolves rows, preview.py writes):
+Rules (the phases below; matching.py resolves rows, quarters.py files values by quarter,
+structure.py keeps only the structure written rows need, preview.py writes):
+- each quarter's columns go into that quarter of the chosen quarter's financial year; a file
+  whose only quarter columns are another quarter's is refused (quarters.py);
 - references match after normalisation (Cyrillic look-alikes read as Latin); a row with no
   reference matches an action by its title;
 - a reference that another, differently titled action already holds is not trusted: the
   row's action is imported without a reference, with a warning to check it;
-- structure already in the plan is never overwritten: the import only fills blanks;
+- structure already in the plan is never overwritten: the import only fills blanks; new
+  structure is created only where a row that is imported needs it;
 - one update per action and quarter: when an action is listed on several rows, the first row
   with a real status gives the update, and a row that disagrees is reported;
 - an unknown status is an error on its row (never a guess); a blank status with no commentary
   or "No update available" is the scale's No Update status;
 - "Duplicate - see X" rows link their deliverable to X instead of making an action;
 - updates entered in the browser, and any update in a closed quarter, are not overwritten
-  unless the caller says so.
+  unless the caller says so; a value the database would refuse is an error in the preview.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, is_dataclass
 
-from deliverables.models import (
-    Action,
-    Deliverable,
-    QuarterlyUpdate,
-    UpdateSource,
-    UpdateState,
-)
-from deliverables.tracker.layout import ReadResult, TrackerRow
-from deliverables.tracker.matching import Matcher, PendingUpdate
+from deliverables.models import Action
+from deliverables.tracker.layout import QuarterProgress, ReadResult, TrackerRow
+from deliverables.tracker.matching import Matcher
 from deliverables.tracker.preview import ImportPreview, RowIssue, RowResult
-from deliverables.tracker.text import DUPLICATE_OF, short
-from plans.models import (
-    Plan,
-    ReportingPeriod,
-    Status,
-    StrategicOutcome,
-    Theme,
+from deliverables.tracker.quarters import (
+    QuarterMismatch,
+    QuarterUpdate,
+    YearQuarters,
+    check_quarters,
+    compare_update,
+    progress_of,
+    quarter_label,
+    status_reader,
 )
+from deliverables.tracker.structure import RowUse, listing, prune, write_problems
+from deliverables.tracker.text import DUPLICATE_OF, short
+from plans.models import Plan, ReportingPeriod, Status
 from plans.refs import normalise_ref
 from plans.sanitise import sanitise_text
 
+__all__ = ["COMMENTARY_MAX", "ImportPreview", "QuarterMismatch", "prepare_import"]
+
 COMMENTARY_MAX = 10_000
+IMPORTED = ("created", "updated", "unchanged", "linked")
+
+Key = tuple[str, int]
 
 
-Placed = tuple[StrategicOutcome, Theme | None, Deliverable | None]
+@dataclass
+class _Run:
+    """One preview in the making: the matcher, the year's quarters, and what each row gave."""
+
+    matcher: Matcher
+    quarters: YearQuarters
+    several: bool  # the file has several quarters' columns
+    fills: set[str]  # cell colours that read as a status
+    status_of: Callable
+    originals: dict[int, ReportingPeriod | None]  # each action's first quarter before the import
+    results: dict[Key, RowResult] = field(default_factory=dict)
+    uses: dict[Key, RowUse] = field(default_factory=dict)
+    pending: dict[tuple[int, int], QuarterUpdate] = field(default_factory=dict)
+    notes: dict[Key, list[str]] = field(default_factory=dict)
+    done: dict[Key, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def preview(self) -> ImportPreview:
+        return self.matcher.preview
+
+    def in_quarter(self, quarter: int, message: str) -> str:
+        if not self.several:
+            return message
+        return f"{quarter_label(self.quarters.chosen.year, quarter)}: {message}"
+
+    def fail(self, key: Key, message: str, outcome: str = "", ref: str = "") -> None:
+        self.preview.errors.append(RowIssue(*key, message))
+        self.results[key] = RowResult(*key, outcome, ref, "error", message)
 
 
 def prepare_import(
@@ -59,187 +95,266 @@ def prepare_import(
 ) -> ImportPreview:
     """Work out what importing these rows into `period` would do. Writes nothing.
 
-    In phases: read each row (structure, action, the status it gives); link "Duplicate - see
-    X" rows once every action is known; compare one update per action with what the quarter
-    holds; then order the row results as the file has them.
+    In phases: read each row (structure, action, the status it gives in each quarter); link
+    "Duplicate - see X" rows once every action is known; turn rows that use a value the
+    database would refuse into errors; compare one update per action and quarter with what
+    that quarter holds; keep only the structure imported rows need; then order the row
+    results as the file has them. QuarterMismatch if the file is for another quarter.
     """
     if period.plan_id != plan.pk:
         raise ValueError("The quarter belongs to another plan")
+    named = check_quarters(read, period)
     preview = ImportPreview(plan=plan, period=period, overwrite_closed=overwrite_closed)
     preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
     preview.row_count = len(read.rows)
-    matcher = Matcher(plan, period, preview)
-    results: dict[tuple[str, int], RowResult] = {}
-    duplicates: list[tuple[TrackerRow, Placed, str]] = []
-    _warn_about_quarter(preview, period, read)
-    for row in read.rows:
-        duplicate = _read_row(matcher, row, results)
-        if duplicate is not None:
-            duplicates.append(duplicate)
-    for row, placed, target_ref in duplicates:
-        results[(row.sheet, row.row)] = _link_duplicate(matcher, row, placed, target_ref)
-    for pending in matcher.pending_updates.values():
-        _compare_update(matcher, pending, results[(pending.row.sheet, pending.row.row)])
-    _finish(matcher, read, results)
-    return preview
-
-
-def _warn_about_quarter(preview: ImportPreview, period: ReportingPeriod, read: ReadResult) -> None:
-    hints = {row.quarter_hint for row in read.rows if row.quarter_hint}
-    if hints and period.quarter not in hints:
+    matcher = Matcher(plan, period, preview, answers=answers)
+    run = _Run(
+        matcher,
+        YearQuarters(plan, period, matcher.updates),
+        several=len(named) > 1,
+        fills=set(matcher.status_by_colour),
+        status_of=status_reader(matcher),
+        originals=_first_quarters(matcher),
+    )
+    if run.several and read.rows:
+        listed = ", ".join(quarter_label(period.year, q) for q in sorted(named))
         first = read.rows[0]
         preview.warnings.append(
             RowIssue(
                 first.sheet,
                 first.row,
-                f"The headers speak of Q{min(hints)} but the import is for {period.label}.",
+                f"The file has columns for {listed}: each goes into its own quarter.",
             )
         )
+    duplicates = []
+    for row in read.rows:
+        duplicate = _read_row(run, row)
+        if duplicate is not None:
+            duplicates.append(duplicate)
+    for row, use, target_ref in duplicates:
+        _link_duplicate(run, row, use, target_ref)
+    _refuse_unwritable(run)
+    for pending in run.pending.values():
+        result, message = compare_update(preview, run.quarters, pending)  # names the quarter
+        if message:
+            preview.errors.append(RowIssue(pending.row.sheet, pending.row.row, message))
+        run.done.setdefault((pending.row.sheet, pending.row.row), []).append((result, message))
+    kept = _settle_rows(run)
+    _settle_first_quarters(run, kept)
+    prune(preview, kept)
+    preview.structure = listing(preview, kept, matcher.first_seen)
+    _describe(run, read, answers or {})
+    _finish(matcher, read, run.results)
+    return preview
 
 
-def _duplicate_of(row: TrackerRow):
+def _first_quarters(matcher: Matcher) -> dict[int, ReportingPeriod | None]:
+    """Each existing action's first reported quarter, before rows move it."""
+    actions = [*matcher.actions_by_ref.values(), *matcher.actions_by_title.values()]
+    return {id(a): a.reported_from for a in actions if a.pk}
+
+
+def _duplicate_of(row: TrackerRow, progress: dict[int, QuarterProgress]):
     """The "Duplicate - see X" match in the row's action, status or commentary, if any."""
-    found = (DUPLICATE_OF.search(t) for t in (row.action, row.status, row.commentary) if t)
+    texts = [row.action, row.status, row.commentary]
+    texts += [text for p in progress.values() for text in (p.status, p.commentary)]
+    found = (DUPLICATE_OF.search(t) for t in dict.fromkeys(texts) if t)
     return next((m for m in found if m), None)
 
 
-def _read_row(matcher: Matcher, row: TrackerRow, results: dict) -> tuple | None:
+def _read_row(run: _Run, row: TrackerRow) -> tuple | None:
     """Resolve one row into the plan and keep its result; a duplicate row comes back to be
     linked once every action is known."""
-    key = (row.sheet, row.row)
-    commentary = sanitise_text(row.commentary, max_length=COMMENTARY_MAX)
-    duplicate = _duplicate_of(row)
+    matcher, key = run.matcher, (row.sheet, row.row)
+    progress = progress_of(row, run.quarters.chosen.quarter, run.several, run.fills)
+    duplicate = _duplicate_of(row, progress)
     if duplicate is None and not row.action and not row.action_ref:
-        results[key] = _row_without_action(matcher, row)
+        run.results[key] = _row_without_action(run, row)
         return None
-    status = None
+    statuses: dict[int, tuple[Status, str]] = {}
     if duplicate is None:
-        status, problem = matcher.status_for(row, commentary)
-        if problem:
-            matcher.preview.errors.append(RowIssue(row.sheet, row.row, problem))
-            ref = row.action_ref or short(row.action)
-            results[key] = RowResult(row.sheet, row.row, "", ref, "error", problem)
-            return None
+        for quarter, values in progress.items():
+            commentary = sanitise_text(values.commentary, max_length=COMMENTARY_MAX)
+            status, problem = run.status_of(row, values, commentary)
+            if problem:
+                ref = row.action_ref or short(row.action)
+                run.fail(key, run.in_quarter(quarter, problem), ref=ref)
+                return None
+            statuses[quarter] = (status, commentary)
     outcome = matcher.outcome_for(row)
+    if outcome is None:  # the matcher asks rather than create one
+        run.results[key] = RowResult(row.sheet, row.row, "", row.action_ref, "skipped", _ASK)
+        return None
     theme = matcher.theme_for(outcome, row.theme)
-    deliverable = matcher.deliverable_for(outcome, theme, row)
+    use = RowUse(row.sheet, row.row, outcome, theme, matcher.deliverable_for(outcome, theme, row))
     if duplicate is not None:
-        return row, (outcome, theme, deliverable), duplicate.group(1)
+        return row, use, duplicate.group(1)
     action, problem = matcher.action_for(row)
     if problem:
-        matcher.preview.errors.append(RowIssue(row.sheet, row.row, problem))
-        results[key] = RowResult(row.sheet, row.row, outcome.name, row.action_ref, "error", problem)
+        run.fail(key, problem, outcome.name, row.action_ref)
         return None
-    matcher.place(action, outcome, theme, deliverable)
-    note = _record_update(matcher, action, status, commentary, row)
-    results[key] = RowResult(
-        row.sheet, row.row, outcome.name, action.display_ref, "linked" if note else "", note
-    )
+    if action is None:  # the matcher asks which action the row means
+        run.results[key] = RowResult(row.sheet, row.row, outcome.name, "", "skipped", _ASK)
+        return None
+    matcher.place(action, outcome, use.theme, use.deliverable)
+    use.action = action
+    run.uses[key] = use
+    notes = (_record_update(run, action, q, *given, row) for q, given in statuses.items())
+    run.notes[key] = [note for note in notes if note]
+    run.results[key] = RowResult(row.sheet, row.row, outcome.name, action.display_ref, "")
     return None
 
 
-def _row_without_action(matcher: Matcher, row: TrackerRow) -> RowResult:
+_ASK = "Left out until the question about this row is answered."
+
+
+def _row_without_action(run: _Run, row: TrackerRow) -> RowResult:
     if row.deliverable or row.deliverable_ref:
+        matcher = run.matcher
         outcome = matcher.outcome_for(row)
-        matcher.deliverable_for(outcome, matcher.theme_for(outcome, row.theme), row)
+        if outcome is None:
+            return RowResult(row.sheet, row.row, "", "", "skipped", _ASK)
+        theme = matcher.theme_for(outcome, row.theme)
+        deliverable = matcher.deliverable_for(outcome, theme, row)
+        run.uses[(row.sheet, row.row)] = RowUse(row.sheet, row.row, outcome, theme, deliverable)
         message = "A deliverable with no action on this row."
         return RowResult(row.sheet, row.row, outcome.name, "", "skipped", message)
     return RowResult(row.sheet, row.row, "", "", "skipped", "No action on this row.")
 
 
 def _record_update(
-    matcher: Matcher, action: Action, status: Status, commentary: str, row: TrackerRow
+    run: _Run, action: Action, quarter: int, status: Status, commentary: str, row: TrackerRow
 ) -> str:
-    """Keep this row's status and commentary for the action, or explain why not."""
-    pending = matcher.pending_updates.get(id(action))
-    if pending is None:
-        matcher.pending_updates[id(action)] = PendingUpdate(action, status, commentary, row)
+    """Keep this row's status and commentary for the action's quarter, or explain why not."""
+    key = (id(action), quarter)
+    pending = run.pending.get(key)
+    if pending is None or (pending.status.means_no_update and not status.means_no_update):
+        run.pending[key] = QuarterUpdate(action, quarter, status, commentary, row)
         return ""
     first = f"sheet '{pending.row.sheet}' row {pending.row.row}"
     if pending.status == status:
-        return f"Listed again; its update comes from {first}."
-    if pending.status.means_no_update and not status.means_no_update:
-        matcher.pending_updates[id(action)] = PendingUpdate(action, status, commentary, row)
-        return ""
+        return run.in_quarter(quarter, f"Listed again; its update comes from {first}.")
     if status.means_no_update:
-        return f"Listed again with no update; {first} gives its status."
-    matcher.preview.warnings.append(
+        return run.in_quarter(quarter, f"Listed again with no update; {first} gives its status.")
+    run.preview.warnings.append(
         RowIssue(
             row.sheet,
             row.row,
-            f"{action.display_ref} is listed again with status '{status.label}', but "
-            f"{first} says '{pending.status.label}'. "
-            "One quarter has one update: the first was kept.",
+            run.in_quarter(
+                quarter,
+                f"{action.display_ref} is listed again with status '{status.label}', but "
+                f"{first} says '{pending.status.label}'. "
+                "One quarter has one update: the first was kept.",
+            ),
         )
     )
-    return f"Status differs from {first}; the first was kept."
+    return run.in_quarter(quarter, f"Status differs from {first}; the first was kept.")
 
 
-def _link_duplicate(matcher: Matcher, row: TrackerRow, placed: Placed, target_ref: str):
-    outcome, theme, deliverable = placed
-    target = matcher.actions_by_ref.get(normalise_ref(target_ref))
+def _link_duplicate(run: _Run, row: TrackerRow, use: RowUse, target_ref: str) -> None:
+    target = run.matcher.actions_by_ref.get(normalise_ref(target_ref))
     if target is None:
         message = (
             f"The row says it duplicates {target_ref}, but no action {target_ref} "
             "is in the plan or this file."
         )
-        matcher.preview.errors.append(RowIssue(row.sheet, row.row, message))
-        return RowResult(row.sheet, row.row, outcome.name, target_ref, "error", message)
-    matcher.place(target, outcome, theme, deliverable)
-    return RowResult(
+        run.fail((row.sheet, row.row), message, use.outcome.name, target_ref)
+        return
+    run.matcher.place(target, use.outcome, use.theme, use.deliverable)
+    use.action = target
+    run.uses[(row.sheet, row.row)] = use
+    run.results[(row.sheet, row.row)] = RowResult(
         row.sheet,
         row.row,
-        outcome.name,
+        use.outcome.name,
         target.display_ref,
         "linked",
         f"Duplicate row: linked to {target.display_ref}.",
     )
 
 
-def _compare_update(matcher: Matcher, pending: PendingUpdate, result: RowResult) -> None:
-    """One update per action for the quarter, compared with what the quarter holds already."""
-    preview, period, action = matcher.preview, matcher.period, pending.action
-    existing = matcher.updates.get(action.pk) if action.pk else None
-    message = ""
-    if existing is None:
-        preview._new_updates.append(
-            QuarterlyUpdate(
-                action=action,
-                period=period,
-                status=pending.status,
-                commentary=pending.commentary,
-                state=UpdateState.APPROVED,
-                source=UpdateSource.IMPORTED,
-                approved_at=timezone.now(),
+def _refuse_unwritable(run: _Run) -> None:
+    """A row using something the database would refuse is an error, and gives no update."""
+    problems = write_problems(run.preview, run.matcher)
+    if not problems:
+        return
+    refused: set[Key] = set()
+    for key, use in list(run.uses.items()):
+        problem = next((problems[id(o)] for o in use.objects() if id(o) in problems), None)
+        if problem is not None:
+            refused.add(key)
+            del run.uses[key]
+            ref = use.action.display_ref if use.action is not None else ""
+            run.fail(key, problem, use.outcome.name if use.outcome else "", ref)
+    run.pending = {k: p for k, p in run.pending.items() if (p.row.sheet, p.row.row) not in refused}
+
+
+def _settle_rows(run: _Run) -> list[RowUse]:
+    """Each row's result from its quarters' updates; the uses of the rows that are imported."""
+    kept = []
+    for key, result in run.results.items():
+        if result.result == "":
+            done = run.done.get(key, [])
+            errors = [message for outcome, message in done if outcome == "error"]
+            written = {outcome for outcome, _ in done if outcome != "error"}
+            if done and not written:
+                result.result, result.message = "error", " ".join(errors)
+            else:
+                found = (r for r in ("created", "updated", "unchanged") if r in written)
+                result.result = next(found, "linked")
+                result.message = " ".join([*run.notes.get(key, []), *errors])
+        if result.result != "error" and key in run.uses:
+            kept.append(run.uses[key])
+    return kept
+
+
+def _settle_first_quarters(run: _Run, kept: list[RowUse]) -> None:
+    """An action is reported from the first quarter the file gives it an update in (the chosen
+    quarter if none): a new action starts there, an existing one moves back to it if it
+    started later, and never forward."""
+    preview, chosen = run.preview, run.quarters.chosen
+    first: dict[int, int] = {}
+    for (action_id, quarter), _ in run.pending.items():
+        first[action_id] = min(quarter, first.get(action_id, quarter))
+    for action in {id(u.action): u.action for u in kept if u.action is not None}.values():
+        quarter = first.get(id(action))
+        target = run.quarters.period(quarter) if quarter else chosen
+        if action.pk is None:
+            preview._reported_from[id(action)] = target
+            continue
+        original = run.originals.get(id(action), action.reported_from)
+        if original is not None and original.sort_key > target.sort_key:
+            action.reported_from = preview._reported_from[id(action)] = target
+            run.matcher.mark_changed(preview._changed_actions, action, "reported_from", "actions")
+            continue
+        action.reported_from = original
+        names = preview._changed_actions.get(id(action), set())
+        names.discard("reported_from")
+        if not names:
+            preview._changed_actions.pop(id(action), None)
+
+
+def _describe(run: _Run, read: ReadResult, answers: dict) -> None:
+    """What the reader understood and the answers in force, for the page and the record."""
+    preview = run.preview
+    preview.columns = [column.as_json() for column in getattr(read, "columns", [])]
+    preview.noise = [asdict(n) if is_dataclass(n) else dict(n) for n in getattr(read, "noise", [])]
+    preview.header_keys = list(getattr(read, "header_keys", []))
+    hidden = [row for row in read.rows if row.hidden]
+    preview.hidden = [{"sheet": row.sheet, "row": row.row} for row in hidden]
+    for row in hidden:
+        result = run.results.get((row.sheet, row.row))
+        if result is not None and result.result in IMPORTED:
+            preview.warnings.append(
+                RowIssue(
+                    row.sheet, row.row, f"Row {row.row} is hidden in the sheet: check it belongs."
+                )
             )
-        )
-        preview.created["updates"] += 1
-        result.result = "created"
-    elif existing.status_id == pending.status.pk and existing.commentary == pending.commentary:
-        preview.unchanged["updates"] += 1
-        result.result = "unchanged"
-    elif existing.source == UpdateSource.ENTERED:
-        message = (
-            f"{action.display_ref} has an update entered in the app for {period.label} "
-            f"({existing.get_state_display().lower()}); the spreadsheet does not overwrite it."
-        )
-    elif period.is_locked and not preview.overwrite_closed:
-        message = (
-            f"{period.label} is closed: the update for {action.display_ref} would change. "
-            "Reopen the quarter, or import with the option to overwrite a closed quarter."
-        )
-    else:
-        existing.status = pending.status
-        existing.commentary = pending.commentary
-        existing.state = UpdateState.APPROVED
-        existing.source = UpdateSource.IMPORTED
-        existing.approved_at = timezone.now()
-        preview._changed_updates.append(existing)
-        preview.updated["updates"] += 1
-        result.result = "updated"
-    if message:
-        preview.errors.append(RowIssue(pending.row.sheet, pending.row.row, message))
-        result.result, result.message = "error", message
+    if not preview.answered:
+        asked = {question.key for question in preview.questions}
+        preview.answered = {k: v for k, v in answers.items() if k in asked}
+    used = {id(update.period) for update in preview._new_updates}  # new quarters hold no other
+    preview._new_periods = [p for p in run.quarters.new if id(p) in used]
 
 
 def _finish(matcher: Matcher, read: ReadResult, results: dict) -> None:

@@ -45,7 +45,8 @@ class PendingUpdate:
 class Matcher:
     """Holds the plan as it is plus everything this import adds, and resolves rows against it."""
 
-    def __init__(self, plan: Plan, period: ReportingPeriod, preview: ImportPreview):
+    def __init__(self, plan: Plan, period: ReportingPeriod, preview: ImportPreview, answers=None):
+        self.answers: dict = answers or {}  # question key -> the value chosen in the preview
         self.plan = plan
         self.period = period
         self.preview = preview

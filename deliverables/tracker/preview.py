@@ -16,12 +16,15 @@ from deliverables.models import (
     QuarterlyUpdate,
 )
 from deliverables.services import updates_import
+from deliverables.tracker.meanings import IGNORE, Question, header_signature
 from plans.models import (
     Plan,
     ReportingPeriod,
+    Status,
     StrategicOutcome,
     Theme,
 )
+from plans.statuses import status_key
 
 KINDS = ("outcomes", "deliverables", "actions", "updates")
 
@@ -65,7 +68,26 @@ class ImportPreview:
     row_count: int = 0
     overwrite_closed: bool = False
     applied: bool = False
+    # What the reader understood, shown beside the rows: ColumnGuess.as_json() of every
+    # column, rows skipped as noise, hidden rows, and the header keys that name the layout.
+    columns: list[dict] = field(default_factory=list)
+    noise: list[dict] = field(default_factory=list)
+    hidden: list[dict] = field(default_factory=list)
+    header_keys: list[str] = field(default_factory=list)
+    # What the importer will not guess (meanings.Question), and the answers in force.
+    questions: list[Question] = field(default_factory=list)
+    answered: dict = field(default_factory=dict)
+    # Statuses read from a cell's fill: {"sheet", "row", "colour", "status", "exact"}.
+    from_colour: list[dict] = field(default_factory=list)
+    # Status spellings the answers add to the scale, written by apply(): status pk -> words.
+    new_spellings: dict[int, list[str]] = field(default_factory=dict)
+    # Everything the import creates, apart from the updates, with the rows it came from.
+    structure: dict = field(default_factory=dict)
+    # Updates by quarter code: {"created", "updated", "unchanged"}; the quarters by code.
+    quarter_figures: dict[str, Counter] = field(default_factory=dict)
+    quarter_periods: dict[str, ReportingPeriod] = field(default_factory=dict)
     # What apply() writes, in dependency order.
+    _new_periods: list[ReportingPeriod] = field(default_factory=list, repr=False)
     _new_outcomes: list[StrategicOutcome] = field(default_factory=list, repr=False)
     _new_themes: list[Theme] = field(default_factory=list, repr=False)
     _new_deliverables: list[Deliverable] = field(default_factory=list, repr=False)
@@ -76,6 +98,8 @@ class ImportPreview:
     _new_updates: list[QuarterlyUpdate] = field(default_factory=list, repr=False)
     _changed_updates: list[QuarterlyUpdate] = field(default_factory=list, repr=False)
     _objects: dict[int, object] = field(default_factory=dict, repr=False)
+    # The first quarter each new or moved action is reported in, by the action's identity.
+    _reported_from: dict[int, ReportingPeriod] = field(default_factory=dict, repr=False)
 
     @property
     def has_changes(self) -> bool:
@@ -94,6 +118,23 @@ class ImportPreview:
             "errors": [issue.as_dict() for issue in self.errors],
             "warnings": [issue.as_dict() for issue in self.warnings],
             "skipped_sheets": self.skipped_sheets,
+            "columns": self.columns,
+            "unused_columns": [c for c in self.columns if c.get("meaning") == IGNORE],
+            "noise": self.noise,
+            "hidden": self.hidden,
+            "header_keys": self.header_keys,
+            "signature": header_signature(self.header_keys) if self.header_keys else "",
+            "structure": self.structure,
+            "quarters": {
+                code: {
+                    "label": self.quarter_periods[code].label,
+                    **{kind: figures[kind] for kind in ("created", "updated", "unchanged")},
+                }
+                for code, figures in sorted(self.quarter_figures.items())
+            },
+            "questions": [question.as_json() for question in self.questions],
+            "answered": self.answered,
+            "from_colour": self.from_colour,
         }
 
     @transaction.atomic
@@ -105,6 +146,14 @@ class ImportPreview:
         if self.applied:
             raise RuntimeError("This import has already been applied")
         now = timezone.now()
+        for period in [self.period, *self._new_periods]:
+            if period.pk is None:  # a quarter the plan lacked: history, so created closed
+                period._history_user = user
+                period._change_reason = "Created, closed, by importing " + reason.removeprefix(
+                    "Imported from "
+                )
+                period.save()
+        self._add_spellings()
         StrategicOutcome.objects.bulk_create(self._new_outcomes)
         Theme.objects.bulk_create(self._new_themes)
         Deliverable.objects.bulk_create(self._new_deliverables, batch_size=500)
@@ -112,7 +161,8 @@ class ImportPreview:
             objs = [self._objects[key] for key in keys]
             Deliverable.objects.bulk_update(objs, sorted(names), batch_size=500)
         for action in self._new_actions:
-            action.reported_from = self.period  # saved by now: a new quarter is saved first
+            # Its first quarter in the file, saved by now: a new quarter is saved first.
+            action.reported_from = self._reported_from.get(id(action), self.period)
         bulk_create_with_history(
             self._new_actions,
             Action,
@@ -122,10 +172,10 @@ class ImportPreview:
         )
         for names, keys in _group_fields(self._changed_actions):
             objs = [self._objects[key] for key in keys]
-            for obj in objs:
+            for key, obj in zip(keys, objs, strict=True):
                 obj.updated_at = now
-                if "reported_from" in names:
-                    obj.reported_from = self.period  # re-read: the quarter may be new
+                if "reported_from" in names:  # re-read: the quarter may be new
+                    obj.reported_from = self._reported_from.get(key, self.period)
             bulk_update_with_history(
                 objs,
                 Action,
@@ -151,6 +201,21 @@ class ImportPreview:
         )
         self.applied = True
         return self
+
+    def _add_spellings(self) -> None:
+        """The status words the answers said a status means, added to its spellings."""
+        if not self.new_spellings:
+            return
+        for status in Status.objects.filter(pk__in=list(self.new_spellings)).order_by("pk"):
+            known, added = status.spelling_keys(), []
+            for word in self.new_spellings[status.pk]:
+                if word.strip() and status_key(word) not in known:
+                    known.add(status_key(word))
+                    added.append(word.strip())
+            if added:
+                lines = [line for line in status.spellings.splitlines() if line.strip()]
+                status.spellings = "\n".join([*lines, *added])
+                status.save(update_fields=["spellings"])
 
 
 def _group_fields(changed: dict[int, set[str]]) -> list[tuple[frozenset[str], list[int]]]:
