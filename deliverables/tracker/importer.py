@@ -8,11 +8,17 @@ Rules (the phases below; matching.py resolves rows, preview.py writes):
   reference matches an action by its title;
 - a reference that another, differently titled action already holds is not trusted: the
   row's action is imported without a reference, with a warning to check it;
-- structure already in the plan is never overwritten: the import only fills blanks;
+- a row with no reference matches by a reference typed at the start of its title, then by
+  its title, then by a title like one of the plan's (a likely match is a question);
+- structure already in the plan is never overwritten: the import only fills blanks (dates,
+  lead, directorate, external reference, date note), and warns where the file differs;
+- outcomes are created only from names the file or mapping says are outcomes; a new action
+  with no outcome, and anything else the importer would have to guess, is a question whose
+  default leaves the row out;
 - one update per action and quarter: when an action is listed on several rows, the first row
   with a real status gives the update, and a row that disagrees is reported;
-- an unknown status is an error on its row (never a guess); a blank status with no commentary
-  or "No update available" is the scale's No Update status;
+- an unknown status word or colour is a question (never a guess); a blank status with no
+  commentary or "No update available" is the scale's No Update status;
 - "Duplicate - see X" rows link their deliverable to X instead of making an action;
 - updates entered in the browser, and any update in a closed quarter, are not overwritten
   unless the caller says so.
@@ -24,29 +30,24 @@ from django.utils import timezone
 
 from deliverables.models import (
     Action,
-    Deliverable,
     QuarterlyUpdate,
     UpdateSource,
     UpdateState,
 )
+from deliverables.tracker.answers import LeftOut
 from deliverables.tracker.layout import ReadResult, TrackerRow
-from deliverables.tracker.matching import Matcher, PendingUpdate
+from deliverables.tracker.matching import Matcher, PendingUpdate, Placed
 from deliverables.tracker.preview import ImportPreview, RowIssue, RowResult
 from deliverables.tracker.text import DUPLICATE_OF, short
 from plans.models import (
     Plan,
     ReportingPeriod,
     Status,
-    StrategicOutcome,
-    Theme,
 )
 from plans.refs import normalise_ref
 from plans.sanitise import sanitise_text
 
 COMMENTARY_MAX = 10_000
-
-
-Placed = tuple[StrategicOutcome, Theme | None, Deliverable | None]
 
 
 def prepare_import(
@@ -68,7 +69,7 @@ def prepare_import(
     preview = ImportPreview(plan=plan, period=period, overwrite_closed=overwrite_closed)
     preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
     preview.row_count = len(read.rows)
-    matcher = Matcher(plan, period, preview)
+    matcher = Matcher(plan, period, preview, answers)
     results: dict[tuple[str, int], RowResult] = {}
     duplicates: list[tuple[TrackerRow, Placed, str]] = []
     _warn_about_quarter(preview, period, read)
@@ -112,38 +113,55 @@ def _read_row(matcher: Matcher, row: TrackerRow, results: dict) -> tuple | None:
     if duplicate is None and not row.action and not row.action_ref:
         results[key] = _row_without_action(matcher, row)
         return None
-    status = None
-    if duplicate is None:
-        status, problem = matcher.status_for(row, commentary)
-        if problem:
-            matcher.preview.errors.append(RowIssue(row.sheet, row.row, problem))
-            ref = row.action_ref or short(row.action)
-            results[key] = RowResult(row.sheet, row.row, "", ref, "error", problem)
-            return None
-    outcome = matcher.outcome_for(row)
-    theme = matcher.theme_for(outcome, row.theme)
-    deliverable = matcher.deliverable_for(outcome, theme, row)
     if duplicate is not None:
-        return row, (outcome, theme, deliverable), duplicate.group(1)
-    action, problem = matcher.action_for(row)
+        placed, problem = matcher.structure_for(row)
+        if placed is None:
+            label = matcher.plan.outcome_label.lower()
+            problem = problem or f"The row names no {label} of the plan to link it under."
+            results[key] = _not_written(matcher, row, problem)
+            return None
+        return row, placed, duplicate.group(1)
+    status, problem = matcher.row_status(row, commentary)
+    if not problem:
+        found, problem = matcher.resolve(row)
     if problem:
-        matcher.preview.errors.append(RowIssue(row.sheet, row.row, problem))
-        results[key] = RowResult(row.sheet, row.row, outcome.name, row.action_ref, "error", problem)
+        results[key] = _not_written(matcher, row, problem)
         return None
-    matcher.place(action, outcome, theme, deliverable)
+    action, outcome = found
     note = _record_update(matcher, action, status, commentary, row)
+    name = outcome.name if outcome else ""
     results[key] = RowResult(
-        row.sheet, row.row, outcome.name, action.display_ref, "linked" if note else "", note
+        row.sheet, row.row, name, action.display_ref, "linked" if note else "", note
     )
     return None
 
 
+def _not_written(matcher: Matcher, row: TrackerRow, problem: str) -> RowResult:
+    """A row that writes nothing: left out as the administrator answered, or an error."""
+    ref = row.action_ref or short(row.action)
+    if isinstance(problem, LeftOut):
+        return RowResult(row.sheet, row.row, "", ref, "skipped", problem)
+    matcher.preview.errors.append(RowIssue(row.sheet, row.row, problem))
+    return RowResult(row.sheet, row.row, "", ref, "error", problem)
+
+
 def _row_without_action(matcher: Matcher, row: TrackerRow) -> RowResult:
+    if row.milestone:  # a milestone of the action above
+        action, result, problem = matcher.milestone_row(row)
+        if problem:
+            return _not_written(matcher, row, problem)
+        message = f"A milestone of {action.display_ref}."
+        return RowResult(row.sheet, row.row, "", action.display_ref, result, message)
     if row.deliverable or row.deliverable_ref:
-        outcome = matcher.outcome_for(row)
-        matcher.deliverable_for(outcome, matcher.theme_for(outcome, row.theme), row)
+        placed, problem = matcher.structure_for(row)
+        if problem:
+            return _not_written(matcher, row, problem)
         message = "A deliverable with no action on this row."
-        return RowResult(row.sheet, row.row, outcome.name, "", "skipped", message)
+        if placed is None:
+            label = matcher.plan.outcome_label.lower()
+            message = f"A deliverable with no action on this row, and no {label} to put it under."
+        name = placed[0].name if placed else ""
+        return RowResult(row.sheet, row.row, name, "", "skipped", message)
     return RowResult(row.sheet, row.row, "", "", "skipped", "No action on this row.")
 
 
@@ -176,7 +194,7 @@ def _record_update(
 
 
 def _link_duplicate(matcher: Matcher, row: TrackerRow, placed: Placed, target_ref: str):
-    outcome, theme, deliverable = placed
+    outcome, theme, deliverable, sure = placed
     target = matcher.actions_by_ref.get(normalise_ref(target_ref))
     if target is None:
         message = (
@@ -185,7 +203,8 @@ def _link_duplicate(matcher: Matcher, row: TrackerRow, placed: Placed, target_re
         )
         matcher.preview.errors.append(RowIssue(row.sheet, row.row, message))
         return RowResult(row.sheet, row.row, outcome.name, target_ref, "error", message)
-    matcher.place(target, outcome, theme, deliverable)
+    if target.pk is None or sure:  # the plan's own action: not under a guessed outcome
+        matcher.place(target, outcome, theme, deliverable)
     return RowResult(
         row.sheet,
         row.row,

@@ -218,6 +218,10 @@ class TrackerRow:
     percent_complete: object = None
     stage: str = ""
     hidden: bool = False  # a hidden row of the sheet: read, and flagged in the preview
+    # The outcome_candidates the import may create an outcome from (never a title row, sheet
+    # or file name unless the mapping says so), and a section heading mapped to a theme.
+    outcome_creatable: tuple[str, ...] = ()
+    heading_theme: str = ""
 
 
 @dataclass
@@ -322,6 +326,7 @@ def read_sheet(sheet: Sheet) -> tuple[list[TrackerRow], list[Layout], str | None
             previous_deliverable = (deliverable_ref, deliverable)
         row = _data_row(sheet.name, number, cells, layout, candidates)
         row.theme, row.deliverable_ref, row.deliverable = theme, deliverable_ref, deliverable
+        row.outcome_creatable = tuple(filter(None, [_text(cells, layout, "outcome")]))  # MATCHER
         rows.append(row)
     if not layouts:
         return rows, layouts, "no header row naming actions and their status or commentary"

@@ -13,9 +13,11 @@ from deliverables.models import (
     Action,
     ActionPlacement,
     Deliverable,
+    Milestone,
     QuarterlyUpdate,
 )
 from deliverables.services import updates_import
+from deliverables.tracker.meanings import Question
 from plans.models import (
     Plan,
     ReportingPeriod,
@@ -65,6 +67,12 @@ class ImportPreview:
     row_count: int = 0
     overwrite_closed: bool = False
     applied: bool = False
+    # MATCHER (issue 19): what the matcher asks and reads, for the summary and for apply().
+    questions: list[Question] = field(default_factory=list)
+    from_colour: list[dict] = field(default_factory=list)  # sheet, row, colour, status, exact
+    new_spellings: dict[int, list[str]] = field(default_factory=dict)  # status pk -> words
+    _new_milestones: list[Milestone] = field(default_factory=list, repr=False)
+    # /MATCHER
     # What apply() writes, in dependency order.
     _new_outcomes: list[StrategicOutcome] = field(default_factory=list, repr=False)
     _new_themes: list[Theme] = field(default_factory=list, repr=False)
@@ -134,6 +142,11 @@ class ImportPreview:
                 default_user=user,
                 default_change_reason=reason,
             )
+        # MATCHER (issue 19): milestones hang under actions, new ones saved just above.
+        for milestone in self._new_milestones:
+            milestone.action = milestone.action  # re-read the key now the action has one
+        Milestone.objects.bulk_create(self._new_milestones, batch_size=500)
+        # /MATCHER
         for placement in self._new_placements:
             # Re-read the foreign keys now that new parents have primary keys.
             placement.action = placement.action

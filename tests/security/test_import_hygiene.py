@@ -16,6 +16,7 @@ from deliverables.models import ImportRecord, ImportStatus, QuarterlyUpdate
 from deliverables.tracker import services
 from deliverables.tracker.services import tracker_apply, tracker_preview
 from deliverables.workflow import WorkflowError
+from plans.models import StrategicOutcome
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,9 @@ CSV = (
 
 @pytest.fixture
 def previewed(users) -> ImportRecord:
-    return tracker_preview(users["admin"], factories.plan("county"), "2023-24-Q3", CSV, "r.csv")
+    plan = factories.plan("county")
+    StrategicOutcome.objects.create(plan=plan, name="R")  # a file's name creates no outcome
+    return tracker_preview(users["admin"], plan, "2023-24-Q3", CSV, "r.csv")
 
 
 def test_a_second_confirm_racing_the_first_writes_nothing_and_leaves_the_record_imported(
