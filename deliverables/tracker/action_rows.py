@@ -108,9 +108,12 @@ class ActionRows:
 
     def row_too_long(self: Matcher, row: TrackerRow, dates: RowDates) -> str | None:
         for attr, what, limit in LIMITS:
-            problem = too_long(what, sanitise_line(getattr(row, attr, "")), limit)
-            if problem:
-                return problem
+            value = getattr(row, attr, "")
+            # Sanitising never lengthens text: only a long cell needs it to be measured.
+            if value and len(value) > limit:
+                problem = too_long(what, sanitise_line(value), limit)
+                if problem:
+                    return problem
         return too_long("The date note", dates.note(), NOTE_LIMIT)
 
     def ref_and_title(self: Matcher, row: TrackerRow) -> tuple[str, str]:

@@ -13,8 +13,10 @@ A title cut short by a spreadsheet (at least 30 characters, the start of a known
 as a sure match unless two known titles start that way.
 
 Only a few actions are compared in full: those sharing one of the title's rarest words (the
-three known to the fewest actions), then only those whose lengths and letters could reach ASK
-(difflib's real_quick_ratio and quick_ratio, cheap upper bounds of ratio).
+three known to the fewest actions), then only those sharing at least WORDS_SHARED of their
+words (2 x shared / both counts), then only those whose lengths and letters could reach ASK
+(difflib's real_quick_ratio and quick_ratio, cheap upper bounds of ratio). A title with every
+rare word mistyped is not found: it is a new action, which the preview lists.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ASK = 0.75
 TIE = 0.03
 SHORTEST_CUT = 30
 RAREST_WORDS = 3
+WORDS_SHARED = 0.4
 MOST_CANDIDATES = 5  # listed in a question
 
 
@@ -46,6 +49,7 @@ class TitleIndex:
 
     def __init__(self) -> None:
         self.keys: list[str] = []
+        self.words: list[frozenset[str]] = []
         self.items: list[object] = []
         self.postings: dict[str, list[int]] = {}
 
@@ -53,9 +57,11 @@ class TitleIndex:
         if not key:
             return
         position = len(self.keys)
+        words = frozenset(key.split())
         self.keys.append(key)
+        self.words.append(words)
         self.items.append(item)
-        for word in set(key.split()):
+        for word in words:
             self.postings.setdefault(word, []).append(position)
 
     def similar(self, key: str) -> list[Similar]:
@@ -64,14 +70,19 @@ class TitleIndex:
             return []
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(key)
+        words = frozenset(key.split())
         found = []
-        for position in self._candidates(key):
+        for position in self._candidates(words):
             known = self.keys[position]
             if len(key) >= SHORTEST_CUT and len(known) >= SHORTEST_CUT:
                 shorter, longer = sorted((key, known), key=len)
                 if longer.startswith(shorter):
                     found.append(Similar(self.items[position], 1.0, cut=True))
                     continue
+            known_words = self.words[position]
+            shared = len(words & known_words)
+            if 2 * shared < WORDS_SHARED * (len(words) + len(known_words)):
+                continue
             matcher.set_seq1(known)
             if matcher.real_quick_ratio() < ASK or matcher.quick_ratio() < ASK:
                 continue
@@ -81,11 +92,12 @@ class TitleIndex:
         found.sort(key=lambda s: -s.score)
         return found
 
-    def _candidates(self, key: str) -> set[int]:
-        words = [w for w in set(key.split()) if w in self.postings]
-        words.sort(key=lambda w: len(self.postings[w]))
+    def _candidates(self, words: frozenset[str]) -> set[int]:
+        known = sorted(
+            (w for w in words if w in self.postings), key=lambda w: len(self.postings[w])
+        )
         candidates: set[int] = set()
-        for word in words[:RAREST_WORDS]:
+        for word in known[:RAREST_WORDS]:
             candidates.update(self.postings[word])
         return candidates
 
