@@ -122,7 +122,8 @@ class ActionRows:
         ref = sanitise_line(row.action_ref)
         if ref:  # "CH11 - Deliver ..." beside a reference column saying CH11
             typed, rest = split_ref(title, lambda found: normalise_ref(found) == normalise_ref(ref))
-            return ref, rest if typed else title
+            same = typed and normalise_ref(typed) == normalise_ref(ref)
+            return ref, rest if same else title
         typed, rest = split_ref(title, self.is_known_ref)
         return (typed, rest) if typed else ("", title)
 

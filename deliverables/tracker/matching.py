@@ -179,7 +179,8 @@ class Matcher(ActionRows):
         if not problem:
             action, ref, problem = self.match_action(row, ref, title)
         if not problem and action is None and outcome is None and not name:
-            problem = self.ask_outcome(row)
+            outcome, problem = self.ask_outcome(row)
+            sure = True
         if problem:
             self.milestones.lose(row)
             return None, problem
@@ -228,12 +229,8 @@ class Matcher(ActionRows):
         return too_long(what, name, OUTCOME_LIMIT) if name else None
 
     def find_outcome(self, row: TrackerRow) -> tuple[StrategicOutcome | None, str, bool]:
-        """(the outcome the row names, a name to create one from, sure): the administrator's
-        answer, else the first candidate the plan has, else the first the row may create."""
-        chosen = self.asker.pk_answer(self.outcome_key(row), "outcome", self.outcome_by_pk)
-        if chosen is not None:
-            self.asker.ask(self.outcome_question(row))
-            return chosen, "", True
+        """(the outcome the row names, a name to create one from, sure): the first candidate
+        the plan has, else the first the row may create."""
         creatable = {normalise_title(name) for name in row.outcome_creatable}
         for candidate in dict.fromkeys((*row.outcome_candidates, *row.outcome_creatable)):
             key = normalise_title(candidate)
@@ -268,18 +265,22 @@ class Matcher(ActionRows):
             ),
             choices=[
                 *((f"outcome:{o.pk}", o.name) for o in self.outcomes if o.pk),
-                (SKIP, "Leave the row out"),
+                (SKIP, "Leave these rows out"),
             ],
             default=SKIP,
         )
 
-    def ask_outcome(self, row: TrackerRow) -> str:
-        """Why a new action with no outcome is not written: the question asked about it."""
+    def ask_outcome(self, row: TrackerRow) -> tuple[StrategicOutcome | None, str]:
+        """The outcome the administrator chose for a new action the file gives none, or why
+        the row is not written: left out as answered, or the question unanswered."""
         question = self.outcome_question(row)
         self.asker.ask(question)
+        chosen = self.asker.pk_answer(question.key, "outcome", self.outcome_by_pk)
+        if chosen is not None:
+            return chosen, ""
         if self.asker.answer(question.key) == SKIP:
-            return LeftOut("Left out, as you answered.")
-        return unanswered(question)
+            return None, LeftOut("Left out, as you answered.")
+        return None, unanswered(question)
 
     def create_outcome(self, name: str, row: TrackerRow) -> StrategicOutcome:
         outcome = StrategicOutcome(plan=self.plan, name=name, order=self.outcome_order)

@@ -127,6 +127,15 @@ class StatusReader:
                         f"Left out: you chose to leave out rows coloured {fill.upper()}."
                     )
                 return None, unanswered(question)
+        if not self.preview.from_colour:
+            self.preview.warnings.append(
+                RowIssue(
+                    row.sheet,
+                    row.row,
+                    f"Some statuses were read from the colour of a blank status cell ("
+                    f"{COLOUR_RULE}); each is listed as from colour: check them.",
+                )
+            )
         self.preview.from_colour.append(
             {
                 "sheet": row.sheet,

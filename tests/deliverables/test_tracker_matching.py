@@ -92,9 +92,14 @@ def status_pk(plan, label: str) -> str:
 
 
 def test_a_title_row_creates_no_outcome_and_a_new_action_under_it_is_a_question(plan):
+    known = factories.action(plan, "H9", "Keep homes warm", outcome=outcome(plan, "Growth"))
     title = ["Directorate Business Plan Tracker 2023/24 - Housing Services - Quarter 3"]
     data = workbook(
-        [["H1", "Build homes", "On Track", "Fine"], ["H2", "Fix roofs", "On Track", "Done"]],
+        [
+            ["H1", "Build homes", "On Track", "Fine"],
+            ["H9", "Keep homes warm", "On Track", "Warm"],
+            ["H2", "Fix roofs", "On Track", "Done"],
+        ],
         title="Sheet1",
         above=[title],
     )
@@ -103,17 +108,20 @@ def test_a_title_row_creates_no_outcome_and_a_new_action_under_it_is_a_question(
         "outcomes": 0,
         "deliverables": 0,
         "actions": 0,
-        "updates": 0,
+        "updates": 1,
     }
-    assert not Action.objects.exists()
+    assert list(Action.objects.all()) == [known]
     assert "Which strategic outcome are the new actions on sheet 'Sheet1' under" in messages(record)
-    assert [r["result"] for r in record.rows] == ["error", "error"]
+    assert [r["result"] for r in record.rows] == ["error", "created", "error"]
 
     housing = outcome(plan, "Housing")
     key = "outcome:Sheet1:3"  # one question for the sheet's rows under that title
     record = run(plan, data, answers={key: f"outcome:{housing.pk}"})
     assert record.summary["created"]["actions"] == 2
-    assert set(ActionPlacement.objects.values_list("outcome__name", flat=True)) == {"Housing"}
+    new = ActionPlacement.objects.exclude(action=known)
+    assert set(new.values_list("outcome__name", flat=True)) == {"Housing"}
+    # The answer is about the new actions: the plan's own keeps its place.
+    assert list(known.placements.values_list("outcome__name", flat=True)) == ["Growth"]
     assert plan.outcomes.count() == 2
 
 
@@ -207,6 +215,20 @@ def test_a_new_action_with_its_reference_in_the_title_is_split_not_duplicated(pl
     assert record.summary["created"]["actions"] == 1
     made = Action.objects.get()
     assert (made.ref, made.title, made.directorate.code) == ("CH12", "Open two new hubs", "CH")
+
+
+def test_a_reference_column_keeps_a_title_starting_with_another_reference(plan):
+    made = preview(
+        plan,
+        [
+            row(2, action_ref="G1", action="G1 - Build homes", status="On Track"),
+            row(3, action_ref="G2", action="PH.6 - Build roads", status="On Track"),
+        ],
+    )
+    assert [(a.ref, a.title) for a in made._new_actions] == [
+        ("G1", "Build homes"),
+        ("G2", "PH.6 - Build roads"),
+    ]
 
 
 def test_a_title_matches_however_it_is_punctuated(plan):
@@ -323,6 +345,8 @@ def test_a_blank_status_cell_in_a_status_colour_is_that_status_from_colour(plan)
         (2, "Delayed", True),
         (3, "Delayed", False),
     ]
+    [said] = [w.message for w in made.warnings if "colour" in w.message]
+    assert "within 48" in said
 
 
 def test_a_colour_far_from_every_status_is_a_question_not_a_guess(plan):
