@@ -8,11 +8,16 @@ structure.py keeps only the structure written rows need, preview.py writes):
 - each quarter's columns go into that quarter of the chosen quarter's financial year; a file
   whose only quarter columns are another quarter's is refused (quarters.py);
 - references match after normalisation (Cyrillic look-alikes read as Latin); a row with no
-  reference matches an action by its title;
+  reference matches by a reference typed at the start of its title, then by its title, then
+  by a title like one of the plan's (a likely match is a question);
 - a reference that another, differently titled action already holds is not trusted: the
   row's action is imported without a reference, with a warning to check it;
-- structure already in the plan is never overwritten: the import only fills blanks; new
+- structure already in the plan is never overwritten: the import only fills blanks (dates,
+  lead, directorate, external reference, date note), and warns where the file differs; new
   structure is created only where a row that is imported needs it;
+- outcomes are created only from names the file or mapping says are outcomes; a new action
+  with no outcome, and anything else the importer would have to guess, is a question whose
+  default leaves the row out;
 - one update per action and quarter: when an action is listed on several rows, the first row
   with a real status gives the update, and a row that disagrees is reported;
 - an unknown status is an error on its row (never a guess); a blank status with no commentary
@@ -28,8 +33,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, is_dataclass
 
 from deliverables.models import Action
+from deliverables.tracker.answers import LeftOut
 from deliverables.tracker.layout import QuarterProgress, ReadResult, TrackerRow
-from deliverables.tracker.matching import Matcher
+from deliverables.tracker.matching import Matcher, Placed
 from deliverables.tracker.preview import ImportPreview, RowIssue, RowResult
 from deliverables.tracker.quarters import (
     QuarterMismatch,
@@ -112,7 +118,7 @@ def prepare_import(
         matcher,
         YearQuarters(plan, period, matcher.updates),
         several=len(named) > 1,
-        fills=set(matcher.status_by_colour),
+        fills=set(matcher.statuses.by_colour),
         status_of=status_reader(matcher),
         originals=_first_quarters(matcher),
     )
@@ -131,8 +137,8 @@ def prepare_import(
         duplicate = _read_row(run, row)
         if duplicate is not None:
             duplicates.append(duplicate)
-    for row, use, target_ref in duplicates:
-        _link_duplicate(run, row, use, target_ref)
+    for row, placed, target_ref in duplicates:
+        _link_duplicate(run, row, placed, target_ref)
     _refuse_unwritable(run)
     for pending in run.pending.values():
         result, message = compare_update(preview, run.quarters, pending)  # names the quarter
@@ -171,51 +177,65 @@ def _read_row(run: _Run, row: TrackerRow) -> tuple | None:
     if duplicate is None and not row.action and not row.action_ref:
         run.results[key] = _row_without_action(run, row)
         return None
-    statuses: dict[int, tuple[Status, str]] = {}
-    if duplicate is None:
-        for quarter, values in progress.items():
-            commentary = sanitise_text(values.commentary, max_length=COMMENTARY_MAX)
-            status, problem = run.status_of(row, values, commentary)
-            if problem:
-                ref = row.action_ref or short(row.action)
-                run.fail(key, run.in_quarter(quarter, problem), ref=ref)
-                return None
-            statuses[quarter] = (status, commentary)
-    outcome = matcher.outcome_for(row)
-    if outcome is None:  # the matcher asks rather than create one
-        run.results[key] = RowResult(row.sheet, row.row, "", row.action_ref, "skipped", _ASK)
-        return None
-    theme = matcher.theme_for(outcome, row.theme)
-    use = RowUse(row.sheet, row.row, outcome, theme, matcher.deliverable_for(outcome, theme, row))
     if duplicate is not None:
-        return row, use, duplicate.group(1)
-    action, problem = matcher.action_for(row)
+        placed, problem = matcher.structure_for(row)
+        if placed is None:
+            label = matcher.plan.outcome_label.lower()
+            _not_written(
+                run, row, problem or f"The row names no {label} of the plan to link it under."
+            )
+            return None
+        return row, placed, duplicate.group(1)
+    statuses: dict[int, tuple[Status, str]] = {}
+    for quarter, values in progress.items():
+        commentary = sanitise_text(values.commentary, max_length=COMMENTARY_MAX)
+        status, problem = run.status_of(row, values, commentary)
+        if problem:
+            _not_written(run, row, problem, quarter)
+            return None
+        statuses[quarter] = (status, commentary)
+    found, problem = matcher.resolve(row)
     if problem:
-        run.fail(key, problem, outcome.name, row.action_ref)
+        _not_written(run, row, problem)
         return None
-    if action is None:  # the matcher asks which action the row means
-        run.results[key] = RowResult(row.sheet, row.row, outcome.name, "", "skipped", _ASK)
-        return None
-    matcher.place(action, outcome, use.theme, use.deliverable)
-    use.action = action
-    run.uses[key] = use
+    action, outcome, theme, deliverable = found
+    run.uses[key] = RowUse(row.sheet, row.row, outcome, theme, deliverable, action)
     notes = (_record_update(run, action, q, *given, row) for q, given in statuses.items())
     run.notes[key] = [note for note in notes if note]
-    run.results[key] = RowResult(row.sheet, row.row, outcome.name, action.display_ref, "")
+    name = outcome.name if outcome is not None else ""
+    run.results[key] = RowResult(row.sheet, row.row, name, action.display_ref, "")
     return None
 
 
-_ASK = "Left out until the question about this row is answered."
+def _not_written(run: _Run, row: TrackerRow, problem: str, quarter: int | None = None) -> None:
+    """A row that writes nothing: left out as the administrator answered (or until a question
+    is answered, which is an error to see), or an error."""
+    key, ref = (row.sheet, row.row), row.action_ref or short(row.action)
+    if isinstance(problem, LeftOut):
+        run.results[key] = RowResult(row.sheet, row.row, "", ref, "skipped", problem)
+        return
+    run.fail(key, run.in_quarter(quarter, problem) if quarter else problem, ref=ref)
 
 
 def _row_without_action(run: _Run, row: TrackerRow) -> RowResult:
+    matcher = run.matcher
+    if row.milestone:  # a milestone of the action above
+        action, result, problem = matcher.milestone_row(row)
+        if problem:
+            _not_written(run, row, problem)
+            return run.results[(row.sheet, row.row)]
+        message = f"A milestone of {action.display_ref}."
+        return RowResult(row.sheet, row.row, "", action.display_ref, result, message)
     if row.deliverable or row.deliverable_ref:
-        matcher = run.matcher
-        outcome = matcher.outcome_for(row)
-        if outcome is None:
-            return RowResult(row.sheet, row.row, "", "", "skipped", _ASK)
-        theme = matcher.theme_for(outcome, row.theme)
-        deliverable = matcher.deliverable_for(outcome, theme, row)
+        placed, problem = matcher.structure_for(row)
+        if problem:
+            _not_written(run, row, problem)
+            return run.results[(row.sheet, row.row)]
+        if placed is None:
+            label = matcher.plan.outcome_label.lower()
+            message = f"A deliverable with no action on this row, and no {label} to put it under."
+            return RowResult(row.sheet, row.row, "", "", "skipped", message)
+        outcome, theme, deliverable, _sure = placed
         run.uses[(row.sheet, row.row)] = RowUse(row.sheet, row.row, outcome, theme, deliverable)
         message = "A deliverable with no action on this row."
         return RowResult(row.sheet, row.row, outcome.name, "", "skipped", message)
@@ -251,7 +271,9 @@ def _record_update(
     return run.in_quarter(quarter, f"Status differs from {first}; the first was kept.")
 
 
-def _link_duplicate(run: _Run, row: TrackerRow, use: RowUse, target_ref: str) -> None:
+def _link_duplicate(run: _Run, row: TrackerRow, placed: Placed, target_ref: str) -> None:
+    outcome, theme, deliverable, sure = placed
+    use = RowUse(row.sheet, row.row, outcome, theme, deliverable)
     target = run.matcher.actions_by_ref.get(normalise_ref(target_ref))
     if target is None:
         message = (
@@ -260,7 +282,8 @@ def _link_duplicate(run: _Run, row: TrackerRow, use: RowUse, target_ref: str) ->
         )
         run.fail((row.sheet, row.row), message, use.outcome.name, target_ref)
         return
-    run.matcher.place(target, use.outcome, use.theme, use.deliverable)
+    if target.pk is None or sure:  # the plan's own action: not under a guessed outcome
+        run.matcher.place(target, outcome, theme, deliverable)
     use.action = target
     run.uses[(row.sheet, row.row)] = use
     run.results[(row.sheet, row.row)] = RowResult(

@@ -13,6 +13,7 @@ from deliverables.models import (
     Action,
     ActionPlacement,
     Deliverable,
+    Milestone,
     QuarterlyUpdate,
 )
 from deliverables.services import updates_import
@@ -86,6 +87,7 @@ class ImportPreview:
     # Updates by quarter code: {"created", "updated", "unchanged"}; the quarters by code.
     quarter_figures: dict[str, Counter] = field(default_factory=dict)
     quarter_periods: dict[str, ReportingPeriod] = field(default_factory=dict)
+    _new_milestones: list[Milestone] = field(default_factory=list, repr=False)
     # What apply() writes, in dependency order.
     _new_periods: list[ReportingPeriod] = field(default_factory=list, repr=False)
     _new_outcomes: list[StrategicOutcome] = field(default_factory=list, repr=False)
@@ -184,6 +186,11 @@ class ImportPreview:
                 default_user=user,
                 default_change_reason=reason,
             )
+        # MATCHER (issue 19): milestones hang under actions, new ones saved just above.
+        for milestone in self._new_milestones:
+            milestone.action = milestone.action  # re-read the key now the action has one
+        Milestone.objects.bulk_create(self._new_milestones, batch_size=500)
+        # /MATCHER
         for placement in self._new_placements:
             # Re-read the foreign keys now that new parents have primary keys.
             placement.action = placement.action

@@ -1,17 +1,17 @@
-"""Words in tracker rows: comparing titles, reading dates, and finding a deliverable by its
-title however it was cut or reworded."""
+"""Words in tracker rows: comparing titles, a reference typed into a title, and finding a
+deliverable by its title however it was cut or reworded. Dates are read in dates.py."""
 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 
 from deliverables.models import (
     Deliverable,
 )
-from plans.refs import normalise_title
+from plans.refs import fold_lookalikes, normalise_title
 
 NO_UPDATE_WORDS = re.compile(
     r"^\s*no\s+(update|updates|return|commentary)(\s+(available|provided|received|given|yet))?\s*\.?\s*$",
@@ -54,21 +54,32 @@ def title_case(heading: str) -> str:
     return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def parse_date(value: object) -> dt.date | None:
-    """A date cell, or text like "May 2022" (the first of the month). Anything else is None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+# A reference typed at the start of a title: "CH11 Deliver ...", "CH11 - Deliver ...",
+# "PH.6: Deliver ...", "ASC17a Deliver ...". Matched on the title with look-alike letters read
+# as Latin ones.
+_TYPED_REF = re.compile(
+    r"^(?P<ref>(?P<letters>[A-Z]{1,5})[ .]?\d{1,3}[a-z]?)"
+    r"(?:\s*(?P<sep>[-\u2013\u2014:.)])\s*|\s+)(?P<rest>\S.*)$"
+)
+
+
+def split_ref(title: str, known: Callable[[str], bool]) -> tuple[str, str]:
+    """(reference, the rest) for a title that starts with a reference, else ("", title).
+
+    A reference is believed when `known(ref)` says so (an action has it, or a directorate
+    uses its letters) or when a dash, colon, full stop or bracket sets it apart and it has at
+    least two letters: "M6 widening" keeps its words, "CH11 - Deliver" does not.
+    """
+    folded = fold_lookalikes(title)
+    match = _TYPED_REF.match(folded)
+    if not match:
+        return "", title
+    ref = match.group("ref")
+    if not (known(ref) or (match.group("sep") and len(match.group("letters")) >= 2)):
+        return "", title
+    rest_at = match.start("rest")
+    rest = title[rest_at:] if len(folded) == len(title) else folded[rest_at:]
+    return ref, rest
 
 
 class DeliverableIndex:

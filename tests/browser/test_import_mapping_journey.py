@@ -13,9 +13,6 @@ from tests import factories
 HEADERS = "Ref,Action,Outcome,RAG Status,Where we are\n"
 
 
-@pytest.mark.xfail(
-    reason="needs READER and QUARTERS (columns listed and read as mapped)", strict=False
-)
 @pytest.mark.django_db(transaction=True)
 def test_map_a_column_save_the_layout_and_see_it_applied_to_the_next_file(
     page, live_server, sign_in, audit_both, tmp_path

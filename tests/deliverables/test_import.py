@@ -169,6 +169,7 @@ def test_a_failure_while_writing_leaves_the_database_exactly_as_it_was(monkeypat
 @pytest.mark.django_db
 def test_an_unknown_status_is_an_error_on_its_row_not_a_guess(tmp_path):
     plan = factories.plan("county")
+    StrategicOutcome.objects.create(plan=plan, name="Growth")  # a sheet name creates none
     path = tmp_path / "tracker.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
@@ -280,6 +281,7 @@ def test_another_councils_layout_imports_correctly(tmp_path, directorates):
 @pytest.mark.django_db
 def test_duplicate_rows_link_to_the_action_they_name(tmp_path):
     plan = factories.plan("adults")
+    StrategicOutcome.objects.create(plan=plan, name="Live Well")  # a sheet name creates none
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Live Well"
@@ -365,6 +367,7 @@ def test_csv_and_xls_trackers_import_like_xlsx(tmp_path):
     import xlwt
 
     plan = factories.plan("county")
+    StrategicOutcome.objects.create(plan=plan, name="Return")  # a file name creates none
     header = ["Action Ref", "Action", "RAG Status", "Commentary"]
     rows = [["A1", "First action", "On Track", "Fine"], ["A2", "Second action", "Delayed", "Late"]]
     csv_text = "\n".join(",".join(r) for r in [header, *rows])
@@ -382,6 +385,7 @@ def test_csv_and_xls_trackers_import_like_xlsx(tmp_path):
     stream = io.BytesIO()
     book.save(stream)
     other = factories.plan("other-county")
+    StrategicOutcome.objects.create(plan=other, name="Thriving families")  # a title creates none
     record = run(other, None, "2023-24-Q3", data=stream.getvalue(), name="return.xls")
     assert record.summary["created"]["updates"] == 1, record.message
     assert Action.objects.get(ref="A3").placements.get().outcome.name == "Thriving families"

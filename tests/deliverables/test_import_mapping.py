@@ -155,7 +155,6 @@ def test_changing_a_meaning_previews_the_file_again_with_it(admin_client, users,
     assert record.status == "previewed" and not Action.objects.exists()
 
 
-@pytest.mark.xfail(reason="needs READER and QUARTERS (columns read as mapped)", strict=False)
 def test_a_column_mapped_to_commentary_is_imported_as_commentary(admin_client, users, plan):
     record = preview(users["admin"], plan)
     assert "where we are" in {c["key"] for c in record.summary["unused_columns"]}

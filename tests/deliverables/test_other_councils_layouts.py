@@ -25,7 +25,7 @@ from tests import factories
 from tests.deliverables import other_layouts as layouts
 from tests.deliverables.test_import import FIXTURES, run
 
-NEEDS = pytest.mark.xfail(reason="needs importer issue 19 parts", strict=False)
+NEEDS = pytest.mark.skipif(False, reason="")  # TEMP
 SCALE = json.loads((FIXTURES / "sandwell" / "corporate-plan-2021-25.json").read_text())["scale"]
 NOTHING = {"outcomes": 0, "deliverables": 0, "actions": 0, "updates": 0}
 

@@ -276,9 +276,6 @@ def test_headings_and_sheet_names_create_outcomes_or_themes_when_mapped(tmp_path
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    reason="needs MATCHER (outcome_for creates only from outcome_creatable)", strict=False
-)
 def test_importing_a_titled_tracker_invents_no_outcome(tmp_path):
     from deliverables.tracker.services import tracker_import
     from tests import factories
