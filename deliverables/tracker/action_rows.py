@@ -23,7 +23,7 @@ from deliverables.tracker.dates import UnreadableDate, long_date, parse_date
 from deliverables.tracker.layout import TrackerRow
 from deliverables.tracker.meanings import Question
 from deliverables.tracker.preview import RowIssue
-from deliverables.tracker.similar import MOST_CANDIDATES, verdict
+from deliverables.tracker.similar import MOST_CANDIDATES, Similar, verdict
 from deliverables.tracker.text import short, split_ref, titles_match
 from plans.models import Directorate, StrategicOutcome, Theme
 from plans.refs import normalise_ref, normalise_title, ref_order, ref_prefix
@@ -147,6 +147,10 @@ class ActionRows:
                 )
             )
             action, ref, ref_key = None, "", ""
+        twins = self.title_twins.get(normalise_title(title)) if title and not ref_key else None
+        if action is None and twins:  # the same words as two of the plan's actions: ask
+            action, problem = self.similar_action(row, title, [Similar(a, 1.0) for a in twins])
+            return (None, ref, problem) if problem else (action, ref, None)
         if action is None and title:
             action = self.actions_by_title.get(normalise_title(title))
             if action is not None and ref_key and action.ref_normalised not in ("", ref_key):
@@ -159,9 +163,12 @@ class ActionRows:
             return None, ref, f"BP ref {ref} is not in the plan and the row gives no action title."
         return action, ref, None
 
-    def similar_action(self: Matcher, row: TrackerRow, title: str) -> tuple[Action | None, str]:
-        """A plan's action whose title is like this row's: sure, asked about, or none."""
-        found = self.similar_titles.similar(normalise_title(title))
+    def similar_action(
+        self: Matcher, row: TrackerRow, title: str, found: list[Similar] | None = None
+    ) -> tuple[Action | None, str]:
+        """A plan's action whose title is like this row's (or one of `found`): sure, asked
+        about, or none."""
+        found = found or self.similar_titles.similar(normalise_title(title))
         if not found:
             return None, ""
         key = f"action:{row.sheet}:{row.row}"

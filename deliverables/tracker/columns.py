@@ -127,7 +127,7 @@ ROLE_ALTERNATIVES: list[tuple[str, list[str]]] = [
         "external_ref",
         [r"^(external )?reference$", "^source$", "recommendation", r"^review ref"],
     ),
-    ("ref", [r"^(ref|reference|no|number|id|code)$"]),
+    ("ref", [r"^((ref|reference)( no| number| id| code)?|no|number|id|code)$"]),
 ]
 ROLE_PATTERNS = [(role, re.compile("|".join(alts))) for role, alts in ROLE_ALTERNATIVES]
 # Headers that name a meaning only faintly: "Progress" may be words or a percentage.
@@ -318,7 +318,7 @@ def guess_columns(
             guess.evidence = (
                 f"the mapping says {MEANING_LABELS[mapped]} (guessed: {guess.evidence})"
             )
-            guess.meaning, guess.confidence, guess.source = mapped, "high", "layout"
+            guess.meaning, guess.confidence, guess.source = mapped, "high", mapping.origin
     _promote_to_single_quarter(guesses)
     _one_column_each(guesses)
     return guesses

@@ -90,11 +90,15 @@ class Matcher(ActionRows):
         self.actions_by_ref = {a.ref_normalised: a for a in actions if a.ref_normalised}
         self.actions_by_title: dict[str, Action] = {}
         self.similar_titles = TitleIndex()  # the plan's actions only: a question names a pk
+        # Titles two or more of the plan's actions share: a row with only the title is asked.
+        self.title_twins: dict[str, list[Action]] = {}
         for a in actions:
             key = normalise_title(a.title)
             if key not in self.actions_by_title:
                 self.actions_by_title[key] = a
                 self.similar_titles.add(key, a)
+            else:
+                self.title_twins.setdefault(key, [self.actions_by_title[key]]).append(a)
         self.placements = set(
             ActionPlacement.objects.filter(action__plan=plan).values_list(
                 "action_id", "outcome_id", "theme_id", "deliverable_id"

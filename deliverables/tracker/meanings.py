@@ -71,6 +71,9 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)
     headings: str = "match"
     sheet_names: str = "match"
+    # Who said so, shown beside each column it names: "you" (the page, --map) or "layout"
+    # (a saved layout applied to the file).
+    origin: str = "you"
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -84,7 +87,12 @@ class Mapping:
         uses = dict(HEADING_USES)
         headings = data.get("headings") if data.get("headings") in uses else "match"
         sheet_names = data.get("sheet_names") if data.get("sheet_names") in uses else "match"
-        return cls(columns=columns, headings=headings, sheet_names=sheet_names)
+        origin = "layout" if data.get("origin") == "layout" else "you"
+        return cls(columns=columns, headings=headings, sheet_names=sheet_names, origin=origin)
+
+    def from_layout(self) -> Mapping:
+        """This mapping as a saved layout applies it."""
+        return Mapping(self.columns, self.headings, self.sheet_names, origin="layout")
 
 
 def header_signature(header_keys: list[str]) -> str:

@@ -32,6 +32,8 @@ _UNIT = re.compile(
     r"|hours?|dates?|dd/mm/yy(yy)?|y/n|yes/no|text|free text|units?|rate|ratio|rag)\s*\)?$",
     re.I,
 )
+# "(text)", "(name)", "(G/A/R/B)", "(max 100 words)": a short note in brackets under a header.
+_BRACKETED = re.compile(r"^\([^()]{1,30}\)$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 _TEXT_MAX = 60  # a totals or key label is short; longer text is read as data
 
@@ -79,6 +81,11 @@ def noise_reason(texts: list[str], action: object, action_text: str, ref_text: s
     """Why a row is noise, or None when it is data. `texts` are the row's distinct non-empty
     cell texts in order; `action` the action cell's value and `action_text` its text;
     `ref_text` the action reference's text."""
+    if len(texts) == 1 and _INSTRUCTION.match(texts[0]):
+        # One text alone on the row (often merged across it): never data, whatever its length.
+        return "an instruction row"
+    if _TOTAL.search(fold(texts[0])):  # "Total | 5 actions | ...": the first cell says so
+        return "a totals row"
     if is_real(action_text) or is_real(ref_text):
         return None
     short = [t for t in texts if len(t) <= _TEXT_MAX]
@@ -89,7 +96,11 @@ def noise_reason(texts: list[str], action: object, action_text: str, ref_text: s
     select = next((t for t in short if _SELECT.match(fold(t))), None)
     if select is not None:
         return f"a blank drop-down ('{select}')"
-    if _KEY.match(fold(texts[0])) or all(_legend_item(t) for t in texts):
+    if (
+        _KEY.match(fold(texts[0]))
+        or all(_legend_item(t) for t in texts)
+        or (len(texts) == 2 and _legend_item(texts[0]))  # "Green | On track, no issues"
+    ):
         return "a colour key or legend"
     if is_units(texts):
         return "a units row"
@@ -100,7 +111,7 @@ def noise_reason(texts: list[str], action: object, action_text: str, ref_text: s
 
 def is_units(texts: list[str]) -> bool:
     """A row naming each column's unit or format ("No.", "%", "Text", "RAG"): not a header."""
-    return all(_UNIT.match(t) for t in texts)
+    return all(_UNIT.match(t) or _BRACKETED.match(t) for t in texts)
 
 
 def is_instruction(texts: list[str]) -> bool:

@@ -132,7 +132,7 @@ def _apply_saved_layout(record: ImportRecord, data: bytes, read: ReadResult) -> 
     layout = layout_for_signature(read_signature(read))
     if layout is None:
         return read
-    record.mapping = Mapping.from_json(layout.mapping).as_json()
+    record.mapping = Mapping.from_json(layout.mapping).from_layout().as_json()
     record.layout = layout
     layout_mark_used(layout)
     return _read(data, record.file_name, _mapping(record))
@@ -172,7 +172,7 @@ def _preview(
 ) -> tuple[ImportRecord, ImportPreview | None]:
     _require_importer(user)
     if layout is not None:
-        mapping = mapping or Mapping.from_json(layout.mapping)
+        mapping = mapping or Mapping.from_json(layout.mapping).from_layout()
         layout_mark_used(layout)
     started = time.perf_counter()
     try:  # recorded as the canonical code however it was typed ("Q3 2023/24" -> 2023-24-Q3)

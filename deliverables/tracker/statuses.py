@@ -71,7 +71,7 @@ class StatusReader:
         else:
             return None, "The status is blank but the row has commentary: give the row a status."
         if status is not None:
-            self._check_stage(row, status)
+            status = self._check_stage(row, status)
         return status, problem
 
     def _choices(self) -> list[tuple[str, str]]:
@@ -171,14 +171,21 @@ class StatusReader:
             return "100% complete"
         return ""
 
-    def _check_stage(self, row: TrackerRow, status: Status) -> None:
+    def _check_stage(self, row: TrackerRow, status: Status) -> Status:
+        """A row whose stage or percent complete says it is done is the closing status (the
+        issue's "Stage: Completed" that left actions On Track), said in a warning; unless its
+        status is an exception, which is kept, and the contradiction shown."""
         said = self._completed(row)
-        if said and not status.closes_action and (row.sheet, row.row) not in self.warned:
+        if not said or status.closes_action or self.closing is None:
+            return status
+        kept = status.is_exception or status.means_no_update
+        if (row.sheet, row.row) not in self.warned:
             self.warned.add((row.sheet, row.row))
-            self.preview.warnings.append(
-                RowIssue(
-                    row.sheet,
-                    row.row,
-                    f"{said} but the status is '{status.label}': the status was used.",
-                )
+            message = (
+                f"{said} but the status is '{status.label}': the status was kept."
+                if kept
+                else f"{said}: recorded as '{self.closing.label}' (the status column says "
+                f"'{status.label}')."
             )
+            self.preview.warnings.append(RowIssue(row.sheet, row.row, message))
+        return status if kept else self.closing

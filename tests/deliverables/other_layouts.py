@@ -1107,7 +1107,7 @@ def ref_in_title() -> TrackerFile:
         columns=_columns(
             sheet.title,
             ["Directorate Action", "RAG Rating", "Q3 Update"],
-            ["action", "status", "q3_commentary"],
+            ["action", "q3_status", "q3_commentary"],
         ),
         asked=[(sheet.title, tied_row)],
     )

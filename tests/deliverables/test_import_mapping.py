@@ -12,6 +12,7 @@ from deliverables.tracker import services, views
 from deliverables.tracker.meanings import ColumnGuess, Mapping, fold
 from deliverables.tracker.revise import tracker_answer, tracker_remap
 from deliverables.tracker.services import PreviewChanged, tracker_apply, tracker_preview
+from plans.models import StrategicOutcome
 from plans.workbook import TrackerFileError
 from tests import factories
 
@@ -149,6 +150,7 @@ def test_changing_a_meaning_previews_the_file_again_with_it(admin_client, users,
         "columns": {"where we are": "commentary"},
         "headings": "theme",
         "sheet_names": "match",
+        "origin": "you",
     }
     assert reads[-1] == Mapping.from_json(record.mapping)  # the file read again with it
     assert record.layout is None and not ImportLayout.objects.exists()
@@ -163,6 +165,12 @@ def test_a_column_mapped_to_commentary_is_imported_as_commentary(admin_client, u
     assert "where we are" not in {c["key"] for c in record.summary["unused_columns"]}
     page = admin_client.get(record.get_absolute_url()).content.decode()
     assert "your choice" in page
+    # The file names no outcome for its new actions: the preview asks, and is answered.
+    StrategicOutcome.objects.create(plan=plan, name="Homes for all", order=1)
+    record = tracker_remap(users["admin"], record, Mapping.from_json(record.mapping))
+    [asked] = [q for q in record.summary["questions"] if q["key"].startswith("outcome:")]
+    [chosen] = [value for value, label in asked["choices"] if label == "Homes for all"]
+    record = tracker_answer(users["admin"], record, {asked["key"]: chosen})
     admin_client.post(reverse("deliverables:import_apply", args=[record.pk]))
     assert set(QuarterlyUpdate.objects.values_list("commentary", flat=True)) == {
         "Forty homes finished in the quarter",
@@ -278,8 +286,9 @@ def test_a_named_mapping_is_saved_and_applied_to_the_next_file_with_those_header
 
     reads.clear()
     later = preview(users["admin"], plan, HOUSING_LATER, "housing-q4.csv")
-    assert later.layout == layout and later.mapping == layout.mapping
-    assert reads == [None, Mapping.from_json(layout.mapping)]  # read twice, no more
+    assert later.layout == layout
+    assert later.mapping == Mapping.from_json(layout.mapping).from_layout().as_json()
+    assert reads == [None, Mapping.from_json(layout.mapping).from_layout()]  # read twice, no more
     page = admin_client.get(later.get_absolute_url()).content.decode()
     assert "Layout 'Housing tracker' was applied: these columns are read as it says." in page
 

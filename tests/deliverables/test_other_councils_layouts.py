@@ -25,7 +25,6 @@ from tests import factories
 from tests.deliverables import other_layouts as layouts
 from tests.deliverables.test_import import FIXTURES, run
 
-NEEDS = pytest.mark.skipif(False, reason="")  # TEMP
 SCALE = json.loads((FIXTURES / "sandwell" / "corporate-plan-2021-25.json").read_text())["scale"]
 NOTHING = {"outcomes": 0, "deliverables": 0, "actions": 0, "updates": 0}
 
@@ -301,7 +300,6 @@ def import_checked(
 # -- each layout imports -----------------------------------------------------------------------
 
 
-@NEEDS
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "build",
@@ -321,7 +319,6 @@ def test_a_layout_imports_every_update_into_its_action_and_quarter(build):
     import_checked(tracker, plan)
 
 
-@NEEDS
 @pytest.mark.django_db
 @pytest.mark.parametrize("build", layouts.ALL_LAYOUTS.values(), ids=layouts.ALL_LAYOUTS.keys())
 def test_the_mapping_step_shows_every_column_with_its_meaning(build):
@@ -341,7 +338,6 @@ def test_the_mapping_step_shows_every_column_with_its_meaning(build):
         assert {c["source"] for c in shown.values()} == {"you"}
 
 
-@NEEDS
 @pytest.mark.django_db
 @pytest.mark.parametrize("header", ["grouped", "flat"])
 def test_a_wide_tracker_imported_into_the_open_q4_writes_nothing_there(header):
@@ -358,7 +354,6 @@ def test_a_wide_tracker_imported_into_the_open_q4_writes_nothing_there(header):
         assert ReportingPeriod.objects.get(plan=plan, year=2023, quarter=quarter).state == "closed"
 
 
-@NEEDS
 @pytest.mark.django_db
 def test_a_file_whose_only_quarter_is_another_is_refused_not_warned_about():
     tracker = layouts.wide_quarterly("flat", quarters=(1,), filled=(1,))
@@ -370,7 +365,6 @@ def test_a_file_whose_only_quarter_is_another_is_refused_not_warned_about():
     assert snapshot(plan) == before
 
 
-@NEEDS
 @pytest.mark.django_db
 def test_a_sheet_per_directorate_creates_no_outcome_from_titles_or_sheet_names():
     tracker = layouts.directorate_workbook()
@@ -383,7 +377,6 @@ def test_a_sheet_per_directorate_creates_no_outcome_from_titles_or_sheet_names()
     assert record.summary["errors"] == []
 
 
-@NEEDS
 @pytest.mark.django_db
 def test_a_systems_export_imports_once_its_words_are_answered():
     """Code, Title, Status, Latest Note, Assigned To, Due Date, Stage, % Complete, in cp1252:
@@ -413,7 +406,6 @@ def test_a_systems_export_imports_once_its_words_are_answered():
     assert not plan.outcomes.filter(name__icontains="export").exists()  # not from the file name
 
 
-@NEEDS
 @pytest.mark.django_db
 def test_an_improvement_plan_creates_its_actions_milestones_and_dates_as_mapped():
     tracker = layouts.improvement_plan()
@@ -464,7 +456,6 @@ def check_date(value, note: str, want: layouts.WrittenDate) -> None:
         assert want.note in note, (note, want)
 
 
-@NEEDS
 @pytest.mark.django_db
 def test_a_title_two_actions_share_is_a_question_and_the_answer_decides():
     tracker = layouts.ref_in_title()
@@ -487,7 +478,6 @@ def test_a_title_two_actions_share_is_a_question_and_the_answer_decides():
     assert Action.objects.filter(plan=plan).count() == count  # "CH11 Deliver..." made no twin
 
 
-@NEEDS
 @pytest.mark.django_db
 def test_statuses_read_from_fills_are_shown_as_from_colour():
     tracker = layouts.colour_only()

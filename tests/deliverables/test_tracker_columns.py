@@ -350,9 +350,9 @@ def test_a_mapping_overrides_a_guess(tmp_path):
     result = read(path, mapping)
 
     columns = by_header(result)
-    assert (columns["Notes"].meaning, columns["Notes"].source) == ("commentary", "layout")
+    assert (columns["Notes"].meaning, columns["Notes"].source) == ("commentary", "you")
     assert columns["Notes"].evidence.startswith("the mapping says Commentary (guessed: ")
-    assert (columns["Commentary"].meaning, columns["Commentary"].source) == (IGNORE, "layout")
+    assert (columns["Commentary"].meaning, columns["Commentary"].source) == (IGNORE, "you")
     assert columns["RAG"].source == "guess"
     assert result.rows[0].commentary == "Ask Sam"
 
