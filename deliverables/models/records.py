@@ -138,10 +138,19 @@ class ImportRecord(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} → {self.plan} {self.period_code} ({self.get_status_display()})"
+        return (
+            f"{self.file_name} → {self.plan_name} {self.period_code} ({self.get_status_display()})"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("deliverables:import", args=[self.pk])
+
+    @property
+    def plan_name(self) -> str:
+        """The plan imported into, or the new plan the import would make ("... (new plan)")."""
+        if self.plan_id is not None:
+            return self.plan.name
+        return f"{(self.new_plan.get('plan') or {}).get('name', '')} (new plan)"
 
     @property
     def error_count(self) -> int:

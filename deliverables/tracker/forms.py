@@ -16,9 +16,10 @@ from plans.models import PERIOD_FORMS, Plan, canonical_period_code
 class ImportForm(forms.Form):
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.none(),
-        empty_label=None,
-        error_messages={"required": "Choose the plan the tracker reports on."},
+        required=False,
+        empty_label="A new plan from this file",
     )
+    new_plan_name = forms.CharField(max_length=200, required=False, strip=True)
     period = forms.CharField(
         max_length=30,
         error_messages={"required": f"Enter the quarter the tracker reports, like {PERIOD_FORMS}."},
@@ -41,6 +42,22 @@ class ImportForm(forms.Form):
             return canonical_period_code(self.cleaned_data["period"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        plan, name = data.get("plan"), data.get("new_plan_name", "")
+        if plan is None and not name and "plan" not in self.errors:
+            self.add_error(
+                "new_plan_name",
+                "Choose the plan the tracker reports on, or name the new plan to make from it.",
+            )
+        elif plan is not None and name:
+            self.add_error(
+                "new_plan_name",
+                f"You chose {plan.name}: clear the new plan's name, or choose "
+                "'A new plan from this file'.",
+            )
+        return data
 
 
 def _seen(keys: list[str]) -> str:

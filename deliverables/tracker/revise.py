@@ -9,6 +9,7 @@ from django.db import transaction
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.layout import ReadResult
 from deliverables.tracker.meanings import Mapping
+from deliverables.tracker.new_plan import PlanProposalError, propose_plan
 from deliverables.tracker.saved_layouts import layout_save
 from deliverables.tracker.services import _prepare, _read, _require_importer, _store
 from deliverables.workflow import WorkflowError
@@ -39,13 +40,17 @@ def _revise(record: ImportRecord, read: ReadResult) -> ImportRecord:
     """Preview the stored file again as the record now says, and keep that preview. A file
     the importer refuses this way is not kept so: the preview before stays as it was."""
     try:
+        if record.plan_id is None and record.new_plan:  # its levels and statuses follow
+            name = record.new_plan["plan"]["name"]
+            record.new_plan = propose_plan(read, name, record.period_code)
         preview = _prepare(record, bytes(record.content), read)
-    except TrackerFileError as error:
+    except (TrackerFileError, PlanProposalError) as error:
         raise PreviewRefused(str(error)) from error
     _store(record, preview)
     # Only while previewed: a confirm or cancel in another tab meanwhile keeps its record.
     kept = ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
         mapping=record.mapping,
+        new_plan=record.new_plan,
         layout=record.layout,
         answers=record.answers,
         summary=record.summary,

@@ -20,6 +20,7 @@ from deliverables.models import ImportLayout, ImportRecord, ImportStatus
 from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
 from deliverables.tracker.meanings import Mapping
+from deliverables.tracker.new_plan import plan_name_taken, proposed_plan
 from deliverables.tracker.saved_layouts import (
     layout_for_signature,
     layout_mark_used,
@@ -37,6 +38,7 @@ from plans.models import (
     parse_period_code,
 )
 from plans.permissions import can_import
+from plans.services import plan_sync
 from plans.workbook import TrackerFileError, check_size, open_tracker
 
 ROW_RESULTS_KEPT = 20_000
@@ -83,8 +85,17 @@ def _mapping(record: ImportRecord) -> Mapping | None:
 
 
 def _prepare(record: ImportRecord, data: bytes, read: ReadResult | None = None) -> ImportPreview:
+    """What importing the file as the record says would do. For a new plan from the file,
+    worked out against the plan made inside a transaction rolled back at once."""
     if read is None:
         read = _read(data, record.file_name, _mapping(record))
+    if record.plan_id is None and record.new_plan:
+        with proposed_plan(record):
+            return _prepare_for_plan(record, read)
+    return _prepare_for_plan(record, read)
+
+
+def _prepare_for_plan(record: ImportRecord, read: ReadResult) -> ImportPreview:
     return prepare_import(
         record.plan,
         _target_period(record.plan, record.period_code),
@@ -249,6 +260,8 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
     if record.status != ImportStatus.PREVIEWED or record.content is None:
         raise WorkflowError(f"This import is {record.get_status_display().lower()}: nothing to do.")
     started = time.perf_counter()
+    if record.plan_id is None:
+        return _apply_new_plan(user, record, started)
     data = bytes(record.content)
     preview = _prepare(record, data)
     if _figures(preview.summary()) != _figures(record.summary):
@@ -259,6 +272,24 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
             "Check the new preview below, then import again."
         )
     return _write(user, record, preview, started)
+
+
+def _apply_new_plan(user: User | None, record: ImportRecord, started: float) -> ImportRecord:
+    """Make the proposed plan and import into it in one transaction: both, or neither."""
+    name, again = record.new_plan["plan"]["name"], "Cancel this import and upload the file again."
+    try:
+        with transaction.atomic():
+            if plan_name_taken(record.new_plan):
+                raise WorkflowError(f"A plan called {name} was made meanwhile: {again}")
+            record.plan = plan_sync(record.new_plan)[0]
+            preview = _prepare(record, bytes(record.content))
+            if _figures(preview.summary()) != _figures(record.summary):
+                raise PreviewChanged(f"The plans changed after this preview was made: {again}")
+            audit(AuditKind.IMPORT, f"Created plan {name} from {record.file_name}", user=user)
+            return _write(user, record, preview, started)
+    except WorkflowError:
+        record.plan = None
+        raise
 
 
 def _write(user: User | None, record: ImportRecord, preview: ImportPreview, started: float):
@@ -300,7 +331,7 @@ def _write(user: User | None, record: ImportRecord, preview: ImportPreview, star
     record.applied_at = timezone.now()
     record.content = None
     record.duration_ms += round((time.perf_counter() - started) * 1000)
-    record.save(update_fields=["status", "period", "applied_at", "content", "duration_ms"])
+    record.save(update_fields=["status", "plan", "period", "applied_at", "content", "duration_ms"])
     return record
 
 

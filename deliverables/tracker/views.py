@@ -16,7 +16,9 @@ from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.export import export_quarter
 from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
 from deliverables.tracker.meanings import Mapping
+from deliverables.tracker.new_plan import PlanProposalError
 from deliverables.tracker.page import column_groups, page_context
+from deliverables.tracker.plan_from_file import tracker_preview_new_plan
 from deliverables.tracker.revise import (
     PreviewRefused,
     require_previewed,
@@ -89,6 +91,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         plan, period = form.cleaned_data["plan"], form.cleaned_data["period"]
+        if plan is None:
+            return _import_new_plan(request, form, upload, period)
         if upload.size > settings.IMPORT_MAX_BYTES:  # refused, and recorded, unread
             record = tracker_refuse_unread(request.user, plan, period, upload.name, upload.size)
         else:
@@ -104,8 +108,12 @@ def import_new(request: HttpRequest) -> HttpResponse:
             form.add_error("file", record.message)
         else:
             return redirect(record)
+    return _new_page(request, form, status=400 if request.method == "POST" else 200)
+
+
+def _new_page(request: HttpRequest, form: ImportForm, status: int) -> HttpResponse:
     quarters = (
-        ReportingPeriod.objects.filter(plan__in=plans)
+        ReportingPeriod.objects.filter(plan__in=form.fields["plan"].queryset)
         .select_related("plan")
         .order_by("plan__name", "-year", "-quarter")
     )
@@ -113,7 +121,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         request,
         "deliverables/import_new.html",
         {"form": form, "quarters": quarters, "nav_section": "imports"},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -147,6 +155,25 @@ def _detail(
         },
         status=status,
     )
+
+
+def _import_new_plan(request: HttpRequest, form: ImportForm, upload, period: str) -> HttpResponse:
+    """The upload for a new plan from the file: its preview, or the form again saying why."""
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        form.add_error("file", f"The file is over {settings.IMPORT_MAX_BYTES // 2**20} MB.")
+    else:
+        name = form.cleaned_data["new_plan_name"]
+        try:
+            record = tracker_preview_new_plan(
+                request.user, name, period, upload.read(), upload.name
+            )
+        except PlanProposalError as error:
+            form.add_error("new_plan_name", str(error))
+        else:
+            if record.status != ImportStatus.REFUSED:
+                return redirect(record)
+            form.add_error("file", record.message)
+    return _new_page(request, form, status=400)
 
 
 @require_GET
