@@ -34,7 +34,7 @@ def test_upload_read_the_preview_confirm_and_see_the_result(page, live_server, s
     audit(page)
 
     # A wrong file first: a clear message, nothing lost.
-    page.get_by_label("Plan").select_option(label="Council Plan 2024-30")
+    page.get_by_label("Plan", exact=True).select_option(label="Council Plan 2024-30")
     page.get_by_label("Quarter the tracker reports").fill("2024-25-Q2")
     page.get_by_label("Tracker file").set_input_files(
         str(FIXTURES / "sandwell" / "directorates.json")

@@ -42,7 +42,7 @@ def test_map_a_column_save_the_layout_and_see_it_applied_to_the_next_file(
 
     def upload(path) -> None:
         page.goto(f"{live_server.url}/imports/new/")
-        page.get_by_label("Plan").select_option(label="Housing Plan")
+        page.get_by_label("Plan", exact=True).select_option(label="Housing Plan")
         page.get_by_label("Quarter the tracker reports").fill("Q3 2023/24")
         page.get_by_label("Tracker file").set_input_files(str(path))
         page.get_by_role("button", name="Preview the import").click()
