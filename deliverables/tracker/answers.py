@@ -3,8 +3,8 @@
 A question's key is stable across previews of the same file, so an answer given on one
 preview applies to the next: "action:<sheet>:<row>", "outcome:<sheet>:<row>",
 "status:<folded word>", "colour:<#RRGGBB>". Answers are strings: "action:<pk>",
-"outcome:<pk>", "status:<pk>", NEW (a new action) or SKIP (leave the row out). An unanswered
-question takes its default, SKIP: the row is left out, never written on a guess.
+"outcome:<pk>", "status:<folded label>", NEW (a new action) or SKIP (leave the row out). An
+unanswered question takes its default, SKIP: the row is left out, never written on a guess.
 """
 
 from __future__ import annotations

@@ -92,7 +92,12 @@ def _serial(number: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
+YEARS = range(1900, 2201)  # a plan's dates; "Winter 9999" is a typing slip, not a date
+
+
 def _month_end(year: int, month: int) -> dt.date:
+    if year not in YEARS:
+        raise UnreadableDate(str(year))
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -101,6 +106,8 @@ def _year(text: str) -> int:
 
 
 def _day(year: int, month: int, day: int, text: str) -> dt.date:
+    if year not in YEARS:
+        raise UnreadableDate(text)
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -112,6 +119,8 @@ def _span(year: int, month: int, months: int) -> Span:
     last_month = month + months - 1
     last_year = year + (last_month - 1) // 12
     last_month = (last_month - 1) % 12 + 1
+    if year not in YEARS:
+        raise UnreadableDate(str(year))
     return dt.date(year, month, 1), _month_end(last_year, last_month)
 
 

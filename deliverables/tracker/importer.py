@@ -47,6 +47,7 @@ from deliverables.tracker.quarters import (
     quarter_label,
     status_reader,
 )
+from deliverables.tracker.statuses import fractions_in
 from deliverables.tracker.structure import RowUse, listing, prune, write_problems
 from deliverables.tracker.text import DUPLICATE_OF, short
 from plans.models import Plan, ReportingPeriod, Status
@@ -68,7 +69,6 @@ class _Run:
     matcher: Matcher
     quarters: YearQuarters
     several: bool  # the file has several quarters' columns
-    fills: set[str]  # cell colours that read as a status
     status_of: Callable
     originals: dict[int, ReportingPeriod | None]  # each action's first quarter before the import
     results: dict[Key, RowResult] = field(default_factory=dict)
@@ -114,11 +114,11 @@ def prepare_import(
     preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
     preview.row_count = len(read.rows)
     matcher = Matcher(plan, period, preview, answers=answers)
+    matcher.statuses.fractions = fractions_in([r.percent_complete for r in read.rows])
     run = _Run(
         matcher,
         YearQuarters(plan, period, matcher.updates),
         several=len(named) > 1,
-        fills=set(matcher.statuses.by_colour),
         status_of=status_reader(matcher),
         originals=_first_quarters(matcher),
     )
@@ -172,7 +172,7 @@ def _read_row(run: _Run, row: TrackerRow) -> tuple | None:
     """Resolve one row into the plan and keep its result; a duplicate row comes back to be
     linked once every action is known."""
     matcher, key = run.matcher, (row.sheet, row.row)
-    progress = progress_of(row, run.quarters.chosen.quarter, run.several, run.fills)
+    progress = progress_of(row, run.quarters.chosen.quarter, run.several)
     duplicate = _duplicate_of(row, progress)
     if duplicate is None and not row.action and not row.action_ref:
         run.results[key] = _row_without_action(run, row)
@@ -187,13 +187,21 @@ def _read_row(run: _Run, row: TrackerRow) -> tuple | None:
             return None
         return row, placed, duplicate.group(1)
     statuses: dict[int, tuple[Status, str]] = {}
+    problems: dict[int, str] = {}
     for quarter, values in progress.items():
         commentary = sanitise_text(values.commentary, max_length=COMMENTARY_MAX)
         status, problem = run.status_of(row, values, commentary)
         if problem:
-            _not_written(run, row, problem, quarter)
-            return None
-        statuses[quarter] = (status, commentary)
+            problems[quarter] = problem
+        else:
+            statuses[quarter] = (status, commentary)
+    if problems and not statuses:  # nothing of the row can be written
+        quarter, problem = next(iter(problems.items()))
+        _not_written(run, row, problem, quarter)
+        return None
+    for quarter, problem in problems.items():  # one quarter's columns cannot spoil another's
+        message = run.in_quarter(quarter, f"not imported for this row: {problem}")
+        run.preview.warnings.append(RowIssue(row.sheet, row.row, message))
     found, problem = matcher.resolve(row)
     if problem:
         _not_written(run, row, problem)

@@ -60,6 +60,14 @@ class PlanProposalError(ValueError):
 def rag_of(word: str) -> tuple[str, str]:
     """(RAG category, default colour) a status word reads as; grey when it says nothing."""
     folded = word.casefold()
+    # A negated or partial word is not its opposite: "Not achieved", "Not on track" are red,
+    # "Partially achieved", "Not complete", "Incomplete" amber.
+    if re.search(
+        r"\b(partially|partly|incomplete|not (yet )?(complete|completed|finished))\b", folded
+    ):
+        return Rag.AMBER, "#FFDD00"
+    if re.search(r"\bnot (on track|on target|achieved|met|delivered|done)\b", folded):
+        return Rag.RED, "#D4351C"
     for rag, colour, pattern in _RAG_WORDS:
         if re.search(pattern, folded):
             return rag, colour

@@ -104,7 +104,7 @@ def noise_reason(texts: list[str], action: object, action_text: str, ref_text: s
         return "a colour key or legend"
     if is_units(texts):
         return "a units row"
-    if _INSTRUCTION.match(texts[0]):
+    if _INSTRUCTION.match(texts[0]) and len(texts) <= 2:  # a data row has its status too
         return "an instruction row"
     return None
 

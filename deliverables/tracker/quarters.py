@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from django.utils import timezone
 
 from deliverables.models import Action, QuarterlyUpdate, UpdateSource, UpdateState
+from deliverables.tracker.colours import is_blank_fill
 from deliverables.tracker.layout import QuarterProgress, ReadResult, TrackerRow
 from deliverables.tracker.meanings import quarter_meaning
 from deliverables.tracker.preview import ImportPreview
@@ -77,17 +78,17 @@ def _headers_of(read: ReadResult, quarter: int) -> list[str]:
     return list(dict.fromkeys(headers))[:4]
 
 
-def _has_value(progress: QuarterProgress, fills: set[str]) -> bool:
+def _has_value(progress: QuarterProgress) -> bool:
+    """Words, or a fill the status reader will judge (colours.is_blank_fill: the one rule for
+    which fills are not a status; a fill it cannot place is asked about, not dropped)."""
     return bool(
         progress.status.strip()
         or progress.commentary.strip()
-        or (progress.status_fill and progress.status_fill.upper() in fills)
+        or not is_blank_fill(progress.status_fill)
     )
 
 
-def progress_of(
-    row: TrackerRow, chosen: int, several: bool, fills: set[str]
-) -> dict[int, QuarterProgress]:
+def progress_of(row: TrackerRow, chosen: int, several: bool) -> dict[int, QuarterProgress]:
     """The row's values by quarter number, in quarter order.
 
     A row with no quarter columns gives the chosen quarter its plain status and commentary
@@ -95,8 +96,7 @@ def progress_of(
     with a value gives its quarter; the plain columns fill what the chosen quarter's group leaves
     blank (never a copy of another quarter's values). With one group, a blank chosen quarter is
     No Update, as in a one-quarter tracker; with several, a blank group is left alone (whether
-    the reader gives it or leaves it out). `fills` are the colours that read as a status: a
-    coloured blank cell is a value.
+    the reader gives it or leaves it out). A coloured blank cell is a value.
     """
     plain = QuarterProgress(row.status, row.status_fill, row.commentary)
     if not row.by_quarter and not several:
@@ -107,8 +107,8 @@ def progress_of(
     own = row.by_quarter.get(chosen) or QuarterProgress()
     words = own if own.status or own.status_fill else plain
     mine = QuarterProgress(words.status, words.status_fill, own.commentary or plain.commentary)
-    found = {q: p for q, p in others.items() if _has_value(p, fills)}
-    if not several or _has_value(mine, fills):
+    found = {q: p for q, p in others.items() if _has_value(p)}
+    if not several or _has_value(mine):
         found[chosen] = mine
     return dict(sorted(found.items()))
 

@@ -22,6 +22,7 @@ rare word mistyped is not found: it is a new action, which the preview lists.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 SURE = 0.90
@@ -42,6 +43,10 @@ class Similar:
     @property
     def percent(self) -> int:
         return int(self.score * 100)
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
 
 
 class TitleIndex:
@@ -74,11 +79,11 @@ class TitleIndex:
         found = []
         for position in self._candidates(words):
             known = self.keys[position]
-            if len(key) >= SHORTEST_CUT and len(known) >= SHORTEST_CUT:
-                shorter, longer = sorted((key, known), key=len)
-                if longer.startswith(shorter):
-                    found.append(Similar(self.items[position], 1.0, cut=True))
-                    continue
+            # The file's title cut short by a spreadsheet (never a longer title of the file, which
+            # may be a phase 2 of the plan's action), with the same numbers.
+            if SHORTEST_CUT <= len(key) < len(known) and known.startswith(key):
+                found.append(Similar(self.items[position], 1.0, cut=True))
+                continue
             known_words = self.words[position]
             shared = len(words & known_words)
             if 2 * shared < WORDS_SHARED * (len(words) + len(known_words)):
@@ -87,6 +92,8 @@ class TitleIndex:
             if matcher.real_quick_ratio() < ASK or matcher.quick_ratio() < ASK:
                 continue
             score = matcher.ratio()
+            if _numbers(key) != _numbers(known):  # "150 homes" is not "100 homes": ask
+                score = min(score, SURE - 0.01)
             if score >= ASK:
                 found.append(Similar(self.items[position], score))
         found.sort(key=lambda s: -s.score)

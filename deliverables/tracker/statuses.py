@@ -24,9 +24,10 @@ from plans.models import Plan, Status, status_key
 COMPLETED_STAGES = {"complete", "completed", "closed"}
 
 
-def percent(value: object) -> float | None:
-    """A percent-complete cell as a percentage. Numbers from 0 to 1 are fractions (Excel keeps
-    a cell formatted as 100% as 1), larger ones percentages; "75%" is 75."""
+def percent(value: object, fractions: bool = True) -> float | None:
+    """A percent-complete cell as a percentage. With `fractions`, numbers from 0 to 1 are
+    fractions (Excel keeps a cell formatted as 100% as 1), larger ones percentages; "75%" is
+    75. Whether a file's numbers are fractions is decided for the whole file (fractions_in)."""
     if value is None or isinstance(value, bool):
         return None
     text = str(value).strip()
@@ -36,7 +37,13 @@ def percent(value: object) -> float | None:
         return None
     if text.endswith("%"):
         return number
-    return number * 100 if 0 <= number <= 1 else number
+    return number * 100 if fractions and 0 <= number <= 1 else number
+
+
+def fractions_in(values: list[object]) -> bool:
+    """Whether a file's percent-complete numbers are fractions: none of them is over 1."""
+    numbers = [percent(v, fractions=False) for v in values if not str(v).strip().endswith("%")]
+    return all(n <= 1 for n in numbers if n is not None)
 
 
 class StatusReader:
@@ -45,6 +52,10 @@ class StatusReader:
         self.asker = asker
         self.statuses = list(Status.objects.filter(scale__plan=plan).order_by("order"))
         self.by_pk = {s.pk: s for s in self.statuses}
+        self.by_label = {status_key(s.label): s for s in self.statuses}
+        # Whether percent-complete numbers from 0 to 1 are fractions: set per file by the
+        # importer (fractions_in), since a column of 25, 50 and 1 means 1%, not 100%.
+        self.fractions = True
         self.by_key = {key: s for s in self.statuses for key in s.spelling_keys()}
         self.by_colour = {s.colour.upper(): s for s in self.statuses}
         self.no_update = next((s for s in self.statuses if s.means_no_update), None)
@@ -75,7 +86,13 @@ class StatusReader:
         return status, problem
 
     def _choices(self) -> list[tuple[str, str]]:
-        return [(f"status:{s.pk}", s.label) for s in self.statuses]
+        # By label, not primary key: the statuses of a new plan from the file are made afresh
+        # for every preview, and only their labels stay the same.
+        return [(f"status:{status_key(s.label)}", s.label) for s in self.statuses]
+
+    def _answered(self, key: str) -> Status | None:
+        value = self.asker.answer(key) or ""
+        return self.by_label.get(value[len("status:") :]) if value.startswith("status:") else None
 
     def _from_words(self, row: TrackerRow, text: str) -> tuple[Status | None, str | None]:
         status = self.by_key.get(status_key(text))
@@ -95,7 +112,7 @@ class StatusReader:
             default=SKIP,
         )
         self.asker.ask(question)
-        status = self.asker.pk_answer(question.key, "status", self.by_pk)
+        status = self._answered(question.key)
         if status is not None:
             spellings = self.preview.new_spellings.setdefault(status.pk, [])
             if all(status_key(s) != status_key(text) for s in spellings):
@@ -120,7 +137,7 @@ class StatusReader:
                 default=SKIP,
             )
             self.asker.ask(question)
-            status = self.asker.pk_answer(question.key, "status", self.by_pk)
+            status = self._answered(question.key)
             if status is None:
                 if self.asker.answer(question.key) == SKIP:
                     return None, LeftOut(
@@ -166,7 +183,7 @@ class StatusReader:
         stage = (row.stage or "").strip().rstrip(".")
         if stage.casefold() in COMPLETED_STAGES:
             return f"Stage says '{stage}'"
-        done = percent(row.percent_complete)
+        done = percent(row.percent_complete, self.fractions)
         if done is not None and done >= 100:
             return "100% complete"
         return ""

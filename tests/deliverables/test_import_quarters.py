@@ -539,9 +539,13 @@ class Reference:
                 given = {world.chosen: cells[world.chosen]}  # blank: No Update
             else:
                 given = {q: v for q, v in cells.items() if v != ("", "")}
-            if any(not s and c for s, c in given.values()):
-                self.errors += 1  # blank status with commentary: the row is an error
+            # A blank status with commentary cannot be written: that quarter is left out (a
+            # warning), and the row is an error only when no quarter of it can be written.
+            good = {q: (s, c) for q, (s, c) in given.items() if s or not c}
+            if given and not good:
+                self.errors += 1
                 continue
+            given = good
             if ref not in world.existing:
                 self.new_actions[ref] = min(given, default=world.chosen)
             for q, (status, commentary) in given.items():

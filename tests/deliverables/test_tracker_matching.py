@@ -23,7 +23,7 @@ from deliverables.tracker.meanings import Mapping
 from deliverables.tracker.services import tracker_import
 from deliverables.tracker.similar import TitleIndex
 from deliverables.tracker.text import split_ref
-from plans.models import Status, StrategicOutcome
+from plans.models import Status, StrategicOutcome, status_key
 from tests import factories
 
 HEADER = ["Action Ref", "Action", "RAG Status", "Commentary"]
@@ -85,7 +85,7 @@ def outcome(plan, name: str) -> StrategicOutcome:
 
 
 def status_pk(plan, label: str) -> str:
-    return f"status:{factories.status(plan, label).pk}"
+    return f"status:{status_key(factories.status(plan, label).label)}"
 
 
 # -- outcomes ----------------------------------------------------------------------------------
@@ -314,7 +314,7 @@ def test_an_unknown_status_word_is_one_question_and_its_answer_maps_every_row(pl
     made = preview(
         plan,
         [row(n, action_ref=f"G{n}", action=f"A{n}", status="Green") for n in (2, 3)],
-        answers={"status:green": f"status:{on_track.pk}"},
+        answers={"status:green": f"status:{status_key(on_track.label)}"},
     )
     assert [q.key for q in made.questions] == ["status:green"]
     assert made.new_spellings == {on_track.pk: ["Green"]}
