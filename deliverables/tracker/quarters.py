@@ -5,7 +5,8 @@ side by side ("Q1 RAG", "Q1 Update", "Q2 RAG", ...). The quarter chosen for the 
 the financial year; each column group goes into its own quarter of that year, a quarter's
 values come only from its own columns, and a group with nothing in it is left alone. A file
 whose only group is another quarter than the chosen one is refused: importing it would file
-one quarter's words under another.
+one quarter's words under another. The refusal names the headers read as that quarter's, not
+a quarter to choose instead: a bare month ("April 2024 update") names a quarter but no year.
 
 Each quarter's update is compared with what that quarter holds: an update entered in the app
 is never overwritten, and a closed quarter's is changed only with the option to overwrite it.
@@ -29,7 +30,12 @@ from plans.read_bounds import TrackerFileError
 
 
 class QuarterMismatch(TrackerFileError):
-    """The file's only quarter columns are for another quarter than the one chosen."""
+    """The file's only quarter columns are for another quarter than the one chosen. Carries
+    what was read, so the page can show the columns for the administrator to remap."""
+
+    def __init__(self, message: str, read: ReadResult | None = None):
+        super().__init__(message)
+        self.read = read
 
 
 def file_quarters(read: ReadResult) -> set[int]:
@@ -53,10 +59,17 @@ def check_quarters(read: ReadResult, period: ReportingPeriod) -> set[int]:
         return quarters
     [quarter] = quarters
     headers = _headers_of(read, quarter)
-    named = f" (headers {', '.join(repr(h) for h in headers)})" if headers else ""
+    named = (
+        f"The headers {', '.join(repr(h) for h in headers)} were read as Q{quarter}'s"
+        if headers
+        else f"The file's status and commentary columns were read as Q{quarter}'s"
+    )
+    chosen = period.quarter
     raise QuarterMismatch(
-        f"The file's columns are for Q{quarter}{named} but the import is for {period.label}. "
-        f"Choose {quarter_label(period.year, quarter)}, or map the columns again."
+        f"{named}, but this import is for {period.label}, so nothing would go into it. "
+        f"On the import's page, change what the columns mean (for example to Q{chosen} status "
+        f"and Q{chosen} commentary), or upload the file again for the quarter it reports on.",
+        read,
     )
 
 

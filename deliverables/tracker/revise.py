@@ -10,6 +10,8 @@ from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.layout import ReadResult
 from deliverables.tracker.meanings import Mapping
 from deliverables.tracker.new_plan import PlanProposalError, propose_plan
+from deliverables.tracker.quarters import QuarterMismatch
+from deliverables.tracker.refusals import refusal_hold, refusal_of
 from deliverables.tracker.saved_layouts import layout_save
 from deliverables.tracker.services import _prepare, _read, _require_importer, _store
 from deliverables.workflow import WorkflowError
@@ -38,15 +40,23 @@ def _reread(record: ImportRecord, mapping: Mapping | None) -> ReadResult:
 
 def _revise(record: ImportRecord, read: ReadResult) -> ImportRecord:
     """Preview the stored file again as the record now says, and keep that preview. A file
-    the importer refuses this way is not kept so: the preview before stays as it was."""
+    the importer refuses this way is not kept so: the preview before stays as it was. A
+    preview that carries a refusal (refusals.py) has none before it to keep: it becomes the
+    preview, or carries the new refusal."""
+    held = bool(refusal_of(record))
     try:
         if record.plan_id is None and record.new_plan:  # its levels and statuses follow
             name = record.new_plan["plan"]["name"]
             record.new_plan = propose_plan(read, name, record.period_code)
         preview = _prepare(record, bytes(record.content), read)
     except (TrackerFileError, PlanProposalError) as error:
-        raise PreviewRefused(str(error)) from error
-    _store(record, preview)
+        if not (held and isinstance(error, QuarterMismatch)):
+            raise PreviewRefused(str(error)) from error
+        refusal_hold(record, bytes(record.content), error)
+    else:
+        _store(record, preview)
+        if held:  # the refusal is resolved
+            record.message = ""
     # Only while previewed: a confirm or cancel in another tab meanwhile keeps its record.
     kept = ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
         mapping=record.mapping,
@@ -55,6 +65,7 @@ def _revise(record: ImportRecord, read: ReadResult) -> ImportRecord:
         answers=record.answers,
         summary=record.summary,
         rows=record.rows,
+        message=record.message,
     )
     if not kept:
         raise WorkflowError("This import was confirmed or cancelled meanwhile: nothing changed.")

@@ -21,6 +21,7 @@ from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
 from deliverables.tracker.meanings import Mapping
 from deliverables.tracker.new_plan import plan_name_taken, proposed_plan
+from deliverables.tracker.refusals import refusal_hold, require_no_refusal
 from deliverables.tracker.saved_layouts import (
     layout_for_signature,
     layout_mark_used,
@@ -212,8 +213,8 @@ def _preview(
         read = _apply_saved_layout(record, data, _read(data, filename, mapping))
         preview = _prepare(record, data, read)
     except TrackerFileError as error:
-        record.status = ImportStatus.REFUSED
-        record.message = str(error)
+        record.status, record.message = ImportStatus.REFUSED, str(error)
+        refusal_hold(record, data, error)  # a preview whose columns can be remapped, if it can be
     else:
         record.status = ImportStatus.PREVIEWED
         record.content = data
@@ -259,6 +260,7 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
         raise WorkflowError("This file has already been imported: nothing more was done.")
     if record.status != ImportStatus.PREVIEWED or record.content is None:
         raise WorkflowError(f"This import is {record.get_status_display().lower()}: nothing to do.")
+    require_no_refusal(record)
     started = time.perf_counter()
     if record.plan_id is None:
         return _apply_new_plan(user, record, started)

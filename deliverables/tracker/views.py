@@ -19,6 +19,7 @@ from deliverables.tracker.meanings import Mapping
 from deliverables.tracker.new_plan import PlanProposalError
 from deliverables.tracker.page import column_groups, page_context
 from deliverables.tracker.plan_from_file import tracker_preview_new_plan
+from deliverables.tracker.refusals import refusal_of
 from deliverables.tracker.revise import (
     PreviewRefused,
     require_previewed,
@@ -218,7 +219,13 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(record)
         else:
             saved = f" and saved as the layout '{record.layout.name}'" if name else ""
-            messages.success(request, f"The preview was updated with these meanings{saved}.")
+            if refusal_of(record):  # still not importable: the page says why
+                messages.error(
+                    request,
+                    f"These meanings were kept{saved}, but nothing can be imported with them yet.",
+                )
+            else:
+                messages.success(request, f"The preview was updated with these meanings{saved}.")
             return redirect(record)
         record.refresh_from_db()
     return _detail(request, record, mapping_form=form, status=400)

@@ -8,23 +8,36 @@ test the importer whatever the reader's column detection; the end-to-end ones re
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 from dataclasses import dataclass, field
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import DatabaseError, transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.models import (
+    Action,
+    ActionPlacement,
+    Deliverable,
+    ImportRecord,
+    QuarterlyUpdate,
+)
 from deliverables.tracker import services as import_services
 from deliverables.tracker.importer import prepare_import
 from deliverables.tracker.layout import QuarterProgress, ReadResult, TrackerRow
-from deliverables.tracker.meanings import ColumnGuess, header_signature
+from deliverables.tracker.meanings import ColumnGuess, Mapping, header_signature
 from deliverables.tracker.quarters import QuarterMismatch
+from deliverables.tracker.saved_layouts import layout_save
 from deliverables.tracker.structure import field_problem
+from deliverables.workflow import WorkflowError
 from plans.models import (
     ReportingPeriod,
     Status,
@@ -33,6 +46,7 @@ from plans.models import (
     parse_period_code,
 )
 from tests import factories
+from tests.deliverables.test_import_mapping import mapping_data
 
 EXAMPLES = min(int(os.environ.get("HYPOTHESIS_EXAMPLES", "20")), 30)
 
@@ -201,10 +215,12 @@ def test_a_file_with_only_q1_columns_is_refused_for_q3_and_nothing_is_written(pl
     )
     before = snapshot()
     record = import_services.tracker_import(None, plan, "2023-24-Q3", data, "q1.xlsx")
-    assert record.status == "refused"
+    assert record.status == "refused" and record.content is None
     assert record.message == (
-        "The file's columns are for Q1 (headers 'Q1 RAG', 'Q1 Update') but the import is for "
-        "Q3 2023/24. Choose Q1 2023/24, or map the columns again."
+        "The headers 'Q1 RAG', 'Q1 Update' were read as Q1's, but this import is for "
+        "Q3 2023/24, so nothing would go into it. On the import's page, change what the "
+        "columns mean (for example to Q3 status and Q3 commentary), or upload the file again "
+        "for the quarter it reports on."
     )
     assert snapshot() == before
     with pytest.raises(QuarterMismatch):
@@ -213,6 +229,148 @@ def test_a_file_with_only_q1_columns_is_refused_for_q3_and_nothing_is_written(pl
     record = import_services.tracker_import(None, plan, "2023-24-Q1", data, "q1.xlsx")
     assert record.status == "applied", record.message
     assert updates(plan) == {("G1", 1): ("On Track", "Ok")}
+
+
+# -- a file read as another quarter's: kept, with its refusal, for the columns to be remapped --
+
+# A Q4 2023/24 tracker whose commentary was written in April: the month names Q1, and the plain
+# RAG beside it is read as Q1's too.
+APRIL = (["BP Ref.", "Action", "RAG", "April 2024 update"], [["G1", "Grow", "On Track", "Done"]])
+
+
+@pytest.fixture
+def admin_client(client, users):
+    client.force_login(users["admin"])
+    return client
+
+
+def upload_april(client, plan, period: str = "2023-24-Q4"):
+    data = {
+        "plan": plan.pk,
+        "period": period,
+        "file": SimpleUploadedFile("q4.xlsx", workbook(*APRIL)),
+    }
+    return client.post(reverse("deliverables:import_new"), data)
+
+
+def test_an_upload_read_as_another_quarter_shows_why_and_the_mapping_step(admin_client, plan):
+    before = snapshot()
+    response = upload_april(admin_client, plan)
+    record = ImportRecord.objects.get()
+    assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
+    assert record.status == "previewed"  # its file kept, for reading again
+    assert hashlib.sha256(bytes(record.content)).hexdigest() == record.file_sha256
+    assert record.message == record.summary["refusal"]
+    assert "'RAG', 'April 2024 update' were read as Q1's" in record.message
+    assert "Q4 2023/24" in record.message and "Choose" not in record.message
+    assert "Q1 2023/24" not in record.message  # April 2024 is not in April-June 2023
+    assert set(record.summary["created"].values()) == {0} and record.summary["quarters"] == {}
+    assert [c["header"] for c in record.summary["columns"]] == APRIL[0]
+    assert record.summary["signature"] and record.rows == []
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "Cannot be imported as read" in page and "were read as Q1&#x27;s" in page
+    assert "What each column means" in page and '<option value="q1_commentary" selected>' in page
+    assert "Import now" not in page and "Cancel" in page
+    assert snapshot() == before
+
+
+def test_a_preview_carrying_a_refusal_cannot_be_imported(admin_client, plan):
+    upload_april(admin_client, plan)
+    record = ImportRecord.objects.get()
+    before = snapshot()
+    response = admin_client.post(
+        reverse("deliverables:import_apply", args=[record.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert "Nothing was imported: the file cannot be, as it is read." in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == "previewed" and record.summary["refusal"]
+    assert snapshot() == before
+
+
+def test_remapping_the_columns_to_the_chosen_quarter_gives_a_preview_that_imports(
+    admin_client, plan
+):
+    upload_april(admin_client, plan)
+    record = ImportRecord.objects.get()
+    meanings = {"RAG": "q4_status", "April 2024 update": "q4_commentary"}
+    response = admin_client.post(
+        reverse("deliverables:import_mapping", args=[record.pk]),
+        mapping_data(record, meanings),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The preview was updated with these meanings." in page
+    assert "Cannot be imported as read" not in page and "Import now" in page
+    record.refresh_from_db()
+    assert "refusal" not in record.summary and record.message == ""
+    assert record.summary["quarters"]["2023-24-Q4"]["created"] == 1
+    admin_client.post(reverse("deliverables:import_apply", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == "applied"
+    assert updates(plan) == {("G1", 4): ("On Track", "Done")}
+
+
+def test_a_remap_still_for_another_quarter_keeps_the_refusal_with_the_new_reason(
+    admin_client, plan
+):
+    upload_april(admin_client, plan)
+    record = ImportRecord.objects.get()
+    meanings = {"RAG": "q2_status", "April 2024 update": "q2_commentary"}
+    response = admin_client.post(
+        reverse("deliverables:import_mapping", args=[record.pk]), mapping_data(record, meanings)
+    )
+    assert response.status_code == 302  # no earlier preview to keep: this one is the page
+    record.refresh_from_db()
+    assert record.status == "previewed" and record.mapping["columns"]["rag"] == "q2_status"
+    assert "were read as Q2's" in record.summary["refusal"] == record.message
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "These meanings were kept, but nothing can be imported with them yet." in page
+    assert "Cannot be imported as read" in page and "Import now" not in page
+    assert not QuarterlyUpdate.objects.exists()
+
+
+def test_a_saved_layout_that_reads_the_file_as_another_quarter_is_kept_for_remapping(
+    admin_client, users, plan
+):
+    """Plain RAG and Update columns import into any quarter; a layout saved as Q1's does not."""
+    plain = workbook(["BP Ref.", "Action", "RAG", "Update"], [["G1", "Grow", "On Track", "Done"]])
+    as_q1 = Mapping({"rag": "q1_status", "update": "q1_commentary"})
+    layout = layout_save(
+        users["admin"], "Q1 tracker", import_services._read(plain, "q1.xlsx"), as_q1
+    )
+    record = import_services.tracker_preview(users["admin"], plan, "2023-24-Q4", plain, "q4.xlsx")
+    assert record.layout == layout and record.mapping["origin"] == "layout"
+    assert record.status == "previewed" and record.content is not None
+    assert "The headers 'RAG', 'Update' were read as Q1's" in record.summary["refusal"]
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "Cannot be imported as read" in page and "Import now" not in page
+    assert "Layout 'Q1 tracker' was applied" in page and "from the layout" in page
+    with pytest.raises(WorkflowError):
+        import_services.tracker_apply(users["admin"], record)
+    meanings = {"RAG": "q4_status", "Update": "q4_commentary"}
+    admin_client.post(
+        reverse("deliverables:import_mapping", args=[record.pk]), mapping_data(record, meanings)
+    )
+    record.refresh_from_db()
+    assert "refusal" not in record.summary and record.layout is None
+    import_services.tracker_apply(users["admin"], record)
+    assert updates(plan) == {("G1", 4): ("On Track", "Done")}
+
+
+def test_the_command_still_refuses_a_file_read_as_another_quarter(plan, tmp_path, capsys):
+    path = tmp_path / "q4.xlsx"
+    path.write_bytes(workbook(*APRIL))
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "import_tracker", str(path), "--plan", plan.slug, "--period", "2023-24-Q4", "--json"
+        )
+    assert exit_.value.code == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "refused" and "were read as Q1's" in result["message"]
+    record = ImportRecord.objects.get()
+    assert record.status == "refused" and record.content is None and record.summary == {}
+    assert not QuarterlyUpdate.objects.exists()
 
 
 def test_a_failure_writing_q3_leaves_q1_and_q2_unwritten(plan, monkeypatch):
@@ -616,8 +774,11 @@ def test_confirm_writes_exactly_what_the_preview_showed(world, monkeypatch):
         record = import_services.tracker_preview(
             None, plan, code, EMPTY_XLSX, "t.xlsx", overwrite_closed=world.overwrite_closed
         )
-        if reference.refused:
-            assert record.status == "refused" and "Choose Q" in record.message
+        if reference.refused:  # kept for its columns to be remapped, and not importable
+            assert record.status == "previewed" and "were read as Q" in record.message
+            assert record.summary["refusal"] == record.message and record.rows == []
+            with pytest.raises(WorkflowError):
+                import_services.tracker_apply(None, record)
             assert snapshot() == before
             transaction.set_rollback(True)
             return
