@@ -20,8 +20,7 @@ structure.py keeps only the structure written rows need, preview.py writes):
   default leaves the row out;
 - one update per action and quarter: when an action is listed on several rows, the first row
   with a real status gives the update, and a row that disagrees is reported;
-- an unknown status is an error on its row (never a guess); a blank status with no commentary
-  or "No update available" is the scale's No Update status;
+- an unknown status word or colour is a question, never a guess; a blank status is No Update;
 - "Duplicate - see X" rows link their deliverable to X instead of making an action;
 - updates entered in the browser, and any update in a closed quarter, are not overwritten
   unless the caller says so; a value the database would refuse is an error in the preview.
