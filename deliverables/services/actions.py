@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Expression, F
 from simple_history.utils import bulk_update_with_history
 
 from deliverables.models import (
@@ -31,6 +32,11 @@ from plans.permissions import can_change_actions, may_enter_updates
 from plans.sanitise import sanitise_text
 
 
+def _quarter_key(period: str) -> Expression:
+    """A quarter's ReportingPeriod.sort_key computed by the database, from a relation's name."""
+    return F(f"{period}__year") * 4 + F(f"{period}__quarter")
+
+
 def actions_refresh_completion(action_ids: Iterable[int]) -> int:
     """Set each action's `completed_in` from its latest approved update.
 
@@ -42,29 +48,26 @@ def actions_refresh_completion(action_ids: Iterable[int]) -> int:
     ids = list(set(action_ids))
     if not ids:
         return 0
-    latest: dict[int, QuarterlyUpdate] = {}
-    for update in (
+    # Plain values, not model instances: an import refreshes thousands of actions at once.
+    latest: dict[int, tuple[int, int, bool | None]] = {}
+    for action_id, period_id, sort_key, closes in (
         QuarterlyUpdate.objects.filter(action_id__in=ids)
         .counted_for(None)
-        .select_related("status", "period")
         .order_by("action_id", "-period__year", "-period__quarter")
+        .values_list("action_id", "period_id", _quarter_key("period"), "status__closes_action")
     ):
-        latest.setdefault(update.action_id, update)
+        latest.setdefault(action_id, (period_id, sort_key, closes))
     # Group by the value to set: one UPDATE per quarter, however many actions change.
     to_set: dict[int | None, list[int]] = {}
-    for action in (
-        Action.objects.filter(pk__in=ids)
-        .select_related("reopened_from")
-        .only("pk", "completed_in_id", "reopened_from__year", "reopened_from__quarter")
+    for pk, completed_in_id, reopened_key in Action.objects.filter(pk__in=ids).values_list(
+        "pk", "completed_in_id", _quarter_key("reopened_from")
     ):
-        update = latest.get(action.pk)
+        period_id, sort_key, closes = latest.get(pk, (None, None, None))
         completed = None
-        if update is not None and update.status is not None and update.status.closes_action:
-            reopened = action.reopened_from
-            if reopened is None or update.period.sort_key > reopened.sort_key:
-                completed = update.period_id
-        if action.completed_in_id != completed:
-            to_set.setdefault(completed, []).append(action.pk)
+        if closes and (reopened_key is None or sort_key > reopened_key):
+            completed = period_id
+        if completed_in_id != completed:
+            to_set.setdefault(completed, []).append(pk)
     for completed, action_ids in to_set.items():
         for start in range(0, len(action_ids), 500):
             Action.objects.filter(pk__in=action_ids[start : start + 500]).update(
@@ -81,10 +84,16 @@ def actions_report_from(updates: list[QuarterlyUpdate], user: User | None, reaso
         first = earliest.get(update.action_id)
         if first is None or update.period.sort_key < first.sort_key:
             earliest[update.action_id] = update.period
+    # Only the actions recorded as reported from a later quarter are read: one query a quarter.
+    by_period: dict[int, tuple[ReportingPeriod, list[int]]] = {}
+    for action_id, period in earliest.items():
+        by_period.setdefault(period.pk, (period, []))[1].append(action_id)
     moved = []
-    for action in Action.objects.filter(pk__in=list(earliest)).select_related("reported_from"):
-        period = earliest[action.pk]
-        if action.reported_from is not None and period.sort_key < action.reported_from.sort_key:
+    for period, action_ids in by_period.values():
+        later = Action.objects.filter(pk__in=action_ids).annotate(
+            reported_key=_quarter_key("reported_from")
+        )
+        for action in later.filter(reported_key__gt=period.sort_key):
             action.reported_from = period
             moved.append(action)
     if moved:

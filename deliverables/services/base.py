@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
@@ -38,6 +39,40 @@ def record_history(objs: list, model, user: User | None, reason: str) -> None:
     model.history.bulk_history_create(
         objs, update=True, default_user=user, default_change_reason=reason
     )
+
+
+HISTORY_BATCH = 2000
+
+
+def history_copy(
+    model, pks: list[int], user: User | None, reason: str, *, history_type: str = "+"
+) -> None:
+    """Audit rows for objects just written in bulk, copied by the database from their own rows
+    (one INSERT ... SELECT a batch): the rows simple_history's bulk paths write, without a
+    historical object built in Python for each. `history_type` "+" created, "~" changed."""
+    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history, live = model.history.model, model._meta
+    quote = connection.ops.quote_name
+    names = [f.name for f in history.tracked_fields]
+    meta = history._meta
+    target = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in [*names, "history_date", "history_change_reason", "history_type"]
+    )
+    source = ", ".join(quote(live.get_field(name).column) for name in names)
+    when = meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+    user_column = quote(meta.get_field("history_user").column)
+    pk = quote(live.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), HISTORY_BATCH):
+            batch = pks[start : start + HISTORY_BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({target}, {user_column}) "  # noqa: S608 - names from the models
+                f"SELECT {source}, %s, %s, %s, %s FROM {quote(live.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                [when, reason, history_type, user.pk if user else None, *batch],
+            )
 
 
 def save_with_history(obj, user: User | None, reason: str, **kwargs) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from deliverables import notifications, rules
 from deliverables.models import (
@@ -19,6 +18,7 @@ from deliverables.permissions import SAVED_AS_DRAFT, SUBMITTED, can_enter_update
 from deliverables.services.actions import actions_refresh_completion, actions_report_from
 from deliverables.services.base import (
     conditional_update,
+    history_copy,
     locked_period,
     record_history,
     save_with_history,
@@ -258,19 +258,18 @@ def updates_import(
         update.created_at = now
     for update in changed:
         update.version = stored.get(update.pk, {}).get("version", update.version) + 1
-    bulk_create_with_history(
-        new, QuarterlyUpdate, batch_size=500, default_user=user, default_change_reason=reason
-    )
-    bulk_update_with_history(
+    # History rows are copied from the written rows by the database (history_copy): for a
+    # 10,000-row tracker that is two statements, not 20,000 historical objects.
+    QuarterlyUpdate.objects.bulk_create(new, batch_size=500)
+    history_copy(QuarterlyUpdate, [u.pk for u in new], user, reason)
+    QuarterlyUpdate.objects.bulk_update(
         changed,
-        QuarterlyUpdate,
         [
             "status", "commentary", "state", "source", "version", "updated_at", "approved_at",
             "updated_by",
         ],
         batch_size=500,
-        default_user=user,
-        default_change_reason=reason,
     )  # fmt: skip
+    history_copy(QuarterlyUpdate, [u.pk for u in changed], user, reason, history_type="~")
     actions_report_from([*new, *changed], user, reason)
     actions_refresh_completion(u.action_id for u in [*new, *changed])

@@ -58,7 +58,7 @@ def test_bench_measures_every_page_against_its_floor():
         "dashboard", "register", "register, red only", "register, text search",
         "dashboard, viewer", "register, viewer", "dashboard, approver", "register, approver",
         "exception report, page", "exception report, PDF", "my updates", "action page",
-        "save an update", "import 150 rows",
+        "save an update", "import 150 rows", "import 150 rows again",
     ]  # fmt: skip
     for result in figures["results"]:
         assert result["median_ms"] > 0 and result["floor_ms"] > 0, result
@@ -67,4 +67,16 @@ def test_bench_measures_every_page_against_its_floor():
     assert all(r["queries"] > 0 for r in pages)
     assert figures["actions"] == 60 and figures["database"]
     # The import was measured, then rolled back.
+    assert not Plan.objects.filter(slug__startswith="bench-import").exists()
+
+
+@pytest.mark.django_db
+def test_bench_can_time_the_import_alone_first_and_again():
+    call_command("generate_demo_data", "--actions", "20", "--years", "1", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("bench", "--import-only", "--import-rows", "120", stdout=out)
+    lines = out.getvalue().splitlines()
+    names = [line.split("  ")[0] for line in lines[2:]]
+    assert names == ["import 120 rows", "import 120 rows again"]
+    assert "rows/s; peak Python memory" in lines[2] and "nothing changes" in lines[3]
     assert not Plan.objects.filter(slug__startswith="bench-import").exists()

@@ -1,11 +1,12 @@
 """How fast the pages are on the current database, next to the least they could cost.
 
-    python manage.py bench [--plan SLUG] [--repeat 7] [--import-rows 10000] [--json]
+    python manage.py bench [--plan SLUG] [--repeat 7] [--import-rows 10000] [--import-only] [--json]
 
 In one process, through the whole Django stack (middleware, views, templates) but without a
 network: the dashboard, the action register (unfiltered, filtered to red, a text search),
 "my updates", an action page, the exception report as a page and as a PDF, saving an update,
-and importing a generated tracker workbook. For each: the median and 95th percentile over
+and importing a generated tracker workbook (then the same file again, which changes
+nothing; --import-only times just these). For each: the median and 95th percentile over
 --repeat runs (after one warm-up), the queries one run makes, and the *floor*: the time of
 the bare SQL that fetches the same numbers or rows (for the import, openpyxl alone reading
 the workbook). The ratio to the floor is what the page adds on top of its data.
@@ -109,19 +110,60 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="plan slug (default: the plan with most updates)")
         parser.add_argument("--repeat", type=int, default=7)
         parser.add_argument("--import-rows", type=int, default=10_000)
+        parser.add_argument("--import-only", action="store_true", help="time only the import")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     def handle(self, *args, **options) -> None:
         plan = self.choose_plan(options["plan"])
+        repeat = max(1, options["repeat"])
+        results: list[Result] = []
         period = (
             ReportingPeriod.objects.for_plan(plan)
             .filter(updates__isnull=False)
             .order_by("-year", "-quarter")
             .first()
         )
-        if period is None:
-            raise CommandError(f"{plan} has no quarterly updates to measure.")
-        repeat = max(1, options["repeat"])
+        if not options["import_only"]:
+            if period is None:
+                raise CommandError(f"{plan} has no quarterly updates to measure.")
+            results += self.page_results(plan, period, repeat)
+        results += self.import_results(plan, options["import_rows"])
+        summary = {
+            "database": connection.vendor,
+            "plan": plan.slug,
+            "period": period.code if period else "",
+            "actions": Action.objects.filter(plan=plan).count(),
+            "updates": QuarterlyUpdate.objects.filter(action__plan=plan).count(),
+            "all_updates": QuarterlyUpdate.objects.count(),
+            "repeat": repeat,
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(terse=True),
+            },
+            "results": [asdict(r) for r in results],
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        self.stdout.write(
+            f"{plan} {period.label if period else ''} on {connection.vendor}: "
+            f"{summary['actions']:,} actions, "
+            f"{summary['updates']:,} updates ({summary['all_updates']:,} in the database); "
+            f"median and p95 of {repeat} runs after a warm-up."
+        )
+        self.stdout.write(
+            f"{'':34}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'floor ms':>10}{'ratio':>7}"
+        )
+        for r in results:
+            self.stdout.write(
+                f"{r.name:34}{r.median_ms:>10.1f}{r.p95_ms:>9.1f}{r.queries:>8}"
+                f"{r.floor_ms:>10.2f}{r.ratio:>7.1f}" + (f"  {r.note}" if r.note else "")
+            )
+
+    # -- what is measured ------------------------------------------------------------------
+
+    def page_results(self, plan: Plan, period: ReportingPeriod, repeat: int) -> list[Result]:
         performance = self.performance_user()
         officer = (
             User.objects.filter(led_actions__plan=plan)
@@ -138,40 +180,7 @@ class Command(BaseCommand):
             if officer is not None:
                 signed_in(client, officer)
                 results += self.officer_pages(client, plan, period, officer, repeat)
-        results.append(self.import_result(plan, options["import_rows"]))
-        summary = {
-            "database": connection.vendor,
-            "plan": plan.slug,
-            "period": period.code,
-            "actions": Action.objects.filter(plan=plan).count(),
-            "updates": QuarterlyUpdate.objects.filter(action__plan=plan).count(),
-            "all_updates": QuarterlyUpdate.objects.count(),
-            "repeat": repeat,
-            "machine": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(terse=True),
-            },
-            "results": [asdict(r) for r in results],
-        }
-        if options["json"]:
-            self.stdout.write(json.dumps(summary, indent=2))
-            return
-        self.stdout.write(
-            f"{plan} {period.label} on {connection.vendor}: {summary['actions']:,} actions, "
-            f"{summary['updates']:,} updates ({summary['all_updates']:,} in the database); "
-            f"median and p95 of {repeat} runs after a warm-up."
-        )
-        self.stdout.write(
-            f"{'':34}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'floor ms':>10}{'ratio':>7}"
-        )
-        for r in results:
-            self.stdout.write(
-                f"{r.name:34}{r.median_ms:>10.1f}{r.p95_ms:>9.1f}{r.queries:>8}"
-                f"{r.floor_ms:>10.2f}{r.ratio:>7.1f}" + (f"  {r.note}" if r.note else "")
-            )
-
-    # -- what is measured ------------------------------------------------------------------
+        return results
 
     def choose_plan(self, slug: str | None) -> Plan:
         if slug:
@@ -437,7 +446,10 @@ class Command(BaseCommand):
         )  # fmt: skip
         return results
 
-    def import_result(self, plan: Plan, rows: int) -> Result:
+    def import_results(self, plan: Plan, rows: int) -> list[Result]:
+        """A generated workbook imported into a new plan, then the same file again (which
+        changes nothing), in a transaction rolled back; then once more for peak memory. The
+        read budget's seconds are lifted: this measures speed, not the refusal of slow files."""
         from openpyxl import load_workbook
 
         with tempfile.TemporaryDirectory() as folder:
@@ -454,8 +466,14 @@ class Command(BaseCommand):
 
             floor_times = timed(bare_read, 1)
 
-        def run_import() -> float:
+        def imported(target: Plan) -> float:
             started = time.perf_counter()
+            record = tracker_import(None, target, "2023-24-Q3", data, "bench.xlsx")
+            if record.status != "applied":
+                raise CommandError(f"The bench workbook was refused: {record.message}")
+            return (time.perf_counter() - started) * 1000
+
+        def run_imports() -> tuple[float, float]:
             try:
                 with transaction.atomic():
                     target = Plan.objects.create(
@@ -465,24 +483,28 @@ class Command(BaseCommand):
                         last_year=2026,
                     )
                     target_spec_from(plan, target)
-                    record = tracker_import(None, target, "2023-24-Q3", data, "bench.xlsx")
-                    if record.status != "applied":
-                        raise CommandError(f"The bench workbook was refused: {record.message}")
-                    raise Rollback
-            except Rollback:
-                pass
-            return (time.perf_counter() - started) * 1000
+                    times = imported(target), imported(target)
+                    raise Rollback(times)
+            except Rollback as done:
+                return done.args[0]
 
-        elapsed = run_import()
-        tracemalloc.start()
-        run_import()
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        with override_settings(IMPORT_MAX_SECONDS=600):
+            first, again = run_imports()
+            tracemalloc.start()
+            run_imports()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
         floor = statistics.median(floor_times)
-        return Result(
-            f"import {rows:,} rows", elapsed, elapsed, 0, floor, elapsed / floor,
-            f"{rows / elapsed * 1000:,.0f} rows/s; peak Python memory {peak / 1e6:,.0f} MB",
-        )  # fmt: skip
+        return [
+            Result(
+                f"import {rows:,} rows", first, first, 0, floor, first / floor,
+                f"{rows / first * 1000:,.0f} rows/s; peak Python memory {peak / 1e6:,.0f} MB",
+            ),
+            Result(
+                f"import {rows:,} rows again", again, again, 0, floor, again / floor,
+                f"{rows / again * 1000:,.0f} rows/s; nothing changes",
+            ),
+        ]  # fmt: skip
 
 
 def target_spec_from(source: Plan, target: Plan) -> None:
