@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from deliverables.models import (
     Action,
@@ -17,6 +16,7 @@ from deliverables.models import (
     QuarterlyUpdate,
 )
 from deliverables.services import updates_import
+from deliverables.services.base import history_copy
 from deliverables.tracker.meanings import IGNORE, Question, header_signature
 from plans.models import (
     Plan,
@@ -165,27 +165,18 @@ class ImportPreview:
         for action in self._new_actions:
             # Its first quarter in the file, saved by now: a new quarter is saved first.
             action.reported_from = self._reported_from.get(id(action), self.period)
-        bulk_create_with_history(
-            self._new_actions,
-            Action,
-            batch_size=500,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        # Audit rows copied by the database from the rows just written (history_copy): the
+        # same rows simple_history's bulk paths write, without an object built for each.
+        Action.objects.bulk_create(self._new_actions, batch_size=500)
+        history_copy(Action, [a.pk for a in self._new_actions], user, reason)
         for names, keys in _group_fields(self._changed_actions):
             objs = [self._objects[key] for key in keys]
             for key, obj in zip(keys, objs, strict=True):
                 obj.updated_at = now
                 if "reported_from" in names:  # re-read: the quarter may be new
                     obj.reported_from = self._reported_from.get(key, self.period)
-            bulk_update_with_history(
-                objs,
-                Action,
-                [*sorted(names), "updated_at"],
-                batch_size=500,
-                default_user=user,
-                default_change_reason=reason,
-            )
+            Action.objects.bulk_update(objs, [*sorted(names), "updated_at"], batch_size=500)
+            history_copy(Action, [o.pk for o in objs], user, reason, history_type="~")
         # MATCHER (issue 19): milestones hang under actions, new ones saved just above.
         for milestone in self._new_milestones:
             milestone.action = milestone.action  # re-read the key now the action has one

@@ -182,7 +182,6 @@ def test_a_name_with_only_the_year_takes_the_quarter_from_the_headers(tmp_path, 
     assert (result["period"], result["quarter_from"]) == ("2023-24-Q2", "its name and headers")
 
 
-@pytest.mark.xfail(reason="needs READER and QUARTERS: each quarter group into its own quarter")
 def test_a_multi_quarter_tracker_fills_each_quarter_from_its_own_columns(tmp_path, plan):
     headers = ["Outcome", "Ref", "Action", "Q1 RAG", "Q1 update", "Q2 RAG", "Q2 update"]
     values = [OUTCOME, "CH1", HOLIDAYS, "Delayed", "Behind.", "On Track", "Caught up."]
@@ -314,7 +313,6 @@ def test_layout_applies_a_saved_mapping_to_every_file(tmp_path, plan, export_lay
     assert [r.mapping["columns"] for r in ImportRecord.objects.all()] == [EXPORT_MAPPING] * 2
 
 
-@pytest.mark.xfail(reason="needs READER: read_tracker reading columns as the mapping says")
 def test_a_system_export_imports_with_its_saved_layout(tmp_path, plan, export_layout):
     factories.action(plan, "CH1", HOLIDAYS, outcome=plan.outcomes.get())
     run(system_export(tmp_path / "Q1 2023-24.csv"), "--layout", export_layout.name, plan=plan)
@@ -352,7 +350,6 @@ def test_map_wins_over_the_layout_where_both_name_a_column(tmp_path, plan, expor
     }
 
 
-@pytest.mark.xfail(reason="needs READER: read_tracker reading columns as the mapping says")
 def test_a_system_export_imports_with_map(tmp_path, plan):
     factories.action(plan, "CH1", HOLIDAYS, outcome=plan.outcomes.get())
     path = system_export(tmp_path / "Q1 2023-24.csv")

@@ -38,6 +38,7 @@ from deliverables.tracker.catalogue import (
     tracker_files,
 )
 from deliverables.tracker.meanings import Mapping
+from deliverables.tracker.saved_layouts import layout_mark_used
 from deliverables.tracker.services import tracker_import
 from deliverables.workflow import WorkflowError
 from plans.models import PERIOD_FORMS, Plan
@@ -61,7 +62,8 @@ def mapping_from(layout_name: str | None, maps: list[str] | None) -> Mapping | N
             raise CommandError(
                 f"No saved layout {layout_name!r} (layouts: {known or 'none saved yet'})"
             )
-        mapping = Mapping.from_json(layout.mapping)
+        mapping = Mapping.from_json(layout.mapping).from_layout()
+        layout_mark_used(layout)
     if maps:
         try:
             columns = parse_column_map(maps)
@@ -69,6 +71,7 @@ def mapping_from(layout_name: str | None, maps: list[str] | None) -> Mapping | N
             raise CommandError(f"--map: {error}") from error
         mapping = mapping or Mapping()
         mapping.columns.update(columns)
+        mapping.origin = "you"
     return mapping
 
 

@@ -471,6 +471,9 @@ class Command(BaseCommand):
             record = tracker_import(None, target, "2023-24-Q3", data, "bench.xlsx")
             if record.status != "applied":
                 raise CommandError(f"The bench workbook was refused: {record.message}")
+            if record.summary["errors"]:  # a bench that imports nothing measures nothing
+                first = record.summary["errors"][0]["message"]
+                raise CommandError(f"The bench workbook's rows were not imported: {first}")
             return (time.perf_counter() - started) * 1000
 
         def run_imports() -> tuple[float, float]:
@@ -507,9 +510,16 @@ class Command(BaseCommand):
         ]  # fmt: skip
 
 
-def target_spec_from(source: Plan, target: Plan) -> None:
-    """Give a fresh plan the source plan's status scale, so the workbook's words are known."""
-    from plans.models import Status, StatusScale
+def target_spec_from(source: Plan, target: Plan, outcomes: int = 7) -> None:
+    """Give a fresh plan the source plan's status scale, so the workbook's words are known,
+    and the outcomes the workbook's title rows name ("Strategic outcome 1" ...): an import
+    creates outcomes only from columns or mapped headings, and a plan has its outcomes."""
+    from plans.models import Status, StatusScale, StrategicOutcome
+
+    StrategicOutcome.objects.bulk_create(
+        StrategicOutcome(plan=target, name=f"Strategic outcome {n}", order=n)
+        for n in range(1, outcomes + 1)
+    )
 
     scale = StatusScale.objects.create(plan=target, name=f"{target.slug} scale")
     Status.objects.bulk_create(
