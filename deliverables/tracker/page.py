@@ -6,6 +6,8 @@ have (an import recorded before it was added) shows as nothing, never as an erro
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from deliverables.models import ImportRecord
@@ -119,10 +121,22 @@ def hidden_rows(summary: dict) -> str:
     return where([[item.get("sheet"), item.get("row")] for item in summary.get("hidden") or []])
 
 
+def preview_seen(record: ImportRecord) -> str:
+    """Which preview a page showed: the confirm button sends it back, and a preview changed
+    since (its mapping or answers changed in another tab) is shown again, not imported."""
+    shown = json.dumps(
+        [record.summary or {}, record.mapping or {}, record.answers or {}, record.new_plan or {}],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
 def page_context(record: ImportRecord) -> dict:
     """Everything the import page shows apart from its forms."""
     summary = record.summary or {}
     return {
+        "preview_seen": preview_seen(record),
         "figures": figures(summary),
         "quarters": quarter_figures(summary),
         "structure": structure(summary),

@@ -17,7 +17,7 @@ from deliverables.tracker.export import export_quarter
 from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
 from deliverables.tracker.meanings import Mapping
 from deliverables.tracker.new_plan import PlanProposalError
-from deliverables.tracker.page import column_groups, page_context
+from deliverables.tracker.page import column_groups, page_context, preview_seen
 from deliverables.tracker.plan_from_file import tracker_preview_new_plan
 from deliverables.tracker.refusals import refusal_of
 from deliverables.tracker.revise import (
@@ -261,6 +261,14 @@ def import_answers(request: HttpRequest, pk: int) -> HttpResponse:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     _require_importer(request.user)
     record = _record_for(request.user, pk)
+    seen = request.POST.get("seen")
+    if seen is not None and seen != preview_seen(record):
+        messages.error(
+            request,
+            "This preview changed after the page you confirmed from was shown (in another tab, "
+            "perhaps), so nothing was imported. Check the preview below, then import again.",
+        )
+        return redirect(record)
     try:
         tracker_apply(request.user, record)
     except PreviewChanged as error:

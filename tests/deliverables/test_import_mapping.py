@@ -4,6 +4,8 @@ file with the same headers, and the preview's questions are answered from the pa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -509,3 +511,25 @@ def test_the_new_pages_refuse_other_methods(admin_client, users, plan, reads):
     delete = reverse("deliverables:import_layout_delete", args=[layout.pk])
     assert admin_client.put(delete).status_code == 405
     assert ImportLayout.objects.exists()
+
+
+def test_a_preview_changed_in_another_tab_is_not_imported_from_the_first(admin_client, users, plan):
+    record = preview(users["admin"], plan)
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    [shown] = re.findall(r'name="seen" value="([0-9a-f]{16})"', page.split("Import now")[0])[-1:]
+    # Another tab maps "Where we are" as commentary: the preview now imports commentary.
+    tracker_remap(users["admin"], record, Mapping(columns={"where we are": "commentary"}))
+    response = admin_client.post(
+        reverse("deliverables:import_apply", args=[record.pk]), {"seen": shown}, follow=True
+    )
+    assert "This preview changed after the page you confirmed from was shown" in (
+        response.content.decode()
+    )
+    record.refresh_from_db()
+    assert record.status == "previewed" and not QuarterlyUpdate.objects.exists()
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    [fresh] = re.findall(r'name="seen" value="([0-9a-f]{16})"', page.split("Import now")[0])[-1:]
+    assert fresh != shown
+    admin_client.post(reverse("deliverables:import_apply", args=[record.pk]), {"seen": fresh})
+    record.refresh_from_db()
+    assert record.status == "applied"
