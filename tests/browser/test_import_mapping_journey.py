@@ -88,3 +88,42 @@ def test_map_a_column_save_the_layout_and_see_it_applied_to_the_next_file(
     page.goto(f"{live_server.url}/imports/layouts/")
     expect(page.get_by_role("region", name="Saved layouts")).to_contain_text("Housing tracker")
     audit_both(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_read_as_another_quarters_is_remapped_then_imported(
+    page, live_server, sign_in, audit_both, tmp_path
+):
+    """A Q4 tracker whose commentary header names April (read as Q1's) is kept as a preview
+    that cannot be imported; telling the importer its columns are Q4's makes it importable."""
+    plan = factories.plan("housing", "Housing Plan")
+    homes = StrategicOutcome.objects.create(plan=plan, name="Quality Homes", order=1)
+    factories.action(plan, "H1", "Build new council homes", outcome=homes)
+    factories.period(plan, "2023-24-Q4", state="open")
+    factories.user("admin", "Administrator", is_staff=True)
+    year_end = tmp_path / "housing-year-end.csv"
+    year_end.write_text(
+        "Ref,Action,RAG Status,April 2024 update\n"
+        "H1,Build new council homes,On Track,Ninety homes in the year\n"
+    )
+
+    sign_in(page, "admin", factories.PASSWORD)
+    page.goto(f"{live_server.url}/imports/new/")
+    page.get_by_label("Plan", exact=True).select_option(label="Housing Plan")
+    page.get_by_label("Quarter the tracker reports").fill("Q4 2023/24")
+    page.get_by_label("Tracker file").set_input_files(str(year_end))
+    page.get_by_role("button", name="Preview the import").click()
+    banner = page.get_by_role("region", name="Cannot be imported as read")
+    expect(banner).to_contain_text("'April 2024 update' were read as Q1's")
+    expect(page.get_by_role("button", name="Import now")).to_have_count(0)
+    audit_both(page)
+
+    page.get_by_label("Meaning of RAG Status").select_option("q4_status")
+    page.get_by_label("Meaning of April 2024 update").select_option("q4_commentary")
+    page.get_by_role("button", name="Update the preview", exact=True).click()
+    expect(page.get_by_role("region", name="Cannot be imported as read")).to_have_count(0)
+    audit_both(page)
+    page.get_by_role("button", name="Import now").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Imported")
+    update = QuarterlyUpdate.objects.get(action__ref="H1")
+    assert (update.period.code, update.commentary) == ("2023-24-Q4", "Ninety homes in the year")
