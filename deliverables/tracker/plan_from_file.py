@@ -10,6 +10,7 @@ import time
 
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.new_plan import propose_plan
+from deliverables.tracker.refusals import refusal_hold
 from deliverables.tracker.services import (
     _apply_saved_layout,
     _prepare,
@@ -44,6 +45,11 @@ def tracker_preview_new_plan(
         record.new_plan = propose_plan(read, name, record.period_code)
         preview = _prepare(record, data, read)
     except TrackerFileError as error:
+        refusal_hold(record, data, error)  # columns read as another quarter's: remappable
+        if record.status == ImportStatus.PREVIEWED:
+            record.duration_ms = round((time.perf_counter() - started) * 1000)
+            record.save()
+            return record
         record.status, record.message = ImportStatus.REFUSED, str(error)
         record.new_plan = record.new_plan or {"plan": {"name": " ".join(name.split())[:200]}}
         record.save()

@@ -20,7 +20,7 @@ from deliverables.tracker.layout import ReadResult
 from deliverables.tracker.preview import ImportPreview
 from deliverables.tracker.quarters import QuarterMismatch
 from deliverables.workflow import WorkflowError
-from plans.models import ReportingPeriod, parse_period_code
+from plans.models import Plan, ReportingPeriod, parse_period_code
 from plans.workbook import TrackerFileError
 
 HELD_FROM = ("web",)  # sources with an import page on which the columns can be remapped
@@ -35,9 +35,10 @@ def refusal_summary(record: ImportRecord, read: ReadResult, message: str) -> dic
     """The summary of a preview that imports nothing: what the reader understood (for the
     mapping step and the page), zero figures, and the refusal."""
     year, quarter = parse_period_code(record.period_code)
+    # A new plan from the file exists only as its proposal: named by it, never saved.
+    plan = record.plan or Plan(**{k: record.new_plan["plan"][k] for k in ("name", "slug")})
     preview = ImportPreview(
-        plan=record.plan,
-        period=ReportingPeriod(plan=record.plan, year=year, quarter=quarter),
+        plan=plan, period=ReportingPeriod(plan=plan, year=year, quarter=quarter)
     )
     preview.row_count = len(read.rows)
     preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
@@ -52,7 +53,7 @@ def refusal_hold(record: ImportRecord, data: bytes, error: TrackerFileError) -> 
     the columns can be remapped; any other refusal, or one from the command line, stands."""
     if not isinstance(error, QuarterMismatch) or error.read is None:
         return
-    if record.source not in HELD_FROM or record.plan_id is None:
+    if record.source not in HELD_FROM or (record.plan_id is None and not record.new_plan):
         return
     record.status, record.content = ImportStatus.PREVIEWED, data
     record.message = str(error)

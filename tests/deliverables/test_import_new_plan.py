@@ -171,3 +171,34 @@ def test_outsiders_cannot_make_a_plan_from_a_file(client, users):
     client.force_login(users["officer"])
     assert upload(client).status_code == 403
     assert not ImportRecord.objects.exists()
+
+
+def test_a_new_plans_file_read_as_another_quarters_is_remapped_then_imported(admin_client, users):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Theme", "Ref", "Action", "RAG", "April 2023 update"])
+    sheet.append(["Leadership", "IP1", "Agree the values", "Green", "Agreed in March"])
+    out = io.BytesIO()
+    book.save(out)
+    response = admin_client.post(
+        reverse("deliverables:import_new"),
+        {
+            "plan": "",
+            "new_plan_name": "Improvement Plan 2022",
+            "period": "Q4 2022/23",
+            "file": io.BytesIO(out.getvalue()) | _named("year-end.xlsx"),
+        },
+    )
+    assert response.status_code == 302
+    record = ImportRecord.objects.get()
+    assert record.status == "previewed" and "read as Q1's" in record.summary["refusal"]
+    page = admin_client.get(record.get_absolute_url()).content.decode()
+    assert "Cannot be imported as read" in page and "Import now" not in page
+    mapping = Mapping(
+        columns={"theme": "outcome", "rag": "q4_status", "april 2023 update": "q4_commentary"}
+    )
+    record = tracker_remap(users["admin"], record, mapping)
+    assert not record.summary.get("refusal") and record.summary["created"]["updates"] == 1
+    tracker_apply(users["admin"], record)
+    update = QuarterlyUpdate.objects.get(action__plan__name="Improvement Plan 2022")
+    assert (update.period.code, update.commentary) == ("2022-23-Q4", "Agreed in March")
