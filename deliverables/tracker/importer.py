@@ -29,7 +29,7 @@ structure.py keeps only the structure written rows need, preview.py writes):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 
 from deliverables.models import Action
 from deliverables.tracker.answers import LeftOut
@@ -110,8 +110,7 @@ def prepare_import(
         raise ValueError("The quarter belongs to another plan")
     named = check_quarters(read, period)
     preview = ImportPreview(plan=plan, period=period, overwrite_closed=overwrite_closed)
-    preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
-    preview.row_count = len(read.rows)
+    preview.read_from(read)
     matcher = Matcher(plan, period, preview, answers=answers)
     matcher.statuses.fractions = fractions_in([r.percent_complete for r in read.rows])
     run = _Run(
@@ -367,9 +366,6 @@ def _settle_first_quarters(run: _Run, kept: list[RowUse]) -> None:
 def _describe(run: _Run, read: ReadResult, answers: dict) -> None:
     """What the reader understood and the answers in force, for the page and the record."""
     preview = run.preview
-    preview.columns = [column.as_json() for column in getattr(read, "columns", [])]
-    preview.noise = [asdict(n) if is_dataclass(n) else dict(n) for n in getattr(read, "noise", [])]
-    preview.header_keys = list(getattr(read, "header_keys", []))
     hidden = [row for row in read.rows if row.hidden]
     preview.hidden = [{"sheet": row.sheet, "row": row.row} for row in hidden]
     for row in hidden:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -106,6 +106,16 @@ class ImportPreview:
     @property
     def has_changes(self) -> bool:
         return bool(sum(self.created.values()) or sum(self.updated.values()) or self.links_created)
+
+    def read_from(self, read) -> None:
+        """What the reader understood (layout.ReadResult), kept for the page and the record:
+        the rows and sheets it read or skipped, every column as guessed or mapped, the noise
+        rows and the header keys that name the file's layout."""
+        self.row_count = len(read.rows)
+        self.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
+        self.columns = [column.as_json() for column in read.columns]
+        self.noise = [asdict(n) if is_dataclass(n) else dict(n) for n in read.noise]
+        self.header_keys = list(read.header_keys)
 
     def summary(self) -> dict:
         """The figures the command prints with --json and the import record keeps."""

@@ -13,8 +13,6 @@ has no page to remap on, so it refuses the file as before.
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
-
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.layout import ReadResult
 from deliverables.tracker.preview import ImportPreview
@@ -40,11 +38,7 @@ def refusal_summary(record: ImportRecord, read: ReadResult, message: str) -> dic
     preview = ImportPreview(
         plan=plan, period=ReportingPeriod(plan=plan, year=year, quarter=quarter)
     )
-    preview.row_count = len(read.rows)
-    preview.skipped_sheets = [{"sheet": s.sheet, "reason": s.reason} for s in read.skipped_sheets]
-    preview.columns = [column.as_json() for column in read.columns]
-    preview.noise = [asdict(n) if is_dataclass(n) else dict(n) for n in read.noise]
-    preview.header_keys = list(read.header_keys)
+    preview.read_from(read)
     return {**preview.summary(), "refusal": message}
 
 
