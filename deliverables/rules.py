@@ -51,7 +51,7 @@ EVERYONE = object()  # sees_work_q's answer when the reader sees every action's 
 NOBODY = object()  # ... and when they see none
 
 
-def _work_scope(user):
+def work_scope(user):
     """EVERYONE, NOBODY, or (user id, the directorate ids they approve for); kept on the user
     object for the request, as one page asks several times."""
     if user is not None and hasattr(user, "_work_scope"):
@@ -77,7 +77,7 @@ def sees_work_q(user, action: str = "") -> Q | object:
     """A condition on actions (`action` is the path to the action, e.g. "action__") true where
     `user` sees the action's work in progress; EVERYONE or NOBODY when it is the same for all.
     """
-    scope = _work_scope(user)
+    scope = work_scope(user)
     if scope in (EVERYONE, NOBODY):
         return scope
     user_id, directorates = scope
@@ -97,7 +97,7 @@ def sees_work_q(user, action: str = "") -> Q | object:
 def sees_work_of(user, action, delegate_ids: set[int] | None = None) -> bool:
     """The same rule for one action, in Python (for a page about one action). `delegate_ids`:
     the action's delegates, when the page has them already."""
-    scope = _work_scope(user)
+    scope = work_scope(user)
     if scope in (EVERYONE, NOBODY):
         return scope is EVERYONE
     user_id, directorates = scope

@@ -132,6 +132,83 @@ def numbered(cycle):
     return SimpleNamespace(cycle=cycle, ch10=added["CH10"], none=added["none"], ch2=added["CH2"])
 
 
+@pytest.fixture
+def kpis(cycle):
+    """Indicators on the cycle's plan (Q3 2023/24 closed, Q4 open):
+
+    - BIRTH (% new birth visits within 14 days): quarterly snapshot, higher is better, target
+      95% with 5% tolerance, owned by `officer` (Children & Education), evidences CH6 and the
+      first outcome. Q2 96.0 and Q3 97.9 approved (green, improving); Q4 93.0
+      submitted (amber for those who see it, awaiting approval for everyone else).
+    - CHECKS (health checks delivered): quarterly, cumulative, target 6,000 a year, absolute
+      tolerance 300, owned by `other_officer` (Public Health). Q3 1,796 approved: the Q3
+      target is 4,500, so red. Q4 a draft of 2,500 that counts for no one.
+    - SMOKING (smoking prevalence): annual, lower is better, target 13, no owner. 2022/23: 21
+      approved (red).
+    - CONTACTS (contacts a month): monthly, monitoring only. December 2023 1,807 approved.
+    """
+    from tests.factories import indicator, indicator_value
+
+    plan = cycle.plan
+    outcome = cycle.ch6.placements.get().outcome
+    birth = indicator(
+        plan,
+        "BIRTH",
+        "New birth visits within 14 days",
+        target=95,
+        unit="percent",
+        decimals=1,
+        polarity="higher",
+        frequency="quarterly",
+        tolerance_kind="percent",
+        tolerance=5,
+        owner=cycle.officer,
+        directorate=cycle.ch6.directorate,
+        order=1,
+    )
+    birth.actions.add(cycle.ch6)
+    birth.outcomes.add(outcome)
+    indicator_value(birth, 2023, 2, "96.0", "Q2 visits")
+    indicator_value(birth, 2023, 3, "97.9", "97.9% against a national average of 97.6")
+    indicator_value(birth, 2023, 4, "93.0", "Q4 dip, submitted", state="submitted")
+    checks = indicator(
+        plan,
+        "CHECKS",
+        "Health checks delivered",
+        target=6000,
+        cumulative=True,
+        polarity="higher",
+        frequency="quarterly",
+        tolerance_kind="absolute",
+        tolerance=300,
+        owner=cycle.other_officer,
+        directorate=cycle.ph5.directorate,
+        order=2,
+    )
+    checks.actions.add(cycle.ph5)
+    indicator_value(checks, 2023, 3, "1796", "1,796 health checks, 30% of the year's target")
+    indicator_value(checks, 2023, 4, "2500", "draft", state="draft", source="entered")
+    smoking = indicator(
+        plan,
+        "SMOKING",
+        "Smoking prevalence",
+        target=13,
+        year=2022,
+        unit="percent",
+        polarity="lower",
+        frequency="annual",
+        order=3,
+    )
+    indicator_value(smoking, 2022, 1, "21", "21% against 13% regionally")
+    contacts = indicator(
+        plan, "CONTACTS", "Contacts a month", polarity="monitor", frequency="monthly", order=4
+    )
+    indicator_value(contacts, 2023, 9, "1807", "1,807 contacts in December")
+    return SimpleNamespace(
+        cycle=cycle, birth=birth, checks=checks, smoking=smoking, contacts=contacts
+    )
+
+
 def in_order(page: str, *texts: str) -> bool:
     """Whether each text appears in `page`, each after the one before."""
     positions = [page.find(text) for text in texts]

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
-from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.indicators.points import quarter_of
+from deliverables.models import (
+    Action,
+    ActionPlacement,
+    Deliverable,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    QuarterlyUpdate,
+)
 from plans import roles
 from plans.models import (
     Directorate,
@@ -212,3 +222,39 @@ def role_users(dirs: dict[str, Directorate]) -> dict[str, User]:
         "admin": user("administrator", roles.ADMINISTRATOR, is_staff=True),
         "viewer": user("viewer", roles.VIEWER),
     }
+
+
+def indicator(plan: Plan, code: str, title: str, *, target=None, year: int = 2023, **fields):
+    """An indicator; `target`: the annual target for `year`."""
+    made = Indicator.objects.create(plan=plan, code=code, title=title, **fields)
+    if target is not None:
+        IndicatorTarget.objects.create(indicator=made, year=year, point=0, value=Decimal(target))
+    return made
+
+
+def indicator_value(
+    indicator: Indicator,
+    year: int,
+    point: int,
+    value,
+    commentary: str = "",
+    state: str = "approved",
+    source: str = "imported",
+    **fields,
+) -> IndicatorValue:
+    """A value of `indicator` at (financial year, point), in the plan's quarter it falls in."""
+    quarter = quarter_of(indicator.frequency, point)
+    period = ReportingPeriod.objects.filter(
+        plan_id=indicator.plan_id, year=year, quarter=quarter
+    ).first()
+    return IndicatorValue.objects.create(
+        indicator=indicator,
+        year=year,
+        point=point,
+        period=period,
+        value=None if value is None else Decimal(str(value)),
+        commentary=commentary,
+        state=state,
+        source=source,
+        **fields,
+    )

@@ -1,0 +1,261 @@
+"""Each indicator's figure for a quarter, for one reader: the one place the list, its CSV and
+Excel files, the indicator and outcome pages, the dashboard and the exception report get an
+indicator's value, target, RAG, rule and direction from.
+
+A quarter's figure is read from the point points.point_for_quarter names (a monthly indicator's
+last month of the quarter, an annual one's year). Only a value that counts for the reader
+(rules.counted_value_q) is a figure; a submitted value the reader may not see is "awaiting
+approval"; nothing is "not yet entered" in an open quarter and "missing" once it is closed,
+never zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+
+from deliverables.indicators import points as pts
+from deliverables.indicators import rag
+from deliverables.indicators.rules import counted_value_q
+from deliverables.models.indicators import Comparator, Indicator, IndicatorTarget, IndicatorValue
+from plans.models import Plan, ReportingPeriod
+
+NOT_YET, MISSING, AWAITING = "Not yet entered", "Missing", "Awaiting approval"
+
+
+@dataclass
+class Reading:
+    """One indicator's figure for a quarter, as one reader may see it."""
+
+    indicator: Indicator
+    year: int
+    point: int
+    value: Decimal | None = None
+    commentary: str = ""
+    state: str | None = None
+    awaiting: bool = False
+    target: Decimal | None = None
+    rag: str = rag.MISSING
+    rule: str = ""
+    previous: Decimal | None = None
+    last_year: Decimal | None = None
+    direction: str | None = None
+    direction_year: str | None = None
+    comparators: list = field(default_factory=list)
+    quartile: int | None = None
+    locked: bool = False
+
+    @property
+    def label(self) -> str:
+        return pts.point_label(self.indicator.frequency, self.year, self.point)
+
+    @property
+    def code(self) -> str:
+        return pts.point_code(self.indicator.frequency, self.year, self.point)
+
+    def _fmt(self, number: Decimal | None) -> str:
+        return rag.fmt(number, self.indicator.decimals, self.indicator.unit)
+
+    @property
+    def value_text(self) -> str:
+        """The figure, or why there is none: never a zero standing in for a missing value."""
+        if self.value is not None:
+            return self._fmt(self.value)
+        if self.awaiting:
+            return AWAITING
+        return MISSING if self.locked else NOT_YET
+
+    @property
+    def target_text(self) -> str:
+        return self._fmt(self.target)
+
+    @property
+    def rag_label(self) -> str:
+        return rag.RAG_LABELS[self.rag]
+
+    @property
+    def direction_label(self) -> str:
+        return rag.DIRECTION_LABELS[self.direction]
+
+    @property
+    def direction_year_label(self) -> str:
+        return rag.DIRECTION_LABELS[self.direction_year]
+
+    @property
+    def is_off_target(self) -> bool:
+        return self.rag == rag.RED
+
+
+def figures(
+    indicator: Indicator,
+    values: dict[tuple[int, int], Decimal],
+    annual: dict[int, Decimal],
+    profile: dict[int, dict[int, Decimal]],
+    year: int,
+    point: int,
+) -> dict:
+    """The pure part of a reading: target, RAG, rule and both directions of one point, from
+    the counted values by (year, point), the annual targets by year and the profiles by year.
+    """
+    frequency, polarity = indicator.frequency, indicator.polarity
+    n = pts.points_in_year(frequency)
+    value = values.get((year, point))
+    target = rag.target_for(annual.get(year), profile.get(year, {}), point, n, indicator.cumulative)
+    prev_year, prev_point = pts.previous_point(frequency, year, point)
+    previous = values.get((prev_year, prev_point))
+    last_year = values.get(pts.same_point_last_year(year, point))
+    if indicator.cumulative and n > 1:
+        now_amount = _own(values, frequency, year, point)
+        before_amount = _own(values, frequency, prev_year, prev_point)
+        direction = rag.direction(now_amount, before_amount, polarity)
+    else:
+        direction = rag.direction(value, previous, polarity)
+    return {
+        "value": value,
+        "target": target,
+        "rag": rag.rag_of(value, target, polarity, indicator.tolerance_kind, indicator.tolerance),
+        "rule": rag.rule_text(
+            target,
+            polarity,
+            indicator.tolerance_kind,
+            indicator.tolerance,
+            indicator.decimals,
+            indicator.unit,
+        ),
+        "previous": previous,
+        "last_year": last_year,
+        "direction": direction,
+        "direction_year": rag.direction(value, last_year, polarity),
+    }
+
+
+def _own(values, frequency: str, year: int, point: int) -> Decimal | None:
+    earlier = values.get((year, point - 1)) if point > 1 else None
+    return rag.own_amount(values.get((year, point)), earlier, point == 1)
+
+
+def _targets(indicators: list[Indicator], years: set[int]):
+    annual: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    profile: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    rows = IndicatorTarget.objects.filter(
+        indicator__in=[i.pk for i in indicators], year__in=years
+    ).values_list("indicator_id", "year", "point", "value")
+    for indicator_id, year, point, value in rows:
+        if point == 0:
+            annual[indicator_id][year] = value
+        else:
+            profile[indicator_id][year][point] = value
+    return annual, profile
+
+
+def quarter_readings(
+    plan: Plan,
+    period: ReportingPeriod,
+    user,
+    indicators: list[Indicator] | None = None,
+) -> list[Reading]:
+    """Each active indicator of the plan (or of `indicators`) read for `period`, for `user`."""
+    if indicators is None:
+        indicators = list(
+            Indicator.objects.for_plan(plan)
+            .active()
+            .select_related("owner", "directorate")
+            .order_by("order", "code")
+        )
+    if not indicators:
+        return []
+    years = {period.year - 2, period.year - 1, period.year}
+    rows = (
+        IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators], year__in=years)
+        .filter(state__in=["approved", "submitted"])
+        .annotate(
+            counted=Case(
+                When(counted_value_q(user), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list("indicator_id", "year", "point", "value", "commentary", "state", "counted")
+    )
+    counted: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
+    texts: dict[tuple[int, int, int], tuple[str, str]] = {}
+    awaiting: set[tuple[int, int, int]] = set()
+    for indicator_id, year, point, value, commentary, state, is_counted in rows:
+        if is_counted:
+            counted[indicator_id][(year, point)] = value
+            texts[(indicator_id, year, point)] = (commentary, state)
+        else:
+            awaiting.add((indicator_id, year, point))
+    annual, profile = _targets(indicators, years)
+    wanted = Q()
+    asked = {}
+    for indicator in indicators:
+        year, point = pts.point_for_quarter(indicator.frequency, period.year, period.quarter)
+        asked[indicator.pk] = (year, point)
+        wanted |= Q(indicator_id=indicator.pk, year=year, point=point)
+    comparators = defaultdict(list)
+    for comparator in Comparator.objects.filter(wanted).order_by("kind", "area"):
+        comparators[comparator.indicator_id].append(comparator)
+    readings = []
+    for indicator in indicators:
+        year, point = asked[indicator.pk]
+        found = figures(
+            indicator,
+            counted[indicator.pk],
+            annual[indicator.pk],
+            profile[indicator.pk],
+            year,
+            point,
+        )
+        commentary, state = texts.get((indicator.pk, year, point), ("", None))
+        mine = comparators[indicator.pk]
+        councils = [c.value for c in mine if c.kind == "council"]
+        readings.append(
+            Reading(
+                indicator=indicator,
+                year=year,
+                point=point,
+                commentary=commentary,
+                state=state,
+                awaiting=(indicator.pk, year, point) in awaiting,
+                comparators=mine,
+                quartile=rag.quartile(found["value"], councils, indicator.polarity),
+                locked=_locked(period, indicator, year),
+                **found,
+            )
+        )
+    return readings
+
+
+def _locked(period: ReportingPeriod, indicator: Indicator, year: int) -> bool:
+    """Whether a missing figure is missing for good: its quarter is closed (an annual figure
+    read before Q4 is last year's, whose quarter has passed)."""
+    if year < period.year:
+        return True
+    return period.is_locked
+
+
+def rag_counts(readings: list[Reading]) -> dict[str, int]:
+    """How many readings are green, amber, red, grey and missing, in that order."""
+    counts = dict.fromkeys([rag.GREEN, rag.AMBER, rag.RED, rag.GREY, rag.MISSING], 0)
+    for reading in readings:
+        counts[reading.rag] += 1
+    return counts
+
+
+def indicators_with_links(plan: Plan):
+    """The plan's active indicators with what they evidence, for pages that group them."""
+    return (
+        Indicator.objects.for_plan(plan)
+        .active()
+        .select_related("owner", "directorate")
+        .prefetch_related(
+            Prefetch("outcomes"),
+            Prefetch("deliverables"),
+            Prefetch("actions"),
+        )
+        .order_by("order", "code")
+    )
