@@ -65,6 +65,17 @@ def world(db, directorates, users):
         content=b"x",
     )
     layout = ImportLayout.objects.create(name="Housing", signature="0" * 64, headers=["Ref"])
+    indicator = factories.indicator(
+        plan,
+        "BIRTH",
+        "New birth visits",
+        target=95,
+        owner=users["officer"],
+        directorate=directorates["CH"],
+    )
+    indicator_value = factories.indicator_value(
+        indicator, 2023, 4, "93", "Words", state="submitted", source="entered"
+    )
     retired = factories.small_plan(directorates, slug="retired-plan")
     Plan.objects.filter(pk=retired.plan.pk).update(is_active=False)
     return SimpleNamespace(
@@ -78,6 +89,8 @@ def world(db, directorates, users):
         report=draft,
         record=record,
         layout=layout,
+        indicator=indicator,
+        indicator_value=indicator_value,
         retired=retired,
         **users,
     )
