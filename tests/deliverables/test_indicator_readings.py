@@ -60,3 +60,15 @@ def test_a_draft_counts_for_no_one_and_an_open_quarter_says_not_yet_entered(kpis
     assert checks.value is None
     assert checks.value_text == "Not yet entered"
     assert checks.rag == "missing"
+
+
+def test_an_indicator_belongs_to_its_outcomes_directly_and_through_what_it_evidences(kpis):
+    from deliverables.indicators.selectors import outcome_ids_by_indicator
+
+    cycle = kpis.cycle
+    first = cycle.ch6.placements.get().outcome_id
+    second = cycle.ph5.placements.get().outcome_id
+    found = outcome_ids_by_indicator([kpis.birth, kpis.checks, kpis.smoking])
+    assert found[kpis.birth.pk] == {first}
+    assert found[kpis.checks.pk] == {second}
+    assert kpis.smoking.pk not in found
