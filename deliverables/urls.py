@@ -1,7 +1,15 @@
 from django.urls import path, re_path
 
 from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
-from deliverables.views import actions, browse, people, periods, review, updates
+from deliverables.views import (
+    actions,
+    browse,
+    indicator_imports,
+    people,
+    periods,
+    review,
+    updates,
+)
 
 app_name = "deliverables"
 
@@ -67,4 +75,7 @@ urlpatterns = [
     path("plans/<slug:slug>/people/", people.people, name="people"),
     path("plans/<slug:slug>/people/confirm/", people.people_confirm, name="people_confirm"),
     *tracker_urlpatterns,
+    # Indicator history and comparators from files (deliverables.indicators.load).
+    path("imports/indicators/", indicator_imports.indicator_import, name="indicator_import"),
+    path("imports/comparators/", indicator_imports.comparators_import, name="comparators_import"),
 ]

@@ -396,6 +396,9 @@ IMPORT_MAX_STYLES = env_int("IMPORT_MAX_STYLES", 20_000)
 
 # The council whose plan this instance tracks; shown in the header and on reports.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Sandwell Council")
+# The council's area as benchmarking files name it: its own rows there are skipped when
+# comparators are loaded (they are its indicator values, not a comparison).
+COUNCIL_AREA_NAME = os.environ.get("COUNCIL_AREA_NAME", "Sandwell")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Plan performance")
 
 LOGGING = {

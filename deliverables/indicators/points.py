@@ -112,6 +112,12 @@ _MONTH_NAMES = {
     )
 }
 _NAMED_MONTH = re.compile(r"^([A-Za-z]+)[\s\-/]+(\d{2}|\d{4})$")
+# A calendar quarter as statistics publishers write it ("2023 Q1" is January to March 2023).
+_CALENDAR_QUARTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*Q([1-4])$|^Q([1-4])\s*[-/ ]?\s*(\d{4})$", re.I)
+# Forms published data uses that name no single point of a financial year: a calendar year
+# ("2022") and a range of years ("2020 - 22", Fingertips' three-year pooled figures).
+_CALENDAR_YEAR = re.compile(r"^\d{4}$")
+_YEAR_RANGE = re.compile(r"^(\d{4})\s*-\s*(\d{2}|\d{4})$")
 
 
 def point_of_month(cal_year: int, month: int) -> tuple[int, int]:
@@ -121,9 +127,10 @@ def point_of_month(cal_year: int, month: int) -> tuple[int, int]:
 
 def parse_point(text: str, frequency: str) -> tuple[int, int]:
     """A point as written in a file or typed: "2023-04", "Apr 2023", "April-23" (months);
-    "2023-24-Q3", "Q3 2023/24" (quarters); "2023-24", "2023/24" (years). A finer point is read
-    as the point it falls in when the indicator is coarser (a quarter's last month is its
-    quarter). ValueError with a message a user can act on."""
+    "2023-24-Q3", "Q3 2023/24", "2023 Q1" (a calendar quarter) (quarters); "2023-24",
+    "2023/24" (years); a calendar year ("2022") or a range ("2020 - 22") is refused. A finer
+    point is read as the point it falls in when the indicator is coarser (a quarter's last
+    month is its quarter). ValueError with a message a user can act on."""
     cleaned = " ".join(str(text or "").split())
     month = _month_of(cleaned)
     if month is not None:
@@ -136,7 +143,7 @@ def parse_point(text: str, frequency: str) -> tuple[int, int]:
             return year, 1
         raise ValueError(f"{text!r} is a month: this indicator is {frequency}")
     try:
-        year, quarter = parse_period_code(cleaned)
+        year, quarter = _quarter_of(cleaned)
     except ValueError:
         pass
     else:
@@ -152,10 +159,35 @@ def parse_point(text: str, frequency: str) -> tuple[int, int]:
             if frequency == ANNUAL:
                 return year, 1
             raise ValueError(f"{text!r} is a year: this indicator is {frequency}")
+    _refuse_unpointed(cleaned, text)
     raise ValueError(
         f"{text!r} is not a month, quarter or year: write a month like 2023-04 or Apr 2023, "
         "a quarter like 2023-24-Q3 and a year like 2023/24"
     )
+
+
+def _quarter_of(cleaned: str) -> tuple[int, int]:
+    """A financial quarter ("Q3 2023/24"), or a calendar quarter ("2023 Q1", January to
+    March 2023, which is Q4 of 2022/23) read as the financial quarter it is."""
+    match = _CALENDAR_QUARTER.match(cleaned)
+    if match:
+        cal_year = int(match[1] or match[4])
+        quarter = int(match[2] or match[3])
+        return (cal_year - 1, 4) if quarter == 1 else (cal_year, quarter - 1)
+    return parse_period_code(cleaned)
+
+
+def _refuse_unpointed(cleaned: str, text: str) -> None:
+    """A calendar year or a range of years is never guessed into a financial year: the
+    figure covers other months than any point of the plan."""
+    if _CALENDAR_YEAR.match(cleaned):
+        raise ValueError(
+            f"{text!r} is a calendar year (January to December), not a financial year: "
+            "it is not read as either of the financial years it overlaps"
+        )
+    match = _YEAR_RANGE.match(cleaned)
+    if match:
+        raise ValueError(f"{text!r} is a range of years (a figure pooled over several years)")
 
 
 def _month_of(text: str) -> tuple[int, int] | None:

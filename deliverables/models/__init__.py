@@ -13,6 +13,7 @@ from deliverables.models.actions import (
     ref_ordering,
     submission_progress,
 )
+from deliverables.models.indicator_imports import IndicatorImport, IndicatorImportKind
 from deliverables.models.indicators import (
     Comparator,
     ComparatorKind,
@@ -52,6 +53,8 @@ __all__ = [
     "ImportRecordQuerySet",
     "ImportStatus",
     "Indicator",
+    "IndicatorImport",
+    "IndicatorImportKind",
     "IndicatorTarget",
     "IndicatorValue",
     "Milestone",
