@@ -256,6 +256,17 @@ ACCESS = {
         ("GET", "POST"),
         ["performance", "viewer"],
     ),
+    # Indicator history (administrators) and comparators (the performance team too).
+    "deliverables:indicator_import": (
+        lambda w: {},
+        ("GET", "POST"),
+        ["performance", "viewer", "officer"],
+    ),
+    "deliverables:comparators_import": (
+        lambda w: {},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
     "reports:dashboard": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register_csv": (_plan, ("GET",), [("viewer", _retired)]),
