@@ -265,3 +265,12 @@ def test_a_cell_that_is_not_a_figure_is_listed(kpis, users):
         ("Q1 2023/24: TBC", "not a number")
     ]
     assert record.summary["writes"] == []
+
+
+def test_preview_queries_do_not_grow_with_rows(kpis, users, django_assert_num_queries):
+    """Seven queries whatever the file's size: the importer's permissions (two), then the
+    indicators, their values, the plan's quarters and targets each read once, and the
+    record saved."""
+    more = WIDE_QUARTERS_CSV + "".join(f"LIB{i},Library {i},,,1,2,3,4\n" for i in range(30))
+    with django_assert_num_queries(7):
+        _preview(kpis, users, more)

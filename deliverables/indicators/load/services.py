@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from deliverables.indicators.load.comparators import NEEDS as COMPARATOR_NEEDS
 from deliverables.indicators.load.comparators import prepare_comparators, write_comparators
@@ -33,6 +34,20 @@ from plans.models import Plan
 from plans.permissions import can_import, can_manage_plans
 
 VALUES, COMPARATORS = IndicatorImportKind.VALUES, IndicatorImportKind.COMPARATORS
+VALUE_FIELDS = [
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+    "state",
+    "source",
+    "version",
+    "updated_by",
+    "approved_by",
+    "approved_at",
+    "updated_at",
+]
 
 
 class PreviewChanged(WorkflowError):
@@ -158,29 +173,41 @@ def indicators_dry_run(record: IndicatorImport) -> IndicatorImport:
     return record
 
 
+def _imported_value(value: IndicatorValue, write: dict, user, now) -> IndicatorValue:
+    value.period_id = write["period"]
+    for name in ("value", "numerator", "denominator"):
+        figure = write[name]
+        if figure is not None or name == "value":
+            setattr(value, name, Decimal(figure))
+    if write["commentary"]:
+        value.commentary = write["commentary"]
+    value.state, value.source, value.version = "approved", "imported", value.version + 1
+    value.updated_by = value.approved_by = user
+    value.approved_at = value.updated_at = now
+    return value
+
+
 def write_history(summary: dict, user, reason: str) -> tuple[int, int]:
     """Write exactly the preview's values and targets (the caller holds the transaction):
-    values approved, imported, with the reason in their history."""
+    values approved, imported, each with a history row giving the reason. In bulk: ten
+    years of monthly history is thousands of values."""
     now = timezone.now()
     existing = IndicatorValue.objects.select_for_update().in_bulk(
         [w["replaces"] for w in summary["writes"] if w["replaces"]]
     )
+    added, changed = [], []
     for write in summary["writes"]:
-        value = existing.get(write["replaces"]) or IndicatorValue(
-            indicator_id=write["indicator"], year=write["year"], point=write["point"], version=0
-        )
-        value.period_id = write["period"]
-        for name in ("value", "numerator", "denominator"):
-            figure = write[name]
-            if figure is not None or name == "value":
-                setattr(value, name, Decimal(figure))
-        if write["commentary"]:
-            value.commentary = write["commentary"]
-        value.state, value.source, value.version = "approved", "imported", value.version + 1
-        value.updated_by = value.approved_by = user
-        value.approved_at = now
-        value._change_reason = reason
-        value.save()
+        current = existing.get(write["replaces"])
+        if current is None:
+            fresh = IndicatorValue(
+                indicator_id=write["indicator"], year=write["year"], point=write["point"], version=0
+            )
+            added.append(_imported_value(fresh, write, user, now))
+        else:
+            changed.append(_imported_value(current, write, user, now))
+    history = {"default_user": user, "default_change_reason": reason, "batch_size": 500}
+    bulk_create_with_history(added, IndicatorValue, **history)
+    bulk_update_with_history(changed, IndicatorValue, VALUE_FIELDS, **history)
     for write in summary["target_writes"]:
         IndicatorTarget.objects.update_or_create(
             indicator_id=write["indicator"],
