@@ -274,3 +274,15 @@ def test_preview_queries_do_not_grow_with_rows(kpis, users, django_assert_num_qu
     more = WIDE_QUARTERS_CSV + "".join(f"LIB{i},Library {i},,,1,2,3,4\n" for i in range(30))
     with django_assert_num_queries(7):
         _preview(kpis, users, more)
+
+
+def test_unconfirmed_previews_expire_with_tracker_previews(kpis, users):
+    from django.utils import timezone
+
+    record = _preview(kpis, users, WIDE_QUARTERS_CSV)
+    IndicatorImport.objects.filter(pk=record.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    call_command("expire_imports", stdout=io.StringIO())
+    record.refresh_from_db()
+    assert (record.status, record.content) == ("cancelled", None)

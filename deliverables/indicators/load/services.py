@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -216,3 +217,16 @@ def write_history(summary: dict, user, reason: str) -> tuple[int, int]:
             defaults={"value": Decimal(write["value"])},
         )
     return len(summary["writes"]), len(summary["target_writes"])
+
+
+def indicators_expire(older_than: timedelta = timedelta(days=1)) -> int:
+    """Mark indicator previews nobody confirmed as cancelled and drop their files (run by
+    `expire_imports`, beside tracker previews)."""
+    cutoff = timezone.now() - older_than
+    return IndicatorImport.objects.filter(
+        status=ImportStatus.PREVIEWED, created_at__lt=cutoff
+    ).update(
+        status=ImportStatus.CANCELLED,
+        content=None,
+        message="Not confirmed within the time allowed; the file was deleted.",
+    )

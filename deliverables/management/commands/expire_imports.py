@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from deliverables.indicators.load.services import indicators_expire
 from deliverables.tracker.services import tracker_expire
 
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        count = tracker_expire(timedelta(hours=options["hours"]))
+        age = timedelta(hours=options["hours"])
+        count = tracker_expire(age) + indicators_expire(age)  # indicator previews too
         self.stdout.write(f"{count} unconfirmed import{'s' if count != 1 else ''} expired.")
