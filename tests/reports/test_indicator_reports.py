@@ -14,7 +14,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from deliverables.indicators.readings import quarter_readings, rag_counts
-from deliverables.models import IndicatorValue
+from deliverables.models import Comparator, Indicator, IndicatorValue
 from reports.builder import build_report, report_data
 from reports.indicators import WORSENING_SHOWN
 from reports.models import ExceptionReport
@@ -294,3 +294,47 @@ def test_the_report_page_query_count_does_not_grow_with_indicators(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(report.get_absolute_url())
     assert response.content.decode().count("R1") >= 10
+
+
+# The reading these pages share, at county scale -------------------------------------------
+
+
+def test_comparators_are_read_for_the_quarters_point_only(kpis):
+    cycle = kpis.cycle
+    for area, point, value in [
+        ("England", 3, "97.6"),
+        ("England", 2, "80"),
+        ("Dudley", 3, "99"),
+        ("Walsall", 3, "98"),
+        ("Wolverhampton", 3, "90"),
+        ("Sandwell's neighbour", 3, "91"),
+    ]:
+        kind = "national" if area == "England" else "council"
+        Comparator.objects.create(
+            indicator=kpis.birth, kind=kind, area=area, year=2023, point=point, value=Decimal(value)
+        )
+    # CONTACTS (monthly) has a comparator at its quarter's number, which is not its month.
+    Comparator.objects.create(
+        indicator=kpis.contacts, kind="national", area="England", year=2023, point=3, value=1
+    )
+    found = {r.indicator.code: r for r in quarter_readings(cycle.plan, cycle.q3, cycle.viewer)}
+    birth = found["BIRTH"]
+    assert sorted((c.area, c.value) for c in birth.comparators if c.kind == "national") == [
+        ("England", Decimal("97.6"))
+    ]
+    assert birth.quartile == 2  # 97.9 among 99, 98, 90 and 91: third of five
+    assert found["CONTACTS"].comparators == []
+
+
+def test_a_plan_with_more_indicators_than_sqlite_nests_is_read(client, cycle):
+    """One OR per indicator once made SQLite refuse a plan of 1,000+ indicators."""
+    made = Indicator.objects.bulk_create(
+        Indicator(plan=cycle.plan, code=f"C{index:04}", title=f"Measure {index}")
+        for index in range(1100)
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(indicator=i, year=2023, point=3, value=Decimal(1), state="approved")
+        for i in made
+    )
+    panel = dashboard(client, cycle.viewer, cycle.plan, cycle.q3).context["indicators"]
+    assert panel.total == 1100 and panel.counts["grey"] == 1100
