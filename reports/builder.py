@@ -25,6 +25,7 @@ from plans.models import long_date
 from plans.sanitise import paragraphs
 from plans.statuses import AWAITING, Scale
 from reports.dashboard import Row, Segment
+from reports.indicators import IndicatorLine, off_target
 from reports.models import ExceptionReport
 
 # A report is read by Cabinet, scrutiny and, once published, everyone signed in: it counts what
@@ -74,6 +75,7 @@ class Section:
     exceptions: list[ActionLine]
     moved_in: list[ActionLine]
     recovered: list[ActionLine]
+    indicators: list[IndicatorLine] = field(default_factory=list)  # off target, this outcome
 
 
 @dataclass
@@ -99,6 +101,10 @@ class ReportData:
     state: str
     published_by: str = ""
     published_at: str = ""
+    # Indicators read for the quarter; None in versions published before the report had
+    # indicators (their snapshots have none), so they read as they always did.
+    indicator_total: int | None = None
+    unlinked_indicators: list[IndicatorLine] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -128,6 +134,16 @@ class ReportData:
         return Row(label, "", segments)
 
     @property
+    def has_indicators(self) -> bool:
+        return bool(self.indicator_total)
+
+    @property
+    def off_target_count(self) -> int:
+        """Indicators off target; one under two outcomes is listed twice, counted once."""
+        lines = [line for section in self.sections for line in section.indicators]
+        return len({line.code for line in [*lines, *self.unlinked_indicators]})
+
+    @property
     def overview_row(self) -> Row:
         return self.row(self.plan_name, self.overview_counts)
 
@@ -148,11 +164,15 @@ class ReportData:
                     "exceptions": [ActionLine(**a) for a in section["exceptions"]],
                     "moved_in": [ActionLine(**a) for a in section["moved_in"]],
                     "recovered": [ActionLine(**a) for a in section["recovered"]],
+                    "indicators": [IndicatorLine(**i) for i in section.get("indicators", [])],
                 }
             )
             for section in data["sections"]
         ]
         data["no_update"] = [ActionLine(**a) for a in data["no_update"]]
+        data["unlinked_indicators"] = [
+            IndicatorLine(**i) for i in data.get("unlinked_indicators", [])
+        ]
         return cls(**data)
 
 
@@ -228,6 +248,7 @@ def build_report(report: ExceptionReport) -> ReportData:
         for outcome_id in outcomes_of.get(action.pk, []):
             per_outcome.setdefault(outcome_id, []).append(action)
 
+    indicators = off_target(plan, period, READER, outcome_names)
     sections = []
     for outcome in outcomes:
         members = per_outcome.get(outcome.pk, [])
@@ -257,6 +278,7 @@ def build_report(report: ExceptionReport) -> ReportData:
                     and scale.is_real(a.status_now)
                     and a.status_now not in exception_ids
                 ],
+                indicators=indicators.by_outcome.get(outcome.pk, []),
             )
         )
     # Everything without an approved update: No Update, not yet updated, awaiting approval.
@@ -293,4 +315,6 @@ def build_report(report: ExceptionReport) -> ReportData:
         no_update=no_update,
         version=report.version,
         state=report.state,
+        indicator_total=indicators.total,
+        unlinked_indicators=indicators.unlinked,
     )

@@ -61,7 +61,8 @@ def render_pdf(data: ReportData) -> bytes:
 
 
 def render_xlsx(data: ReportData) -> bytes:
-    """The exception table, one row per exception, plus counts per outcome."""
+    """The exception table, one row per exception, counts per outcome, and the indicators
+    off target."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Exceptions"
@@ -116,6 +117,34 @@ def render_xlsx(data: ReportData) -> bytes:
             data.overview_total,
         ]
     )
+    if data.has_indicators:
+        _indicator_sheet(book, data)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _indicator_sheet(book: Workbook, data: ReportData) -> None:
+    """One row per off-target indicator and outcome, then those linked to no outcome."""
+    sheet = book.create_sheet("Indicators off target")
+    headers = [
+        data.outcome_label, "Code", "Indicator", "Period", "Value", "Target", "RAG", "RAG rule",
+        "Direction", "Previous value", "Commentary",
+    ]  # fmt: skip
+    sheet.append([escape_formula(header) for header in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    groups = [(section.name, section.indicators) for section in data.sections]
+    groups.append(("Not linked to an outcome", data.unlinked_indicators))
+    for name, lines in groups:
+        for line in lines:
+            values = (
+                name, line.code, line.title, line.point_label, line.value, line.target,
+                line.rag_label, line.rule, line.direction, line.previous, line.commentary,
+            )  # fmt: skip
+            sheet.append([escape_formula(value) for value in values])
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate([28, 12, 40, 16, 12, 12, 14, 40, 14, 14, 80], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"

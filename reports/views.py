@@ -31,6 +31,7 @@ from plans.statuses import Scale
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
 from reports.filters import SORT_LABELS, RegisterFilter, sort_order
+from reports.indicators import indicator_panel
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -45,7 +46,8 @@ def _deliverable_labels(deliverables) -> list[str]:
 
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """A plan's quarter at a glance: status by outcome and directorate, movement, trend."""
+    """A plan's quarter at a glance: status by outcome and directorate, movement, trend, and
+    the indicators by RAG with those worsening."""
     plan = plan_for(request.user, slug)
     period = period_for(plan, request.GET.get("period"), latest=True)
     periods = list(ReportingPeriod.objects.for_plan(plan).newest_first())
@@ -83,6 +85,17 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                 data.legend,
             ),
         )
+        panel = indicator_panel(plan, period, request.user)
+        if panel is not None:
+            context.update(
+                indicators=panel,
+                indicator_chart=bar_chart(
+                    "indicators",
+                    f"Indicators by RAG, {period.label}",
+                    [panel.row],
+                    panel.statuses,
+                ),
+            )
     return render(request, "reports/dashboard.html", context)
 
 

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from reports.builder import ActionLine, ReportData
 from reports.charts import WIDTH, bar_chart
+from reports.indicators import IndicatorLine
 from reports.models import ReportState
 
 SCALE = 1.6  # PNG pixels per chart unit: sharp when printed at 16 cm
@@ -226,6 +227,10 @@ def render_docx(data: ReportData) -> bytes:
     _overview(document, data)
     for index, (section, row) in enumerate(data.section_rows(), start=1):
         _section(document, data, index, section, row)
+    if data.unlinked_indicators:
+        document.add_page_break()
+        document.add_heading("Indicators not linked to an outcome", level=1)
+        _indicators_table(document, data.unlinked_indicators)
     document.add_page_break()
     document.add_heading("Appendix: actions with no approved update", level=1)
     if data.no_update:
@@ -300,6 +305,12 @@ def _section(document, data: ReportData, index: int, section, row) -> None:
         _actions_table(document, data, section.exceptions, commentary=True)
     else:
         document.add_paragraph(f"No exceptions in {section.name} this quarter.")
+    if data.has_indicators:
+        document.add_heading(f"Indicators off target in {section.name}", level=2)
+        if section.indicators:
+            _indicators_table(document, section.indicators)
+        else:
+            document.add_paragraph(f"No indicator of {section.name} is off target.")
     if not data.previous_label:
         return
     for heading, lines in (
@@ -311,3 +322,23 @@ def _section(document, data: ReportData, index: int, section, row) -> None:
             _actions_table(document, data, lines, commentary=False)
         else:
             document.add_paragraph("None.")
+
+
+def _indicators_table(document, lines: list[IndicatorLine]) -> None:
+    """Off-target indicators as the web page and PDF list them."""
+    widths = [4.0, 2.8, 3.2, 2.2, 4.8]
+    table = _table(
+        document, ["Indicator", "Value and target", "RAG rule", "Direction", "Commentary"], widths
+    )
+    for line in lines:
+        cells = table.add_row().cells
+        cells[0].text = f"{line.code} {line.title}\n{line.point_label}"
+        cells[1].text = ""
+        cells[1].paragraphs[0].add_run(line.value).bold = True
+        cells[1].add_paragraph(line.rag_label)
+        cells[1].add_paragraph(f"Target {line.target or 'not set'}")
+        cells[2].text = line.rule
+        cells[3].text = line.direction + (f"\nwas {line.previous}" if line.previous else "")
+        cells[4].text = "\n\n".join(line.paragraphs) or "No commentary."
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = Cm(width)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Case, Prefetch, Value, When
 
 from deliverables.indicators import points as pts
 from deliverables.indicators import rag
@@ -190,15 +190,20 @@ def quarter_readings(
         else:
             awaiting.add((indicator_id, year, point))
     annual, profile = _targets(indicators, years)
-    wanted = Q()
-    asked = {}
-    for indicator in indicators:
-        year, point = pts.point_for_quarter(indicator.frequency, period.year, period.quarter)
-        asked[indicator.pk] = (year, point)
-        wanted |= Q(indicator_id=indicator.pk, year=year, point=point)
+    asked = {
+        indicator.pk: pts.point_for_quarter(indicator.frequency, period.year, period.quarter)
+        for indicator in indicators
+    }
+    # The few (year, point)s asked for, not one OR per indicator: SQLite refuses an expression
+    # over 1,000 deep, and a county plan has more indicators than that.
     comparators = defaultdict(list)
-    for comparator in Comparator.objects.filter(wanted).order_by("kind", "area"):
-        comparators[comparator.indicator_id].append(comparator)
+    for comparator in Comparator.objects.filter(
+        indicator__in=list(asked),
+        year__in={year for year, _ in asked.values()},
+        point__in={point for _, point in asked.values()},
+    ).order_by("kind", "area"):
+        if (comparator.year, comparator.point) == asked[comparator.indicator_id]:
+            comparators[comparator.indicator_id].append(comparator)
     readings = []
     for indicator in indicators:
         year, point = asked[indicator.pk]
