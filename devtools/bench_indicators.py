@@ -29,8 +29,7 @@ def indicator_results(command, client, plan, period, repeat: int, readers) -> li
     if not indicators.exists():
         command.stderr.write("  indicators: none in this plan (generate_demo_data --indicators)")
         return []
-    years = [period.year - 2, period.year - 1, period.year]
-    floor = _quarter_floor(sql, plan, years)
+    floor = _quarter_floor(sql, plan, period)
     results = []
     for reader, user in [("performance", command.performance_user()), *readers]:
         command.stderr.write(f"  indicator readings, {reader}…")
@@ -55,18 +54,22 @@ def indicator_results(command, client, plan, period, repeat: int, readers) -> li
     return results + _pages(command, client, plan, period, repeat, sql, floor)
 
 
-def _quarter_floor(sql, plan, years):
+def _quarter_floor(sql, plan, period):
+    """The least a quarter's readings could cost: the values of the points the quarter is read
+    from (a month, a quarter or a year; last year's too, to compare) and the year's targets."""
+    years = [period.year - 1, period.year]
+    points = [3 * period.quarter, period.quarter, 1]
     values = sql(
         "SELECT v.indicator_id, v.year, v.point, v.value, v.state "
         "FROM deliverables_indicatorvalue v JOIN deliverables_indicator i "
         "ON i.id = v.indicator_id WHERE i.plan_id = %s AND i.is_active "
-        "AND v.year IN (%s, %s, %s) AND v.state IN (%s, %s)",
-        [plan.pk, *years, *COUNTED],
+        "AND v.year IN (%s, %s) AND v.point IN (%s, %s, %s) AND v.state IN (%s, %s)",
+        [plan.pk, *years, *points, *COUNTED],
     )
     targets = sql(
         "SELECT t.indicator_id, t.year, t.point, t.value FROM deliverables_indicatortarget t "
         "JOIN deliverables_indicator i ON i.id = t.indicator_id "
-        "WHERE i.plan_id = %s AND t.year IN (%s, %s, %s)",
+        "WHERE i.plan_id = %s AND t.year IN (%s, %s)",
         [plan.pk, *years],
     )
 
