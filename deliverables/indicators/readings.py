@@ -213,7 +213,7 @@ def quarter_readings(
     # size: fetch the few (year, point)s asked and keep each indicator's own.
     comparators = defaultdict(list)
     for comparator in Comparator.objects.filter(
-        indicator__in=asked,
+        indicator__in=list(asked),
         year__in={year for year, _ in asked.values()},
         point__in={point for _, point in asked.values()},
     ).order_by("kind", "area"):
