@@ -132,6 +132,10 @@ def parse_point(text: str, frequency: str) -> tuple[int, int]:
     point is read as the point it falls in when the indicator is coarser (a quarter's last
     month is its quarter). ValueError with a message a user can act on."""
     cleaned = " ".join(str(text or "").split())
+    # "2010-11" is both November 2010 and the year 2010/11 (as point_code writes years up
+    # to 2011/12): for an annual indicator it is the year.
+    if frequency == ANNUAL and (year := _year_of(cleaned)) is not None:
+        return year, 1
     month = _month_of(cleaned)
     if month is not None:
         year, monthly = point_of_month(*month)
@@ -152,13 +156,8 @@ def parse_point(text: str, frequency: str) -> tuple[int, int]:
         if frequency == ANNUAL and quarter == 4:
             return year, 1
         raise ValueError(f"{text!r} is a quarter: this indicator is {frequency}")
-    match = _YEAR.match(cleaned)
-    if match:
-        year, second = int(match[1]), match[2]
-        if int(second) == (year + 1 if len(second) == 4 else (year + 1) % 100):
-            if frequency == ANNUAL:
-                return year, 1
-            raise ValueError(f"{text!r} is a year: this indicator is {frequency}")
+    if _year_of(cleaned) is not None:
+        raise ValueError(f"{text!r} is a year: this indicator is {frequency}")
     _refuse_unpointed(cleaned, text)
     raise ValueError(
         f"{text!r} is not a month, quarter or year: write a month like 2023-04 or Apr 2023, "
@@ -188,6 +187,16 @@ def _refuse_unpointed(cleaned: str, text: str) -> None:
     match = _YEAR_RANGE.match(cleaned)
     if match:
         raise ValueError(f"{text!r} is a range of years (a figure pooled over several years)")
+
+
+def _year_of(text: str) -> int | None:
+    """The first year of a financial year written "2023-24", "2023/24" or "2023/2024"."""
+    match = _YEAR.match(text)
+    if match:
+        year, second = int(match[1]), match[2]
+        if int(second) == (year + 1 if len(second) == 4 else (year + 1) % 100):
+            return year
+    return None
 
 
 def _month_of(text: str) -> tuple[int, int] | None:

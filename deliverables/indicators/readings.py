@@ -132,6 +132,15 @@ def figures(
     }
 
 
+def _needed(frequency: str, year: int, point: int) -> set[tuple[int, int]]:
+    """The (year, point)s figures() reads for a point: itself, the point before, the same
+    point last year, and for a cumulative indicator the point before each of the first two."""
+    previous = pts.previous_point(frequency, year, point)
+    keys = {(year, point), previous, pts.same_point_last_year(year, point)}
+    keys |= {(y, p - 1) for y, p in ((year, point), previous) if p > 1}
+    return keys
+
+
 def _own(values, frequency: str, year: int, point: int) -> Decimal | None:
     earlier = values.get((year, point - 1)) if point > 1 else None
     return rag.own_amount(values.get((year, point)), earlier, point == 1)
@@ -167,9 +176,19 @@ def quarter_readings(
         )
     if not indicators:
         return []
-    years = {period.year - 2, period.year - 1, period.year}
+    asked = {
+        i.pk: pts.point_for_quarter(i.frequency, period.year, period.quarter) for i in indicators
+    }
+    # Only the points a reading compares are fetched, not three years of every month: at a
+    # county's 500 indicators that is a few thousand rows instead of tens of thousands.
+    needed = set().union(*(_needed(i.frequency, *asked[i.pk]) for i in indicators))
+    years = {year for year, _ in needed}
     rows = (
-        IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators], year__in=years)
+        IndicatorValue.objects.filter(
+            indicator__in=[i.pk for i in indicators],
+            year__in=years,
+            point__in={point for _, point in needed},
+        )
         .filter(state__in=["approved", "submitted"])
         .annotate(
             counted=Case(
@@ -190,19 +209,16 @@ def quarter_readings(
         else:
             awaiting.add((indicator_id, year, point))
     annual, profile = _targets(indicators, years)
-    asked = {
-        indicator.pk: pts.point_for_quarter(indicator.frequency, period.year, period.quarter)
-        for indicator in indicators
-    }
-    # The few (year, point)s asked for, not one OR per indicator: SQLite refuses an expression
-    # over 1,000 deep, and a county plan has more indicators than that.
+    # The few (year, point)s asked, not one condition per indicator ORed together: that costs
+    # more to build than to run at county size, and SQLite refuses an expression over 1,000
+    # deep.
     comparators = defaultdict(list)
     for comparator in Comparator.objects.filter(
         indicator__in=list(asked),
         year__in={year for year, _ in asked.values()},
         point__in={point for _, point in asked.values()},
     ).order_by("kind", "area"):
-        if (comparator.year, comparator.point) == asked[comparator.indicator_id]:
+        if asked[comparator.indicator_id] == (comparator.year, comparator.point):
             comparators[comparator.indicator_id].append(comparator)
     readings = []
     for indicator in indicators:

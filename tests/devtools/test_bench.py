@@ -7,8 +7,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import NoReverseMatch, reverse
 
-from deliverables.models import Action, QuarterlyUpdate
+from deliverables.models import Action, Comparator, Indicator, IndicatorValue, QuarterlyUpdate
 from plans.models import Plan, User
 
 ORDER = ("action__ref_normalised", "period__year", "period__quarter")
@@ -44,9 +45,22 @@ def test_generated_data_has_the_shape_asked_for_and_is_reproducible():
         call_command("generate_demo_data", "--actions", "90", "--years", "2")
 
 
+def indicator_pages_exist() -> bool:
+    """The indicator pages are built on another branch; once merged the bench times them."""
+    try:
+        reverse("deliverables:indicators", args=["x"])
+        reverse("deliverables:indicator", args=["x", "KPI0001"])
+    except NoReverseMatch:
+        return False
+    return True
+
+
 @pytest.mark.django_db
 def test_bench_measures_every_page_against_its_floor():
-    call_command("generate_demo_data", "--actions", "60", "--years", "2", stdout=io.StringIO())
+    call_command(
+        "generate_demo_data", "--actions", "60", "--years", "2", "--indicators", "12",
+        stdout=io.StringIO(),
+    )  # fmt: skip
     out = io.StringIO()
     call_command(
         "bench", "--json", "--repeat", "2", "--import-rows", "150",
@@ -57,7 +71,11 @@ def test_bench_measures_every_page_against_its_floor():
     assert names == [
         "dashboard", "register", "register, red only", "register, text search",
         "dashboard, viewer", "register, viewer", "dashboard, approver", "register, approver",
-        "exception report, page", "exception report, PDF", "my updates", "action page",
+        "exception report, page", "exception report, PDF",
+        "indicator readings, performance", "indicator readings, viewer",
+        "indicator readings, approver",
+        *(["indicator list", "indicator page"] if indicator_pages_exist() else []),
+        "my updates", "action page",
         "save an update", "import 150 rows", "import 150 rows again",
     ]  # fmt: skip
     for result in figures["results"]:
@@ -80,3 +98,67 @@ def test_bench_can_time_the_import_alone_first_and_again():
     assert names == ["import 120 rows", "import 120 rows again"]
     assert "rows/s; peak Python memory" in lines[2] and "nothing changes" in lines[3]
     assert not Plan.objects.filter(slug__startswith="bench-import").exists()
+
+
+@pytest.mark.django_db
+def test_generated_indicators_are_mixed_like_a_councils_and_reproducible():
+    def made() -> list[tuple]:
+        return list(
+            IndicatorValue.objects.filter(indicator__plan__slug="demo-40x2-1")
+            .order_by("indicator__code", "year", "point")
+            .values_list("indicator__code", "year", "point", "value", "state")
+        )
+
+    args = ["--actions", "40", "--years", "2", "--indicators", "30", "--indicator-years", "3"]
+    out = io.StringIO()
+    call_command("generate_demo_data", *args, stdout=out)
+    assert "demo-40x2-1: 30 indicators," in out.getvalue()
+    indicators = Indicator.objects.filter(plan__slug="demo-40x2-1")
+    assert indicators.count() == 30
+    assert indicators.values("unit").distinct().count() >= 4
+    assert {i.polarity for i in indicators} == {"higher", "lower", "monitor"}
+    assert {i.frequency for i in indicators} >= {"monthly", "quarterly"}
+    assert indicators.filter(cumulative=True).exists()
+    # Each is owned by an officer of its directorate and evidences an action they lead.
+    for indicator in indicators.prefetch_related("actions", "owner__directorates"):
+        [action] = indicator.actions.all()
+        assert action.lead_officer_id == indicator.owner_id
+        assert action.directorate_id == indicator.directorate_id
+        assert indicator.directorate in indicator.owner.directorates.all()
+    values = IndicatorValue.objects.filter(indicator__in=indicators)
+    assert {y for (y,) in values.values_list("year").distinct()} == {2023, 2024, 2025}
+    # Older values predate the plan's quarters; the open quarter holds work in progress.
+    assert values.filter(year=2023, period=None).exists()
+    assert set(values.filter(period__state="open").values_list("state", flat=True)) >= {
+        "draft",
+        "submitted",
+    }
+    assert not values.filter(period__state="closed").exclude(state="approved").exists()
+    rated = indicators.exclude(polarity="monitor")
+    assert all(i.targets.filter(point=0).count() == 3 for i in rated)
+    assert not indicators.filter(polarity="monitor", targets__isnull=False).exists()
+    assert Comparator.objects.filter(indicator__in=indicators).exists()
+    first = made()
+    values.delete()
+    for plan in Plan.objects.filter(slug="demo-40x2-1"):
+        QuarterlyUpdate.objects.filter(action__plan=plan).delete()
+        plan.delete()
+    User.objects.filter(username__startswith="demo-40x2-1.").delete()
+    call_command("generate_demo_data", *args, stdout=io.StringIO())
+    assert made() == first
+
+
+@pytest.mark.django_db
+def test_the_county_size_names_indicators_too_and_given_numbers_win():
+    out = io.StringIO()
+    call_command(
+        "generate_demo_data", "--size", "county", "--actions", "20", "--years", "1",
+        "--indicators", "3", stdout=out,
+    )  # fmt: skip
+    plan = Plan.objects.get(slug="demo-20x1-1")
+    assert Action.objects.filter(plan=plan).count() == 20
+    # The county's ten years of indicator values, as no number was given for them.
+    years = IndicatorValue.objects.filter(indicator__plan=plan).values("year").distinct()
+    assert years.count() == 10
+    with pytest.raises(CommandError, match="0-10,000 indicators"):
+        call_command("generate_demo_data", "--indicators", "-1")

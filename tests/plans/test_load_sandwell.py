@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +12,17 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from deliverables.models import Action, ActionPlacement, Deliverable, QuarterlyUpdate
+from deliverables.indicators.readings import quarter_readings
+from deliverables.models import (
+    Action,
+    ActionPlacement,
+    Comparator,
+    Deliverable,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    QuarterlyUpdate,
+)
 from plans import roles
 from plans.models import Plan, StrategicOutcome, User
 from plans.refs import normalise_ref, normalise_title
@@ -171,6 +182,10 @@ def test_a_second_run_changes_nothing():
             list(ActionPlacement.objects.order_by("pk").values()),
             list(QuarterlyUpdate.objects.order_by("pk").values()),
             list(User.objects.order_by("pk").values("username", "password", "last_login")),
+            list(Indicator.objects.order_by("pk").values()),
+            list(IndicatorTarget.objects.order_by("pk").values()),
+            list(IndicatorValue.objects.order_by("pk").values()),
+            list(Comparator.objects.order_by("pk").values()),
         )
 
     before = snapshot()
@@ -178,6 +193,10 @@ def test_a_second_run_changes_nothing():
     assert snapshot() == before
     assert "this run: 0 plan rows created, 0 changed, 0 deliverables placed under themes" in output
     assert "new 0 outcomes, 0 deliverables, 0 actions, 0 updates" in output
+    assert (
+        "Indicators: 15 indicators (0 new), 3 targets (0 new), 17 values (0 new), "
+        "4 comparators (0 new)" in output
+    )
 
 
 @pytest.mark.django_db
@@ -220,3 +239,64 @@ def test_demo_users_cover_every_role_and_lead_their_directorates_actions():
 def test_without_the_demo_flag_no_user_is_created():
     load()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_indicators_come_from_the_commentary_of_the_action_they_are_linked_to():
+    output = load()
+    assert (
+        "Indicators: 15 indicators (15 new), 3 targets (3 new), 17 values (17 new), "
+        "4 comparators (4 new)" in output
+    )
+    plan = Plan.objects.get(slug=CORPORATE)
+    indicators = Indicator.objects.filter(plan=plan).prefetch_related("actions")
+    assert {i.unit for i in indicators} == {"percent", "number", "pounds"}
+    assert {i.polarity for i in indicators} == {"higher", "lower", "monitor"}
+    assert {i.frequency for i in indicators} == {"quarterly", "annual"}
+    for indicator in indicators:
+        [action] = indicator.actions.all()
+        quote = indicator.description.split("“")[1].rstrip("”.")
+        assert indicator.description.startswith("From the Q3 2023/24 commentary of ")
+        # The figure is the council's own words, in the commentary it is linked to.
+        assert quote in q3_update(action).commentary, indicator.code
+        assert indicator.directorate is not None, indicator.code
+    values = IndicatorValue.objects.filter(indicator__plan=plan)
+    assert set(values.values_list("state", "source").distinct()) == {("approved", "imported")}
+    birth = indicators.get(code="PH8-01")
+    assert [(c.kind, c.area, c.value) for c in birth.comparators.all()] == [
+        ("national", "England", Decimal("97.6"))
+    ]
+
+
+@pytest.mark.django_db
+def test_indicators_read_for_the_quarter_the_commentary_was_written_in():
+    load("--demo-users", "--not-production")
+    plan = Plan.objects.get(slug=CORPORATE)
+    viewer = User.objects.get(username="viewer")
+    q3 = {
+        r.indicator.code: r
+        for r in quarter_readings(plan, plan.periods.get(year=2023, quarter=3), viewer)
+    }
+    assert q3["PH8-01"].value_text == "97.9%"
+    assert [c.area for c in q3["PH2-01"].comparators] == ["England", "West Midlands"]
+    # 1,796 health checks against a year-to-date target of three quarters of 6,000.
+    assert (q3["PH5-01"].value_text, q3["PH5-01"].target_text, q3["PH5-01"].rag) == (
+        "1,796",
+        "4,500",
+        "red",
+    )
+    assert (q3["PH5-02"].rag, q3["PH18-01"].rag) == ("green", "green")
+    assert q3["CH14-01"].direction == "worsening"  # NEET care leavers 47.1% to 56.3%
+    assert q3["F1-01"].direction_year == "improving"  # fewer calls than Q3 last year
+
+
+@pytest.mark.django_db
+def test_the_demo_lead_officer_has_indicators_to_enter_in_the_open_quarter():
+    load("--demo-users", "--not-production")
+    officer = User.objects.get(username="officer.ch")
+    mine = Indicator.objects.owned_by(officer)
+    assert mine.count() >= 2
+    assert all(i.directorate.code == "CH" for i in mine)
+    q4 = Plan.objects.get(slug=CORPORATE).periods.get(year=2023, quarter=4)
+    assert q4.state == "open"
+    assert not IndicatorValue.objects.filter(indicator__in=mine, year=2023, point=4).exists()

@@ -4,7 +4,9 @@ Idempotent: a second run finds everything in place and changes nothing. The data
 fixtures/ (the project never reads ../shared at run time):
 - fixtures/sandwell/*.json: directorates, each plan's outcomes, themes, status scale, quarters;
 - fixtures/legacy/*.xlsx: the council's tracker workbooks, loaded through the same importer
-  admins use for legacy spreadsheets.
+  admins use for legacy spreadsheets;
+- fixtures/sandwell/indicators.json: indicators built from the figures the tracker's
+  commentary gives, each linked to the action whose commentary gives it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliverables import services
+from deliverables.indicators.demo import indicators_load, indicators_take_owners
 from deliverables.models import Action, ActionPlacement, Deliverable, ImportStatus, QuarterlyUpdate
 from deliverables.tracker.services import tracker_import
 from plans import roles
@@ -116,6 +119,10 @@ class Command(BaseCommand):
         for name in PLAN_FILES:
             spec = json.loads((fixtures / "sandwell" / name).read_text(encoding="utf-8"))
             self.load_plan(fixtures, spec)
+        indicator_file = fixtures / "sandwell" / "indicators.json"
+        if indicator_file.exists():
+            loaded = indicators_load(json.loads(indicator_file.read_text(encoding="utf-8")))
+            self.stdout.write(f"Indicators: {loaded.line()}")
 
     def load_plan(self, fixtures: Path, spec: dict) -> None:
         with transaction.atomic():
@@ -219,7 +226,11 @@ class Command(BaseCommand):
                 Action.objects.filter(directorate=directorate, approver=None).update(
                     approver=approver
                 )
-        self.stdout.write(f"Demo users: {created} new; {led} actions given a demo lead officer.")
+        owned = indicators_take_owners()
+        self.stdout.write(
+            f"Demo users: {created} new; {led} actions given a demo lead officer; "
+            f"{owned} indicators given their action's lead officer."
+        )
         self.open_demo_quarter(people["performance"])
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")

@@ -5,11 +5,13 @@
 In one process, through the whole Django stack (middleware, views, templates) but without a
 network: the dashboard, the action register (unfiltered, filtered to red, a text search),
 "my updates", an action page, the exception report as a page and as a PDF, saving an update,
-and importing a generated tracker workbook (then the same file again, which changes
-nothing; --import-only times just these). For each: the median and 95th percentile over
---repeat runs (after one warm-up), the queries one run makes, and the *floor*: the time of
-the bare SQL that fetches the same numbers or rows (for the import, openpyxl alone reading
-the workbook). The ratio to the floor is what the page adds on top of its data.
+the indicators' quarter readings, the indicator list and an indicator page
+(devtools.bench_indicators), and importing a generated tracker workbook (then the same file
+again, which changes nothing; --import-only times just these). For each: the median and 95th
+percentile over --repeat runs (after one warm-up), the queries one run makes, and the
+*floor*: the time of the bare SQL that fetches the same numbers or rows (for the import,
+openpyxl alone reading the workbook). The ratio to the floor is what the page adds on top
+of its data.
 
 The dashboard and register are timed for the performance team, and again for a viewer and an
 approver: what counts depends on who reads.
@@ -45,6 +47,7 @@ from django.urls import reverse
 
 from deliverables.models import Action, QuarterlyUpdate
 from deliverables.tracker.services import tracker_import
+from devtools.bench_indicators import indicator_results
 from plans import roles, second_factor
 from plans.models import Plan, ReportingPeriod, User
 from reports.services import report_start
@@ -177,6 +180,7 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=host.lstrip("."))
             signed_in(client, performance)
             results += self.pages(client, plan, period, repeat, performance)
+            results += indicator_results(self, client, plan, period, repeat, self.readers(plan))
             if officer is not None:
                 signed_in(client, officer)
                 results += self.officer_pages(client, plan, period, officer, repeat)

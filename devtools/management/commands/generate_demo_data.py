@@ -1,6 +1,8 @@
 """Synthetic council plans of any size, for measuring: `bench` runs on what this makes.
 
     python manage.py generate_demo_data --actions 5000 --years 10 [--plans 1] [--seed 1]
+        [--indicators 500 --indicator-years 10]
+    python manage.py generate_demo_data --size county    # all of the above
 
 Each plan has Sandwell's shape: seven strategic outcomes with their themes, deliverables
 (about one per three actions, half of them under a theme), actions with directorate-prefixed
@@ -13,6 +15,9 @@ commentary of council length; an action stops owing updates once Complete. Every
 closed except the last, which is open with most updates in. The same seed makes the same
 data. Rows are written with bulk inserts: 5,000 actions over ten years (about 190,000
 updates) take about half a minute on SQLite. Update history rows are not generated.
+
+--indicators adds that many indicators with --indicator-years of values (devtools.indicators):
+500 over ten years, mostly monthly, make about 50,000 values.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from deliverables.models import (
     UpdateSource,
     UpdateState,
 )
+from devtools.indicators import make_indicators
 from plans import roles
 from plans.models import Directorate, PeriodState, Plan, ReportingPeriod, Status, Theme, User
 from plans.refs import normalise_ref, ref_order
@@ -45,6 +51,11 @@ from plans.services import directorates_sync, plan_sync
 DEMO_PASSWORD = "generated-demo-2026"  # noqa: S105 - synthetic users on a demo database
 BATCH = 5_000
 LAST_YEAR = 2025  # the newest financial year generated: 2025/26
+# Named sizes: what "a county" means wherever the docs measure one.
+SIZES = {
+    "county": {"actions": 5_000, "years": 10, "indicators": 500, "indicator_years": 10},
+}
+DEFAULTS = {"actions": 250, "years": 2, "indicators": 0, "indicator_years": None}
 _TEXT = (
     "the service continues to work with partners to deliver the programme and has completed "
     "the review of provision procurement is under way funding has been secured from the "
@@ -83,15 +94,29 @@ class Command(BaseCommand):
     help = "Generate synthetic plans with N actions and Y years of quarterly updates."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--actions", type=int, default=250, help="actions per plan")
-        parser.add_argument("--years", type=int, default=2, help="years of quarterly updates")
+        parser.add_argument("--size", choices=sorted(SIZES), help="a named size (county)")
+        parser.add_argument("--actions", type=int, help="actions per plan (default 250)")
+        parser.add_argument("--years", type=int, help="years of quarterly updates (default 2)")
+        parser.add_argument("--indicators", type=int, help="indicators per plan (default 0)")
+        parser.add_argument(
+            "--indicator-years", type=int, help="years of indicator values (default: --years)"
+        )
         parser.add_argument("--plans", type=int, default=1)
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, **options) -> None:
-        actions, years, plans = options["actions"], options["years"], options["plans"]
+        # A number given on the command line wins over the named size's.
+        size = {**DEFAULTS, **SIZES.get(options["size"] or "", {})}
+        for name in size:
+            if options[name] is not None:
+                size[name] = options[name]
+        actions, years, plans = size["actions"], size["years"], options["plans"]
+        indicators = size["indicators"]
+        indicator_years = size["indicator_years"] or years
         if not 1 <= actions <= 100_000 or not 1 <= years <= 30 or not 1 <= plans <= 100:
             raise CommandError("Use 1-100,000 actions, 1-30 years and 1-100 plans.")
+        if not 0 <= indicators <= 10_000 or not 1 <= indicator_years <= 30:
+            raise CommandError("Use 0-10,000 indicators and 1-30 years of their values.")
         started = time.perf_counter()
         base = json.loads(
             (Path(settings.BASE_DIR) / "fixtures/sandwell/corporate-plan-2021-25.json").read_text()
@@ -109,11 +134,22 @@ class Command(BaseCommand):
             rng = random.Random(f"{options['seed']}-{number}")  # noqa: S311 - demo data
             with transaction.atomic():
                 counts = self.generate(base, slug, number, actions, years, rng, password)
-            self.stdout.write(
-                f"{slug}: {counts['deliverables']:,} deliverables, {actions:,} actions, "
-                f"{counts['placements']:,} placements, {counts['periods']} quarters, "
-                f"{counts['updates']:,} updates, {counts['users']} officers"
-            )
+                self.stdout.write(
+                    f"{slug}: {counts['deliverables']:,} deliverables, {actions:,} actions, "
+                    f"{counts['placements']:,} placements, {counts['periods']} quarters, "
+                    f"{counts['updates']:,} updates, {counts['users']} officers"
+                )
+                if indicators:
+                    timer = time.perf_counter()
+                    made = make_indicators(
+                        counts["plan"], indicators, indicator_years, LAST_YEAR,
+                        counts["people"], counts["quarters"], rng,
+                    )  # fmt: skip
+                    self.stdout.write(
+                        f"{slug}: {made['indicators']:,} indicators, {made['targets']:,} "
+                        f"targets, {made['values']:,} values, {made['comparators']:,} "
+                        f"comparators in {time.perf_counter() - timer:.1f} s"
+                    )
         self.stdout.write(f"Generated in {time.perf_counter() - started:.1f} s.")
 
     def generate(self, base, slug, number, action_count, years, rng, password) -> dict[str, int]:
@@ -128,6 +164,9 @@ class Command(BaseCommand):
         )
         written = self.histories(actions, periods, statuses, rng)
         return {
+            "plan": plan,
+            "people": (officers, directorates, actions),
+            "quarters": periods,
             "deliverables": len(deliverables),
             "placements": len(placements),
             "periods": len(periods),
