@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from deliverables.indicators import views_entry as indicator_entry
 from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
 from deliverables.views import actions, browse, people, periods, review, updates
 
@@ -67,4 +68,25 @@ urlpatterns = [
     path("plans/<slug:slug>/people/", people.people, name="people"),
     path("plans/<slug:slug>/people/confirm/", people.people_confirm, name="people_confirm"),
     *tracker_urlpatterns,
+    # Indicator values in the quarterly cycle (deliverables.indicators.views_entry).
+    path(
+        "plans/<slug:slug>/indicators/<str:indicator>/quarters/<period:code>/",
+        indicator_entry.indicator_entry,
+        name="indicator_entry",
+    ),
+    path(
+        "indicator-values/<id:pk>/approve/",
+        indicator_entry.indicator_value_approve,
+        name="indicator_value_approve",
+    ),
+    path(
+        "indicator-values/<id:pk>/return/",
+        indicator_entry.indicator_value_return,
+        name="indicator_value_return",
+    ),
+    path(
+        "indicator-values/<id:pk>/withdraw/",
+        indicator_entry.indicator_value_withdraw,
+        name="indicator_value_withdraw",
+    ),
 ]
