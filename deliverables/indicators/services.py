@@ -134,14 +134,14 @@ def _open_period(indicator: Indicator, year: int, point: int) -> ReportingPeriod
 
 
 def _conditional_update(
-    value: IndicatorValue, expected_version: int, from_states, **changes
+    row: IndicatorValue, expected_version: int, from_states, **changes
 ) -> IndicatorValue:
     """Apply `changes` only if nobody has changed the value since `expected_version`."""
     rows = IndicatorValue.objects.filter(
-        pk=value.pk, version=expected_version, state__in=list(from_states)
+        pk=row.pk, version=expected_version, state__in=list(from_states)
     ).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
     current = IndicatorValue.objects.select_related("indicator", "updated_by", "period").get(
-        pk=value.pk
+        pk=row.pk
     )
     if rows == 0:
         raise StaleValue(current)
