@@ -434,3 +434,28 @@ def test_review_page_query_count_does_not_grow_with_values(
     assert len(response.context["values"]["waiting"]) == 13
     index = client.get(reverse("deliverables:review_index")).content.decode()
     assert "13 indicator values waiting for you" in index
+
+
+def test_an_owner_of_indicators_alone_lands_on_my_updates(client, kpis):
+    kpis.cycle.ph5.lead_officer = None
+    kpis.cycle.ph5.save()
+    client.force_login(kpis.cycle.other_officer)
+    response = client.get(reverse("deliverables:landing"))
+    assert response["Location"] == reverse("deliverables:my_updates")
+
+
+# -- the admin ----------------------------------------------------------------------------------
+
+
+def test_the_performance_team_sets_indicators_up_and_reads_values_in_the_admin(client, kpis):
+    client.force_login(kpis.cycle.performance)
+    page = client.get(reverse("admin:deliverables_indicator_add")).content.decode()
+    assert "targets-TOTAL_FORMS" in page
+    assert client.get(reverse("admin:deliverables_comparator_add")).status_code == 200
+    value = IndicatorValue.objects.get(indicator=kpis.birth, point=4)
+    url = reverse("admin:deliverables_indicatorvalue_change", args=[value.pk])
+    page = client.get(url).content.decode()
+    assert "Q4 dip, submitted" in page
+    assert 'name="_save"' not in page  # read-only
+    assert client.post(url, {"value": "1"}).status_code == 403
+    assert client.get(reverse("admin:deliverables_indicatorvalue_add")).status_code == 403
