@@ -34,14 +34,19 @@ def _editable(period, value) -> bool:
 def _initial(value) -> dict:
     if value is None:
         return {"version": 0}
+    # Figures are stored to four places: shown as typed, without the trailing zeros.
     return {
         "version": value.version,
-        "value": value.value,
-        "numerator": value.numerator,
-        "denominator": value.denominator,
+        "value": _typed(value.value),
+        "numerator": _typed(value.numerator),
+        "denominator": _typed(value.denominator),
         "commentary": value.commentary,
-        "forecast": value.forecast,
+        "forecast": _typed(value.forecast),
     }
+
+
+def _typed(number) -> str | None:
+    return None if number is None else f"{number.normalize():f}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -459,3 +459,24 @@ def test_the_performance_team_sets_indicators_up_and_reads_values_in_the_admin(c
     assert 'name="_save"' not in page  # read-only
     assert client.post(url, {"value": "1"}).status_code == 403
     assert client.get(reverse("admin:deliverables_indicatorvalue_add")).status_code == 403
+
+
+def test_the_quarter_close_page_still_counts_updates_with_indicators_about(client, kpis):
+    cycle = kpis.cycle
+    client.force_login(cycle.performance)
+    url = reverse("deliverables:quarter_close", args=[cycle.plan.slug, cycle.q4.code])
+    assert client.get(url).status_code == 200
+    client.post(url, {"mark_missing": "on"})
+    cycle.q4.refresh_from_db()
+    assert cycle.q4.state == "closed"
+    # The draft CHECKS value stays a draft, and nothing is written for a missing one.
+    assert IndicatorValue.objects.filter(period=cycle.q4).count() == 2
+
+
+def test_a_saved_draft_comes_back_as_typed_with_its_rag_beside(client, cycle):
+    indicator = visits(cycle)
+    save(cycle, indicator, value=Decimal("87.5"), commentary="Short staffed")
+    client.force_login(cycle.officer)
+    page = client.get(entry_url(indicator, cycle.q4)).content.decode()
+    assert 'value="87.5"' in page
+    assert "Saved draft" in page and "Within tolerance" in page
