@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from deliverables.indicators.permissions import users_who_decide_value
 from deliverables.indicators.points import point_label
-from deliverables.models import IndicatorValue, NotificationKind
+from deliverables.models import IndicatorValue, Notification, NotificationKind
 from deliverables.notifications import _absolute, _record
 
 
@@ -61,3 +62,26 @@ def value_approved_happened(value: IndicatorValue) -> None:
         ]
     )
     _record(NotificationKind.APPROVED, _event(value), _owner_of(value), subject, body)
+
+
+def value_submitted_happened(value: IndicatorValue) -> None:
+    """Approvers hear of submitted values in their one email a day, with the updates."""
+    indicator, period = value.indicator, value.period
+    label = point_label(indicator.frequency, value.year, value.point)
+    review = reverse("deliverables:review", args=[period.plan.slug, period.code])
+    subject = f"{indicator.code} {label} value waiting for your approval"
+    body = (
+        f"{value.submitted_by} submitted {indicator.code}, {indicator.title[:120]} for {label}. "
+        f"Review it at {_absolute(review)}"
+    )
+    _record(NotificationKind.SUBMITTED, _event(value), users_who_decide_value(value), subject,
+            body, digest=True)  # fmt: skip
+
+
+def value_settled(value: IndicatorValue) -> None:
+    """The value was approved, returned or withdrawn: approvers' digests no longer list it."""
+    Notification.objects.filter(
+        kind=NotificationKind.SUBMITTED,
+        event__startswith=f"indicator-value:{value.pk}:",
+        sent_at=None,
+    ).delete()

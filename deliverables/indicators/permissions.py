@@ -11,9 +11,14 @@ its owner, whoever submitted it, or anyone who saved any version of it as its of
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from deliverables.permissions import SAVED_AS_DRAFT, SUBMITTED
+from deliverables.permissions import (
+    SAVED_AS_DRAFT,
+    SUBMITTED,
+    users_who_decide_everywhere,
+    users_who_may_approve_updates,
+)
 from plans.permissions import (
     decides_for_every_directorate,
     may_approve_updates,
@@ -107,3 +112,16 @@ def can_return_value(user, value) -> bool:
     if value.state == "approved":
         return decides_for_every_directorate(user) and not is_own_value(user, value)
     return False
+
+
+def users_who_decide_value(value) -> QuerySet:
+    """Who should decide on `value` (twin of can_decide_value, for telling them): approvers of
+    its indicator's directorate, never its own people; when there are none (the directorate's
+    only approver owns it), those who decide for every directorate."""
+    own = [p for p in (value.indicator.owner_id, value.submitted_by_id) if p]
+    approvers = users_who_may_approve_updates().exclude(pk__in=own)
+    if value.indicator.directorate_id:
+        approvers = approvers.filter(directorates=value.indicator.directorate_id).distinct()
+        if approvers.exists():
+            return approvers
+    return users_who_decide_everywhere().exclude(pk__in=own)

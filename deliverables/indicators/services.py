@@ -21,7 +21,12 @@ from django.utils import timezone
 
 from deliverables.indicators import points as pts
 from deliverables.indicators import rag
-from deliverables.indicators.notifications import value_approved_happened, value_returned_happened
+from deliverables.indicators.notifications import (
+    value_approved_happened,
+    value_returned_happened,
+    value_settled,
+    value_submitted_happened,
+)
 from deliverables.indicators.permissions import (
     can_decide_value,
     can_enter_values,
@@ -227,9 +232,12 @@ def indicator_value_save(
                     indicator=indicator, year=year, point=point
                 )
             ) from None
-        return saved
-    saved = _conditional_update(existing, expected_version, ("draft", "returned"), **fields)
-    record_history([saved], IndicatorValue, user, reason)
+    else:
+        saved = _conditional_update(existing, expected_version, ("draft", "returned"), **fields)
+        record_history([saved], IndicatorValue, user, reason)
+    if submit:
+        saved.period = period
+        value_submitted_happened(saved)
     return saved
 
 
@@ -280,6 +288,7 @@ def indicator_value_withdraw(
         value, expected_version, ("submitted",), state=UpdateState.DRAFT, updated_by=user
     )
     record_history([value], IndicatorValue, user, "Submission withdrawn")
+    value_settled(value)
     return value
 
 
@@ -303,6 +312,7 @@ def indicator_value_approve(
         updated_by=user,
     )
     record_history([value], IndicatorValue, user, "Approved")
+    value_settled(value)
     value_approved_happened(value)
     return value
 
@@ -334,6 +344,7 @@ def indicator_value_return(
         approved_by=None,
     )
     record_history([value], IndicatorValue, user, f"Returned: {reason}")
+    value_settled(value)
     value_returned_happened(value)
     return value
 

@@ -480,3 +480,18 @@ def test_a_saved_draft_comes_back_as_typed_with_its_rag_beside(client, cycle):
     page = client.get(entry_url(indicator, cycle.q4)).content.decode()
     assert 'value="87.5"' in page
     assert "Saved draft" in page and "Within tolerance" in page
+
+
+def test_approvers_hear_of_a_submitted_value_in_their_digest_until_it_is_decided(cycle):
+    from deliverables.models import Notification
+
+    for person in (cycle.officer, cycle.approver, cycle.performance):
+        person.email = f"{person.username}@sandwell.example"
+        person.save()
+    indicator = visits(cycle)
+    value = save(cycle, indicator, value=Decimal(95), submit=True)
+    waiting = Notification.objects.filter(kind="submitted", digest=True)
+    assert [n.user for n in waiting] == [cycle.approver]  # not the owner, not everyone
+    assert waiting.get().subject == "VISITS Q4 2023/24 value waiting for your approval"
+    services.indicator_value_approve(cycle.approver, value, expected_version=value.version)
+    assert not waiting.all().exists()
