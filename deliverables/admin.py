@@ -253,3 +253,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Indicators' admin lives beside them; importing it registers it.
+from deliverables.indicators import admin as indicators_admin  # noqa: E402, F401

@@ -49,6 +49,11 @@ def users_who_decide(update) -> QuerySet:
     return _users_with(DECIDE_ANY_UPDATE).exclude(pk__in=own)
 
 
+def users_who_decide_everywhere() -> QuerySet:
+    """The QuerySet twin of plans.permissions.decides_for_every_directorate."""
+    return _users_with(DECIDE_ANY_UPDATE)
+
+
 def _users_with(permission: str) -> QuerySet:
     app_label, codename = permission.split(".")
     granted = Q(groups__permissions__codename=codename) & Q(

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from deliverables.indicators.permissions import enters_values_q
+from deliverables.indicators.queues import my_indicator_rows
 from deliverables.models import (
     Action,
     ActionPlacement,
+    Indicator,
     QuarterlyUpdate,
     UpdateSource,
     UpdateState,
@@ -136,19 +139,38 @@ def my_quarters(user, today: dt.date) -> tuple[list[dict], int]:
     # Whether the user has anything in each open quarter's plan is asked in the same query,
     # so an open quarter of a plan they play no part in costs no query of its own.
     theirs = Action.objects.editable_by(user).filter(plan=OuterRef("plan"))
+    # The same for the indicators whose values they enter (deliverables.indicators).
+    indicators = Indicator.objects.active().filter(enters_values_q(user), plan=OuterRef("plan"))
     periods = list(
         ReportingPeriod.objects.open()
         .filter(plan__in=Plan.objects.visible_to(user))
-        .annotate(has_actions=Exists(theirs))
+        .annotate(has_actions=Exists(theirs), has_indicators=Exists(indicators))
         .select_related("plan")
         .order_by("plan__name")
     )
-    quarters = [
-        quarter
-        for period in periods
-        if period.has_actions and (quarter := _my_quarter(user, period, today)) is not None
-    ]
+    quarters = []
+    for period in periods:
+        quarter = _my_quarter(user, period, today) if period.has_actions else None
+        if quarter is None and period.has_indicators:
+            quarter = _quarter_of_indicators(period, today)
+        if quarter is not None:
+            quarters.append(quarter)
+    values = my_indicator_rows(user, [q["period"] for q in quarters if q["has_indicators"]])
+    for quarter in quarters:
+        quarter["indicators"] = values.get(quarter["period"].pk)
+    quarters = [q for q in quarters if q["total"] or q["indicators"]]
     return quarters, len(periods)
+
+
+def _quarter_of_indicators(period: ReportingPeriod, today: dt.date) -> dict:
+    """An open quarter in which the user has indicators to give values for, but no actions."""
+    return {
+        "period": period,
+        "sections": [],
+        "total": 0,
+        "has_indicators": True,
+        "days_left": period.days_left(today),
+    }
 
 
 def _my_quarter(user, period: ReportingPeriod, today: dt.date) -> dict | None:
@@ -208,6 +230,7 @@ def _my_quarter(user, period: ReportingPeriod, today: dt.date) -> dict | None:
         "sections": sections,
         "counts": counts,
         "total": len(actions),
+        "has_indicators": period.has_indicators,
         "days_left": period.days_left(today),
     }
 

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from deliverables.indicators import views_entry as indicator_entry
 from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
 from deliverables.views import (
     actions,
@@ -78,4 +79,25 @@ urlpatterns = [
     # Indicator history and comparators from files (deliverables.indicators.load).
     path("imports/indicators/", indicator_imports.indicator_import, name="indicator_import"),
     path("imports/comparators/", indicator_imports.comparators_import, name="comparators_import"),
+    # Indicator values in the quarterly cycle (deliverables.indicators.views_entry).
+    path(
+        "plans/<slug:slug>/indicators/<str:indicator>/quarters/<period:code>/",
+        indicator_entry.indicator_entry,
+        name="indicator_entry",
+    ),
+    path(
+        "indicator-values/<id:pk>/approve/",
+        indicator_entry.indicator_value_approve,
+        name="indicator_value_approve",
+    ),
+    path(
+        "indicator-values/<id:pk>/return/",
+        indicator_entry.indicator_value_return,
+        name="indicator_value_return",
+    ),
+    path(
+        "indicator-values/<id:pk>/withdraw/",
+        indicator_entry.indicator_value_withdraw,
+        name="indicator_value_withdraw",
+    ),
 ]

@@ -24,6 +24,10 @@ _STRUCTURE_MODELS = {
     "plans": ["plan", "strategicoutcome", "theme", "reportingperiod", "directorate"],
     "deliverables": ["deliverable", "action", "actionplacement"],
 }
+# Indicators are set up in the admin like the plan's structure (their targets and comparators
+# too); their values are read there, never written (deliverables.indicators.admin).
+_STRUCTURE_MODELS["deliverables"] += ["indicator", "indicatortarget", "comparator"]
+_INDICATOR_VALUES = ["deliverables.view_indicatorvalue"]
 
 
 def _crud(app_label: str, model: str, verbs=("view", "add", "change", "delete")) -> list[str]:
@@ -48,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "deliverables.decide_any_update",
         "deliverables.view_quarterlyupdate",
         *_structure(("view", "add", "change")),
+        *_INDICATOR_VALUES,
         "plans.view_status",
         "plans.view_statusscale",
     ],
@@ -65,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("auth", "group", ("view",)),
         "plans.view_auditevent",
         *_crud("deliverables", "quarterlyupdate", ("view", "change")),
+        *_INDICATOR_VALUES,
     ],
 }
 

@@ -280,3 +280,50 @@ def indicators_with_links(plan: Plan):
         )
         .order_by("order", "code")
     )
+
+
+def point_figures(indicator: Indicator, year: int, points: list[int], user) -> dict[int, dict]:
+    """figures() of some points of one indicator's year, as they count for `user`: what the
+    entry page shows beside each point (its target, rule, and the point before it)."""
+    rows = (
+        IndicatorValue.objects.for_indicator(indicator)
+        .filter(year__in=[year - 1, year])
+        .counted_for(user)
+        .values_list("year", "point", "value")
+    )
+    values = {(y, p): v for y, p, v in rows}
+    annual, profile = _targets([indicator], {year - 1, year})
+    return {
+        point: figures(indicator, values, annual[indicator.pk], profile[indicator.pk], year, point)
+        for point in points
+    }
+
+
+def rate_values(values: list[IndicatorValue]) -> None:
+    """Give each value (its indicator loaded) the target, RAG and rule of its own figure, in
+    one query whatever the number: for pages that list values in the workflow (an approver's
+    queue, the entry page's saved state), where a draft or submitted figure is rated as if it
+    counted."""
+    indicators = {v.indicator_id: v.indicator for v in values}
+    annual, profile = _targets(list(indicators.values()), {v.year for v in values})
+    for item in values:
+        indicator = item.indicator
+        n = pts.points_in_year(indicator.frequency)
+        item.target = rag.target_for(
+            annual[indicator.pk].get(item.year),
+            profile[indicator.pk].get(item.year, {}),
+            item.point,
+            n,
+            indicator.cumulative,
+        )
+        item.rag = rag.rag_of(
+            item.value, item.target, indicator.polarity, indicator.tolerance_kind,
+            indicator.tolerance,
+        )  # fmt: skip
+        item.rag_label = rag.RAG_LABELS[item.rag]
+        item.rule = rag.rule_text(
+            item.target, indicator.polarity, indicator.tolerance_kind, indicator.tolerance,
+            indicator.decimals, indicator.unit,
+        )  # fmt: skip
+        item.value_text = rag.fmt(item.value, indicator.decimals, indicator.unit)
+        item.label = pts.point_label(indicator.frequency, item.year, item.point)

@@ -21,6 +21,7 @@ from deliverables.forms import (
     DecisionForm,
     ReturnForm,
 )
+from deliverables.indicators.queues import value_review_queue, values_waiting
 from deliverables.models import (
     QuarterlyUpdate,
     UpdateState,
@@ -51,6 +52,7 @@ def review(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "plan": plan,
             "period": period,
             **queue,
+            "values": value_review_queue(request.user, plan, period),
             "decides_everywhere": decides_for_every_directorate(request.user),
             "nav_section": "review",
         },
@@ -75,8 +77,10 @@ def review_index(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    waiting_values = values_waiting(request.user, periods)
     for period in periods:
         period.waiting = waiting.get(period.pk, 0)
+        period.waiting_values = waiting_values.get(period.pk, 0)
     return render(
         request, "deliverables/review_index.html", {"periods": periods, "nav_section": "review"}
     )

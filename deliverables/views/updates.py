@@ -19,8 +19,10 @@ from deliverables.forms import (
     DecisionForm,
     UpdateForm,
 )
+from deliverables.indicators.permissions import enters_values_q
 from deliverables.models import (
     Action,
+    Indicator,
     QuarterlyUpdate,
     UpdateState,
 )
@@ -45,6 +47,13 @@ def landing(request: HttpRequest) -> HttpResponse:
     """Where signing in leads: an officer's open updates, an approver's queue, or the plans."""
     open_periods = ReportingPeriod.objects.open()
     if Action.objects.editable_by(request.user).filter(plan__periods__in=open_periods).exists():
+        return redirect("deliverables:my_updates")
+    # An owner of indicators with no actions has values to give all the same.
+    if (
+        Indicator.objects.active()
+        .filter(enters_values_q(request.user), plan__periods__in=open_periods)
+        .exists()
+    ):
         return redirect("deliverables:my_updates")
     if may_approve_updates(request.user):  # the performance team starts from the plans
         waiting = QuarterlyUpdate.objects.filter(

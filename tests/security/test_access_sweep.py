@@ -218,6 +218,28 @@ ACCESS = {
         ("GET", "POST"),
         ["ph_approver", "officer", "viewer"],
     ),
+    # Indicator values in the cycle: entered by the indicator's owner (`officer`), decided by
+    # its directorate's approvers and the performance team, never the owner.
+    "deliverables:indicator_entry": (
+        lambda w: {**_plan(w), "indicator": w.indicator.code, "code": w.q4.code},
+        ("GET", "POST"),
+        ["other_officer", "viewer", "approver", "performance"],
+    ),
+    "deliverables:indicator_value_approve": (
+        lambda w: {"pk": w.indicator_value.pk},
+        ("POST",),
+        ["ph_approver", "officer", "viewer"],
+    ),
+    "deliverables:indicator_value_return": (
+        lambda w: {"pk": w.indicator_value.pk},
+        ("GET", "POST"),
+        ["ph_approver", "officer", "viewer"],
+    ),
+    "deliverables:indicator_value_withdraw": (
+        lambda w: {"pk": w.indicator_value.pk},
+        ("POST",),
+        ["other_officer", "viewer", "approver", "ph_approver", "performance"],
+    ),
     "deliverables:export_tracker": (
         lambda w: {**_plan(w), "code": "2023-24-Q3"},
         ("GET",),
@@ -368,6 +390,8 @@ def test_outsiders_are_refused_on_every_object_url(client, world):
         "draft",
     )
     assert world.ch6.delegations.count() == 1
+    world.indicator_value.refresh_from_db()
+    assert world.indicator_value.state == "submitted"
     assert ImportLayout.objects.filter(pk=world.layout.pk).exists()
 
 
