@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
-from deliverables.views import actions, browse, people, periods, review, updates
+from deliverables.views import actions, browse, indicators, people, periods, review, updates
 
 app_name = "deliverables"
 
@@ -43,6 +43,13 @@ urlpatterns = [
     path("updates/<id:pk>/return/", review.update_return, name="return"),
     path("plans/<slug:slug>/", browse.plan_detail, name="plan"),
     path("plans/<slug:slug>/outcomes/<id:pk>/", browse.outcome_detail, name="outcome"),
+    # Indicators: the list for a quarter, its files, and one indicator's page.
+    path("plans/<slug:slug>/indicators/", indicators.indicator_list, name="indicators"),
+    path("plans/<slug:slug>/indicators.csv", indicators.indicator_list_csv, name="indicators_csv"),
+    path(
+        "plans/<slug:slug>/indicators.xlsx", indicators.indicator_list_xlsx, name="indicators_xlsx"
+    ),
+    path("plans/<slug:slug>/indicators/<str:code>/", indicators.indicator_detail, name="indicator"),
     path("quarters/", periods.quarters_index, name="quarters_index"),
     path("plans/<slug:slug>/quarters/", periods.quarters, name="quarters"),
     path("plans/<slug:slug>/quarters/new/", periods.quarter_create, name="quarter_create"),
