@@ -19,11 +19,12 @@ from deliverables.models.indicators import ComparatorKind, Indicator
 
 WIDTH = 1000
 LEFT, RIGHT, TOP = 110, 24, 16
+INSET = 48  # the first and last points sit this far inside the plot, so their labels fit
 PLOT_HEIGHT = 260
 AXIS_SPACE = 44  # below the plot: the points' labels
 KEY_ROW = 30
 KEY_COLUMNS = 2
-MAX_X_LABELS = 12
+MAX_X_LABELS = 10
 MARKER = 5.5
 
 # (stroke, dash pattern, marker, line width): the actual values first, then the target, then
@@ -160,9 +161,8 @@ def line_chart(chart_id: str, indicator: Indicator, series: list[SeriesPoint]) -
     top, bottom = TOP, TOP + PLOT_HEIGHT
     left, right = LEFT, WIDTH - RIGHT
     span = len(series) - 1 or 1
-    xs = [
-        left + (right - left) * (i / span if len(series) > 1 else 0.5) for i in range(len(series))
-    ]
+    inner = right - left - 2 * INSET
+    xs = [left + INSET + inner * (i / span if len(series) > 1 else 0.5) for i in range(len(series))]
 
     def y_of(value: Decimal | None) -> float | None:
         if value is None:

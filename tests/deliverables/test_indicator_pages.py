@@ -109,6 +109,25 @@ def test_an_unknown_filter_value_is_an_error_on_the_page(client, kpis):
     assert len(codes(response)) == 4  # the filter that was not understood is not applied
 
 
+def test_a_long_list_is_paged_and_its_counts_and_files_cover_every_row(client, kpis, monkeypatch):
+    from deliverables.views import indicators as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    cycle = kpis.cycle
+    client.force_login(cycle.viewer)
+    first = client.get(list_url(cycle.plan, period=Q3, rag="red"))
+    assert [r.indicator.code for r in first.context["page"]] == ["CHECKS", "SMOKING"]
+    second = client.get(list_url(cycle.plan, period=Q3) + "&page=2")
+    assert [r.indicator.code for r in second.context["page"]] == ["CONTACTS"]
+    page = second.content.decode()
+    assert "2 of 2" in page and f"?period={Q3}&amp;page=1" in page
+    assert "<strong>2</strong> off target" in page  # counted over every row, not the page's
+    rows = csv_rows(
+        client.get(reverse("deliverables:indicators_csv", args=[cycle.plan.slug]), {"period": Q3})
+    )
+    assert len(rows) == 5
+
+
 def test_the_list_links_to_each_indicator_and_the_files_with_the_same_filters(client, kpis):
     cycle = kpis.cycle
     page = page_of(client, cycle.viewer, list_url(cycle.plan, period=Q3, rag="red"))
