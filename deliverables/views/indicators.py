@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from deliverables.access import period_for
@@ -147,20 +148,26 @@ def indicator_list_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     plan, listing, rows = found
-    book = Workbook()
-    sheet = book.active
-    sheet.title = listing.period.label.replace("/", "-")
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(listing.period.label.replace("/", "-"))
     sheet.freeze_panes = "A2"
+    header, *body = rows
+    bold = Font(bold=True)
+    sheet.append([_bold_cell(sheet, text, bold) for text in header])
+    for row in body:
+        sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     name = f"{plan.slug}-{listing.period.code}-indicators.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _bold_cell(sheet, value, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
 
 
 def indicator_for(user, plan: Plan, code: str) -> Indicator:
