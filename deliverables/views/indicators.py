@@ -62,11 +62,7 @@ def _listing(request: HttpRequest, plan: Plan) -> Listing:
     )
     form.is_valid()  # an invalid filter is shown as an error; the valid ones still apply
     outcome_ids = outcome_ids_by_indicator([r.indicator for r in readings])
-    names = {o.pk: o.name for o in outcomes}
-    outcomes_of = {
-        pk: [names[o] for o in sorted(ids, key=list(names).index) if o in names]
-        for pk, ids in outcome_ids.items()
-    }
+    outcomes_of = {pk: [o.name for o in outcomes if o.pk in ids] for pk, ids in outcome_ids.items()}
     shown = filter_readings(readings, form.cleaned_data, outcome_ids)
     return Listing(period, form, readings, shown, outcomes_of)
 

@@ -224,6 +224,8 @@ def test_the_files_hold_the_pages_rows_for_the_same_reader(client, kpis, reader)
         assert birth[header.index("Target")] == "95.0"
         assert birth[header.index("Direction since previous period")] == "Worsening"
         assert birth[header.index("RAG rule")].startswith("Green at 95.0% or more")
+        assert birth[header.index("Outcomes")] == cycle.ch6.placements.get().outcome.name
+        assert birth[header.index("Owner")] == str(cycle.officer)
         assert sheet[1][3] == pytest.approx(93.0)
 
 
@@ -393,3 +395,25 @@ def test_the_action_page_lists_the_indicators_that_evidence_it(client, kpis):
     assert kpis.birth.get_absolute_url() not in page_of(
         client, cycle.viewer, cycle.ph5.get_absolute_url()
     )
+
+
+def test_the_series_reads_every_point_with_the_quarters_rules(kpis):
+    from deliverables.indicators.charts import nice_ticks
+    from deliverables.indicators.series import indicator_series
+
+    cycle = kpis.cycle
+    smoking = indicator_series(kpis.smoking, cycle.viewer, until=cycle.q4)
+    assert [(p.label, p.value_text, p.rag) for p in smoking] == [
+        ("2022/23", "21%", "red"),
+        ("2023/24", "Not yet entered", "missing"),
+    ]
+    checks = indicator_series(kpis.checks, cycle.other_officer, until=cycle.q4)
+    assert [(p.label, p.target_text) for p in checks] == [
+        ("Q3 2023/24", "4,500"),  # cumulative: three quarters of 6,000
+        ("Q4 2023/24", "6,000"),
+    ]
+    assert checks[-1].not_counted and checks[-1].record_text == "2,500"
+    assert indicator_series(kpis.checks, cycle.viewer, until=cycle.q4)[-1].record is None
+    assert nice_ticks(Decimal("90.3"), Decimal("97.9")) == [
+        Decimal(n) for n in (90, 92, 94, 96, 98)
+    ]
