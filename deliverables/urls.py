@@ -6,6 +6,7 @@ from deliverables.views import (
     actions,
     browse,
     indicator_imports,
+    indicators,
     people,
     periods,
     review,
@@ -52,6 +53,13 @@ urlpatterns = [
     path("updates/<id:pk>/return/", review.update_return, name="return"),
     path("plans/<slug:slug>/", browse.plan_detail, name="plan"),
     path("plans/<slug:slug>/outcomes/<id:pk>/", browse.outcome_detail, name="outcome"),
+    # Indicators: the list for a quarter, its files, and one indicator's page.
+    path("plans/<slug:slug>/indicators/", indicators.indicator_list, name="indicators"),
+    path("plans/<slug:slug>/indicators.csv", indicators.indicator_list_csv, name="indicators_csv"),
+    path(
+        "plans/<slug:slug>/indicators.xlsx", indicators.indicator_list_xlsx, name="indicators_xlsx"
+    ),
+    path("plans/<slug:slug>/indicators/<str:code>/", indicators.indicator_detail, name="indicator"),
     path("quarters/", periods.quarters_index, name="quarters_index"),
     path("plans/<slug:slug>/quarters/", periods.quarters, name="quarters"),
     path("plans/<slug:slug>/quarters/new/", periods.quarter_create, name="quarter_create"),

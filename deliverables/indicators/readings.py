@@ -73,6 +73,19 @@ class Reading:
         return self._fmt(self.target)
 
     @property
+    def previous_text(self) -> str:
+        return self._fmt(self.previous)
+
+    @property
+    def last_year_text(self) -> str:
+        return self._fmt(self.last_year)
+
+    @property
+    def comparator_texts(self) -> list[tuple[Comparator, str]]:
+        """Each comparator with its figure written in the indicator's unit."""
+        return [(c, self._fmt(c.value)) for c in self.comparators]
+
+    @property
     def rag_label(self) -> str:
         return rag.RAG_LABELS[self.rag]
 

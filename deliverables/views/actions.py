@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliverables import services
 from deliverables.access import (
     action_for,
+    period_for,
 )
 from deliverables.forms import (
     ColleagueForm,
@@ -22,6 +23,7 @@ from deliverables.forms import (
     WithdrawForm,
 )
 from deliverables.history import action_timeline
+from deliverables.indicators.readings import quarter_readings
 from deliverables.models import (
     Action,
     ActionDelegate,
@@ -81,6 +83,14 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         leaderless_enterers = list(
             users_who_may_enter_updates().filter(delegations__action=action).order_by("last_name")
         )
+    # The indicators that evidence it, read for the quarter the plan page shows by default.
+    indicators = list(
+        action.indicators.filter(is_active=True)
+        .select_related("owner", "directorate")
+        .order_by("order", "code")
+    )
+    period = period_for(plan, None) if indicators else None
+    readings = quarter_readings(plan, period, request.user, indicators) if period else []
     return render(
         request,
         "deliverables/action_detail.html",
@@ -106,6 +116,8 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "leaderless_enterers": leaderless_enterers,
             "withdraw_form": WithdrawForm(plan=plan),
             "reinstate_form": ReasonForm(),
+            "readings": readings,
+            "reading_period": period,
             "nav_section": "plans",
         },
     )

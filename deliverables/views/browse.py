@@ -8,6 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from deliverables.access import period_for
+from deliverables.indicators.readings import quarter_readings
+from deliverables.indicators.selectors import indicators_of_outcome
+from deliverables.models import Indicator
 from deliverables.selectors import outcome_tree, plan_overview
 from plans.access import outcome_for, plan_for
 from plans.models import ReportingPeriod
@@ -47,6 +50,11 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     outcome = outcome_for(request.user, plan, pk)
     period = period_for(plan, request.GET.get("period"))
     sections, action_count = outcome_tree(plan, outcome, period, request.user)
+    indicators = indicators_of_outcome(
+        Indicator.objects.for_plan(plan).active().select_related("owner", "directorate"),
+        outcome.pk,
+    )
+    readings = quarter_readings(plan, period, request.user, indicators) if period else []
     return render(
         request,
         "deliverables/outcome_detail.html",
@@ -57,6 +65,7 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "periods": list(ReportingPeriod.objects.for_plan(plan).newest_first()),
             "sections": sections,
             "action_count": action_count,
+            "readings": readings,
             "nav_section": "plans",
         },
     )

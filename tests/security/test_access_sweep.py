@@ -289,6 +289,18 @@ ACCESS = {
         ("GET", "POST"),
         ["viewer", "officer", "approver"],
     ),
+    # Indicators: every reader of the plan reads them (work in progress as the rules say).
+    "deliverables:indicators": (_plan, ("GET",), [("viewer", _retired)]),
+    "deliverables:indicators_csv": (_plan, ("GET",), [("viewer", _retired)]),
+    "deliverables:indicators_xlsx": (_plan, ("GET",), [("viewer", _retired)]),
+    "deliverables:indicator": (
+        lambda w: {**_plan(w), "code": w.indicator.code},
+        ("GET",),
+        [
+            ("viewer", lambda w: {**_retired(w), "code": w.indicator.code}),
+            ("viewer", lambda w: {**_plan(w), "code": "UNKNOWN"}),
+        ],
+    ),
     "reports:dashboard": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register_csv": (_plan, ("GET",), [("viewer", _retired)]),
