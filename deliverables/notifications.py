@@ -29,18 +29,18 @@ from plans.models import NotificationFrequency, ReportingPeriod, User
 logger = logging.getLogger(__name__)
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
 def _signature() -> str:
     return (
         f"This is an automatic email from {settings.SERVICE_NAME}, {settings.COUNCIL_NAME}. "
-        f"Choose how often you get these at {_absolute(reverse('account'))}"
+        f"Choose how often you get these at {absolute_url(reverse('account'))}"
     )
 
 
-def _record(kind: str, event: str, people, subject: str, body: str, *, digest: bool = False):
+def notify(kind: str, event: str, people, subject: str, body: str, *, digest: bool = False):
     """One notification for each person with an email address; sent after commit unless it
     waits for the digest."""
     rows = [
@@ -70,7 +70,7 @@ def _officer_of(update: QuarterlyUpdate) -> list[User]:
 
 def _update_link(update: QuarterlyUpdate) -> str:
     period = update.period
-    return _absolute(
+    return absolute_url(
         reverse("deliverables:update", args=[period.plan.slug, period.code, update.action_id])
     )
 
@@ -88,8 +88,13 @@ def update_returned_happened(update: QuarterlyUpdate) -> None:
             f"Change it and submit it again: {_update_link(update)}",
         ]
     )
-    _record(NotificationKind.RETURNED, f"{update.pk}:{update.version}", _officer_of(update),
-            subject, body)  # fmt: skip
+    notify(
+        NotificationKind.RETURNED,
+        f"{update.pk}:{update.version}",
+        _officer_of(update),
+        subject,
+        body,
+    )
 
 
 def update_approved_happened(update: QuarterlyUpdate) -> None:
@@ -100,11 +105,16 @@ def update_approved_happened(update: QuarterlyUpdate) -> None:
             f"{update.approved_by} approved your {period.label} update for {action.display_ref}, "
             f"{action.title[:120]} ({update.status.label}).",
             "",
-            f"It now counts on every page and report: {_absolute(action.get_absolute_url())}",
+            f"It now counts on every page and report: {absolute_url(action.get_absolute_url())}",
         ]
     )
-    _record(NotificationKind.APPROVED, f"{update.pk}:{update.version}", _officer_of(update),
-            subject, body)  # fmt: skip
+    notify(
+        NotificationKind.APPROVED,
+        f"{update.pk}:{update.version}",
+        _officer_of(update),
+        subject,
+        body,
+    )
 
 
 def update_submitted_happened(update: QuarterlyUpdate) -> None:
@@ -114,10 +124,16 @@ def update_submitted_happened(update: QuarterlyUpdate) -> None:
     review = reverse("deliverables:review", args=[period.plan.slug, period.code])
     body = (
         f"{update.submitted_by} submitted {action.display_ref}, {action.title[:120]} "
-        f"({update.status.label}). Review it at {_absolute(review)}"
+        f"({update.status.label}). Review it at {absolute_url(review)}"
     )
-    _record(NotificationKind.SUBMITTED, f"{update.pk}:{update.version}",
-            users_who_decide(update), subject, body, digest=True)  # fmt: skip
+    notify(
+        NotificationKind.SUBMITTED,
+        f"{update.pk}:{update.version}",
+        users_who_decide(update),
+        subject,
+        body,
+        digest=True,
+    )
 
 
 def submission_settled(update: QuarterlyUpdate) -> None:
@@ -139,10 +155,10 @@ def period_reopened_happened(period: ReportingPeriod, reason: str, event: str) -
             f"The performance team reopened {period.label}: {reason}",
             "",
             "Updates that closing marked No Update can now be given, and anything returned to "
-            f"you changed. Your updates: {_absolute(reverse('deliverables:my_updates'))}",
+            f"you changed. Your updates: {absolute_url(reverse('deliverables:my_updates'))}",
         ]
     )
-    _record(NotificationKind.REOPENED, event, officers.distinct(), subject, body)
+    notify(NotificationKind.REOPENED, event, officers.distinct(), subject, body)
 
 
 def _claim(rows) -> list[Notification]:

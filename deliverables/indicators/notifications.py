@@ -9,7 +9,7 @@ from django.urls import reverse
 from deliverables.indicators.permissions import users_who_decide_value
 from deliverables.indicators.points import point_label
 from deliverables.models import IndicatorValue, Notification, NotificationKind
-from deliverables.notifications import _absolute, _record
+from deliverables.notifications import absolute_url, notify
 
 
 def _owner_of(value: IndicatorValue) -> list:
@@ -24,7 +24,7 @@ def _event(value: IndicatorValue) -> str:
 
 def _entry_link(value: IndicatorValue) -> str:
     period = value.period
-    return _absolute(
+    return absolute_url(
         reverse(
             "deliverables:indicator_entry",
             args=[period.plan.slug, value.indicator.code, period.code],
@@ -46,7 +46,7 @@ def value_returned_happened(value: IndicatorValue) -> None:
             f"Change it and submit it again: {_entry_link(value)}",
         ]
     )
-    _record(NotificationKind.RETURNED, _event(value), _owner_of(value), subject, body)
+    notify(NotificationKind.RETURNED, _event(value), _owner_of(value), subject, body)
 
 
 def value_approved_happened(value: IndicatorValue) -> None:
@@ -61,7 +61,7 @@ def value_approved_happened(value: IndicatorValue) -> None:
             f"It now counts on every page and report: {_entry_link(value)}",
         ]
     )
-    _record(NotificationKind.APPROVED, _event(value), _owner_of(value), subject, body)
+    notify(NotificationKind.APPROVED, _event(value), _owner_of(value), subject, body)
 
 
 def value_submitted_happened(value: IndicatorValue) -> None:
@@ -72,10 +72,16 @@ def value_submitted_happened(value: IndicatorValue) -> None:
     subject = f"{indicator.code} {label} value waiting for your approval"
     body = (
         f"{value.submitted_by} submitted {indicator.code}, {indicator.title[:120]} for {label}. "
-        f"Review it at {_absolute(review)}"
+        f"Review it at {absolute_url(review)}"
     )
-    _record(NotificationKind.SUBMITTED, _event(value), users_who_decide_value(value), subject,
-            body, digest=True)  # fmt: skip
+    notify(
+        NotificationKind.SUBMITTED,
+        _event(value),
+        users_who_decide_value(value),
+        subject,
+        body,
+        digest=True,
+    )
 
 
 def value_settled(value: IndicatorValue) -> None:
