@@ -12,7 +12,7 @@ import statistics
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from deliverables.indicators.readings import quarter_readings
 from deliverables.models import Indicator
@@ -87,15 +87,8 @@ def _pages(command, client, plan, period, repeat, sql, list_floor) -> list:
         .order_by("-n", "pk")
         .first()
     )
-    try:
-        listing = reverse("deliverables:indicators", args=[plan.slug])
-        page = reverse("deliverables:indicator", args=[plan.slug, indicator.code])
-    except NoReverseMatch:
-        command.stderr.write(
-            "  indicator list and page: skipped, the URLs deliverables:indicators and "
-            "deliverables:indicator do not exist on this branch yet"
-        )
-        return []
+    listing = reverse("deliverables:indicators", args=[plan.slug])
+    page = reverse("deliverables:indicator", args=[plan.slug, indicator.code])
     history = sql(
         "SELECT v.year, v.point, v.value, v.state FROM deliverables_indicatorvalue v "
         "WHERE v.indicator_id = %s ORDER BY v.year, v.point",

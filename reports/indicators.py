@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from deliverables.indicators import rag
 from deliverables.indicators.readings import Reading, quarter_readings, rag_counts
@@ -35,25 +35,14 @@ RAG_STATUSES = [
 ]
 
 
-def _url(name: str, args: list, fallback: str) -> str:
-    """The indicator pages are another part of the product, built beside this one: their URL
-    names are used when they exist, and the paths they are published at otherwise."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
-
-
 def indicator_list_link(plan: Plan, period: ReportingPeriod, **filters) -> str:
     """The plan's indicator list for the quarter, filtered (rag=red, direction=worsening)."""
-    base = _url("deliverables:indicators", [plan.slug], f"/plans/{plan.slug}/indicators/")
     query = {"period": period.code, **{k: v for k, v in filters.items() if v}}
-    return f"{base}?{urlencode(query)}"
+    return f"{reverse('deliverables:indicators', args=[plan.slug])}?{urlencode(query)}"
 
 
 def indicator_link(plan: Plan, code: str) -> str:
-    fallback = f"/plans/{plan.slug}/indicators/{code}/"
-    return _url("deliverables:indicator", [plan.slug, code], fallback)
+    return reverse("deliverables:indicator", args=[plan.slug, code])
 
 
 @dataclass
