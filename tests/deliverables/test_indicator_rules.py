@@ -450,11 +450,11 @@ def reference_reading(world: dict, sees_work: bool, locked: bool) -> dict:
     }
 
 
-def build(world: dict, cycle):
+def build(world: dict, cycle, code: str = "RANDOM"):
     indicator = factories.indicator(
         cycle.plan,
-        "RANDOM",
-        "A random indicator",
+        code,
+        f"A random indicator {code}",
         unit="number",
         decimals=2,
         polarity=world["polarity"],
