@@ -12,7 +12,7 @@ where the indicator asks for one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from deliverables.indicators import points as pts
 from deliverables.indicators import rag
+from deliverables.indicators.amounts import TOO_LARGE, stored_amount
 from deliverables.indicators.notifications import (
     value_approved_happened,
     value_returned_happened,
@@ -39,9 +40,6 @@ from deliverables.services.base import locked_period, record_history, save_with_
 from deliverables.workflow import NotAllowed, QuarterLocked, StaleUpdate, WorkflowError
 from plans.models import ReportingPeriod, User
 from plans.sanitise import sanitise_text
-
-# Values are stored to four places (models.indicators.AMOUNT).
-PLACES = Decimal("0.0001")
 
 
 class StaleValue(StaleUpdate):
@@ -93,10 +91,10 @@ def computed_value(
             f"The {indicator.denominator_label.lower() or 'denominator'} is 0, so there is no "
             "value to work out: check the figure, or leave both empty if there is none yet."
         )
-    try:
-        return (numerator / denominator * indicator.multiplier).quantize(PLACES)
-    except InvalidOperation:
-        raise WorkflowError("The value worked out from these figures is too large.") from None
+    value = stored_amount(numerator / denominator * indicator.multiplier)
+    if value is None:
+        raise WorkflowError(f"The value worked out from these figures {TOO_LARGE}.")
+    return value
 
 
 def commentary_problem(

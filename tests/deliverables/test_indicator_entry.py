@@ -495,3 +495,13 @@ def test_approvers_hear_of_a_submitted_value_in_their_digest_until_it_is_decided
     assert waiting.get().subject == "VISITS Q4 2023/24 value waiting for your approval"
     services.indicator_value_approve(cycle.approver, value, expected_version=value.version)
     assert not waiting.all().exists()
+
+
+def test_a_value_worked_out_too_large_to_store_is_refused_not_saved(kpis):
+    from deliverables.indicators.services import computed_value
+    from deliverables.workflow import WorkflowError
+
+    kpis.birth.numerator_label, kpis.birth.denominator_label = "Visits", "Births"
+    with pytest.raises(WorkflowError, match="too large"):
+        computed_value(kpis.birth, Decimal("99999999999999"), Decimal("0.0001"))
+    assert computed_value(kpis.birth, Decimal(979), Decimal(1000)) == Decimal("97.9000")

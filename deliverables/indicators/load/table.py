@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from deliverables.indicators.amounts import stored_amount
 from plans.workbook import TrackerFileError, open_tracker
 
 __all__ = ["Table", "TrackerFileError", "number", "read_table"]
@@ -111,7 +112,10 @@ def number(text: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    # Out of range is unreadable, not stored: one bad cell must not break the plan's pages.
+    # More than four places is read as it will be stored, so a re-import settles.
+    stored = stored_amount(value)
+    return value if stored is not None and value == stored else stored
 
 
 @dataclass
