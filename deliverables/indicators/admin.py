@@ -5,8 +5,10 @@ Registered from deliverables.admin, which Django's admin discovers."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
+from deliverables.indicators.definition import fixed_fields, target_change_problem
 from deliverables.models import Comparator, Indicator, IndicatorTarget, IndicatorValue
 from plans.admin import ImportExportAdmin
 
@@ -24,8 +26,48 @@ class SanitisedAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class TargetForm(forms.ModelForm):
+    """A target of a year with a closed quarter is fixed (deliverables.indicators.definition)."""
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["year", "point", "value"]
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = self.instance.indicator if self.instance.indicator_id else None
+        indicator = indicator or getattr(self, "parent_indicator", None)
+        if indicator is None or indicator.pk is None or not self.has_changed():
+            return cleaned
+        checked = {(cleaned.get("year"), cleaned.get("point") or 0)}
+        if self.instance.pk:
+            checked.add((self.instance.year, self.instance.point))
+        for year, point in checked:
+            if year is not None and (problem := target_change_problem(indicator, year, point)):
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
+class TargetFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.parent_indicator = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            target = form.instance
+            if target.pk and (
+                problem := target_change_problem(self.instance, target.year, target.point)
+            ):
+                raise forms.ValidationError(problem)
+
+
 class TargetInline(admin.TabularInline):
     model = IndicatorTarget
+    form = TargetForm
+    formset = TargetFormSet
     extra = 1
     fields = ["year", "point", "value"]
 
@@ -39,6 +81,10 @@ class IndicatorAdmin(SanitisedAdmin):
     autocomplete_fields = ["owner", "actions", "deliverables"]
     filter_horizontal = ["outcomes"]
     inlines = [TargetInline]
+
+    def get_readonly_fields(self, request, obj: Indicator | None = None) -> list[str]:
+        # How stored values are read and rated is fixed once they exist (definition.py).
+        return [*super().get_readonly_fields(request, obj), *fixed_fields(obj)]
 
 
 @admin.register(Comparator)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -60,6 +61,13 @@ UNIT_MULTIPLIER = {Unit.PERCENT: Decimal(100), Unit.RATE_1000: Decimal(1000)}
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4}
 
+# A code is part of the indicator's address (/plans/<plan>/indicators/<code>/).
+INDICATOR_CODE = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    "Write the code with letters, digits, '.', '-' and '_' only, starting with a letter or "
+    "digit (for example PH8-01): it is part of the indicator's address.",
+)
+
 
 class IndicatorQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> IndicatorQuerySet:
@@ -79,7 +87,11 @@ class Indicator(models.Model):
     """A measure the council reports: "% of new birth visits within 14 days"."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
-    code = models.CharField(max_length=30, help_text="Unique within the plan, e.g. PH-KPI-01.")
+    code = models.CharField(
+        max_length=30,
+        validators=[INDICATOR_CODE],
+        help_text="Unique within the plan, e.g. PH8-01: letters, digits, '.', '-' and '_'.",
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     calculation = models.TextField("how it is calculated", blank=True)
@@ -286,6 +298,8 @@ class Comparator(models.Model):
     point = models.PositiveSmallIntegerField()
     value = models.DecimalField(**AMOUNT)
     source = models.CharField(max_length=200, blank=True, help_text="The file it came from.")
+    # Comparators decide quartiles: who loaded or changed which, and when, is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "year", "point", "kind", "area"]
