@@ -21,6 +21,7 @@ from deliverables.access import period_for
 from deliverables.indicators.charts import line_chart
 from deliverables.indicators.history import indicator_timeline
 from deliverables.indicators.listing import IndicatorFilterForm, export_rows, filter_readings
+from deliverables.indicators.permissions import can_enter_values
 from deliverables.indicators.rag import RAG_LABELS
 from deliverables.indicators.readings import Reading, quarter_readings, rag_counts
 from deliverables.indicators.rules import sees_indicator_work
@@ -190,6 +191,10 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
     for item in [*outcomes, *actions, *(d.outcome for d in deliverables)]:
         item.plan = plan  # for their URLs, without a query each
     work = sees_indicator_work(request.user, indicator)
+    # The owner reading their indicator in an open quarter needs a way to its entry page, not
+    # only the one on My updates.
+    enters = bool(period and period.is_open and indicator.is_active)
+    enters = enters and can_enter_values(request.user, indicator)
     return render(
         request,
         "deliverables/indicator_detail.html",
@@ -205,6 +210,7 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
             "deliverables": deliverables,
             "actions": actions,
             "sees_work": work,
+            "enters": enters,
             "timeline": indicator_timeline(indicator) if work else [],
             "nav_section": "plans",
         },

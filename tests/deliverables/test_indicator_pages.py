@@ -334,6 +334,17 @@ def test_the_owner_approver_and_performance_team_see_work_in_progress(client, kp
     assert "2,500" in draft and "Not rated until submitted" in draft
 
 
+def test_the_owner_finds_the_entry_page_from_the_indicator_page_in_an_open_quarter(client, kpis):
+    cycle = kpis.cycle
+    entry = reverse("deliverables:indicator_entry", args=[cycle.plan.slug, "BIRTH", Q4])
+    page = page_of(client, cycle.officer, detail_url(kpis.birth, Q4))
+    assert f'href="{entry}">Enter your values for Q4 2023/24</a>' in page
+    # Not in a closed quarter, and not for anyone who does not enter its values.
+    assert "Enter your values" not in page_of(client, cycle.officer, detail_url(kpis.birth, Q3))
+    for user in (cycle.approver, cycle.performance, cycle.viewer, cycle.other_officer):
+        assert "Enter your values" not in page_of(client, user, detail_url(kpis.birth, Q4)), user
+
+
 def test_the_indicator_page_refuses_unknown_codes_posts_bad_quarters_and_retired_plans(
     client, kpis
 ):
