@@ -52,9 +52,17 @@ class Worsening:
 
     @property
     def before(self) -> str:
-        """The figure it is worse than (for a cumulative one, the year to date before)."""
-        indicator = self.reading.indicator
-        return rag.fmt(self.reading.previous, indicator.decimals, indicator.unit)
+        """What it is worse than: the figure before, or for a cumulative indicator what the
+        period before added to the year to date (what the direction compared)."""
+        if self.reading.compares_amounts:
+            return f"{self.reading.compared_before_text} added"
+        return self.reading.previous_text
+
+    @property
+    def now(self) -> str:
+        if self.reading.compares_amounts:
+            return f"{self.reading.compared_now_text} added"
+        return self.reading.value_text
 
 
 @dataclass

@@ -85,13 +85,18 @@ def rag_of(
     return RED
 
 
+def as_shown(number: Decimal | None, decimals: int) -> Decimal | None:
+    """A figure rounded as the pages show it (half up): what it is rated and compared on."""
+    if number is None:
+        return None
+    return Decimal(number).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def fmt(number: Decimal | None, decimals: int, unit: str = "number") -> str:
     """A figure as the pages write it: 1,796; 97.9%; £1,250; 3.5 days; 12.1 per 1,000."""
     if number is None:
         return ""
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(number).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
+    text = f"{as_shown(number, decimals):,.{decimals}f}"
     if unit == "percent":
         return f"{text}%"
     if unit == "pounds":

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import BooleanField, Case, Prefetch, Value, When
 
@@ -42,6 +43,10 @@ class Reading:
     rule: str = ""
     previous: Decimal | None = None
     last_year: Decimal | None = None
+    # What the direction since the previous period compared: the figures, or for a cumulative
+    # indicator what each period added to the year to date.
+    compared_now: Decimal | None = None
+    compared_before: Decimal | None = None
     direction: str | None = None
     direction_year: str | None = None
     comparators: list = field(default_factory=list)
@@ -79,6 +84,19 @@ class Reading:
     @property
     def last_year_text(self) -> str:
         return self._fmt(self.last_year)
+
+    @property
+    def compares_amounts(self) -> bool:
+        """A cumulative indicator's direction compares what each period added."""
+        return self.indicator.cumulative and pts.points_in_year(self.indicator.frequency) > 1
+
+    @property
+    def compared_now_text(self) -> str:
+        return self._fmt(self.compared_now)
+
+    @property
+    def compared_before_text(self) -> str:
+        return self._fmt(self.compared_before)
 
     @property
     def comparator_texts(self) -> list[tuple[Comparator, str]]:
@@ -120,16 +138,20 @@ def figures(
     prev_year, prev_point = pts.previous_point(frequency, year, point)
     previous = values.get((prev_year, prev_point))
     last_year = values.get(pts.same_point_last_year(year, point))
+    # Figures are rated and compared as they are shown (to the indicator's decimals), so a
+    # page never says "95.0%, within tolerance" beside "green at 95.0% or more".
+    shown = partial(rag.as_shown, decimals=indicator.decimals)
     if indicator.cumulative and n > 1:
-        now_amount = _own(values, frequency, year, point)
-        before_amount = _own(values, frequency, prev_year, prev_point)
-        direction = rag.direction(now_amount, before_amount, polarity)
+        now_compared = _own(values, frequency, year, point)
+        before_compared = _own(values, frequency, prev_year, prev_point)
     else:
-        direction = rag.direction(value, previous, polarity)
+        now_compared, before_compared = value, previous
     return {
         "value": value,
         "target": target,
-        "rag": rag.rag_of(value, target, polarity, indicator.tolerance_kind, indicator.tolerance),
+        "rag": rag.rag_of(
+            shown(value), shown(target), polarity, indicator.tolerance_kind, indicator.tolerance
+        ),
         "rule": rag.rule_text(
             target,
             polarity,
@@ -140,8 +162,10 @@ def figures(
         ),
         "previous": previous,
         "last_year": last_year,
-        "direction": direction,
-        "direction_year": rag.direction(value, last_year, polarity),
+        "compared_now": now_compared,
+        "compared_before": before_compared,
+        "direction": rag.direction(shown(now_compared), shown(before_compared), polarity),
+        "direction_year": rag.direction(shown(value), shown(last_year), polarity),
     }
 
 
@@ -233,6 +257,7 @@ def quarter_readings(
     ).order_by("kind", "area"):
         if asked[comparator.indicator_id] == (comparator.year, comparator.point):
             comparators[comparator.indicator_id].append(comparator)
+    known = {(period.year, period.quarter): period.is_locked}
     readings = []
     for indicator in indicators:
         year, point = asked[indicator.pk]
@@ -257,19 +282,21 @@ def quarter_readings(
                 awaiting=(indicator.pk, year, point) in awaiting,
                 comparators=mine,
                 quartile=rag.quartile(found["value"], councils, indicator.polarity),
-                locked=_locked(period, indicator, year),
+                locked=missing_for_good(indicator.frequency, year, point, known),
                 **found,
             )
         )
     return readings
 
 
-def _locked(period: ReportingPeriod, indicator: Indicator, year: int) -> bool:
-    """Whether a missing figure is missing for good: its quarter is closed (an annual figure
-    read before Q4 is last year's, whose quarter has passed)."""
-    if year < period.year:
-        return True
-    return period.is_locked
+def missing_for_good(
+    frequency: str, year: int, point: int, locked: dict[tuple[int, int], bool]
+) -> bool:
+    """Whether a point with no figure is "Missing" (its quarter is closed or published) rather
+    than "Not yet entered" (open or upcoming). `locked`: the states known, by (year, quarter);
+    a point whose quarter is not among them is long past (an annual figure read before Q4 is
+    last year's; history older than the plan's quarters has none)."""
+    return locked.get((year, pts.quarter_of(frequency, point)), True)
 
 
 def rag_counts(readings: list[Reading]) -> dict[str, int]:
@@ -321,22 +348,15 @@ def rate_values(values: list[IndicatorValue]) -> None:
     annual, profile = _targets(list(indicators.values()), {v.year for v in values})
     for item in values:
         indicator = item.indicator
-        n = pts.points_in_year(indicator.frequency)
-        item.target = rag.target_for(
-            annual[indicator.pk].get(item.year),
-            profile[indicator.pk].get(item.year, {}),
+        found = figures(
+            indicator,
+            {(item.year, item.point): item.value},
+            annual[indicator.pk],
+            profile[indicator.pk],
+            item.year,
             item.point,
-            n,
-            indicator.cumulative,
         )
-        item.rag = rag.rag_of(
-            item.value, item.target, indicator.polarity, indicator.tolerance_kind,
-            indicator.tolerance,
-        )  # fmt: skip
+        item.target, item.rag, item.rule = found["target"], found["rag"], found["rule"]
         item.rag_label = rag.RAG_LABELS[item.rag]
-        item.rule = rag.rule_text(
-            item.target, indicator.polarity, indicator.tolerance_kind, indicator.tolerance,
-            indicator.decimals, indicator.unit,
-        )  # fmt: skip
         item.value_text = rag.fmt(item.value, indicator.decimals, indicator.unit)
         item.label = pts.point_label(indicator.frequency, item.year, item.point)

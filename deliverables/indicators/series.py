@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Case, Value, When
 
 from deliverables.indicators import points as pts
 from deliverables.indicators import rag
-from deliverables.indicators.readings import Reading, figures
+from deliverables.indicators.readings import Reading, figures, missing_for_good
 from deliverables.indicators.rules import counted_value_q, readable_value_q
 from deliverables.models.indicators import Comparator, Indicator, IndicatorTarget, IndicatorValue
 from plans.models import ReportingPeriod
@@ -117,8 +117,7 @@ def indicator_series(
                     [c.value for c in mine if c.kind == "council"],
                     indicator.polarity,
                 ),
-                # Older history than the plan's quarters has no quarter: it is long past.
-                locked=locked.get((year, pts.quarter_of(indicator.frequency, point)), True),
+                locked=missing_for_good(indicator.frequency, year, point, locked),
                 record=record,
                 **found,
             )

@@ -72,3 +72,41 @@ def test_an_indicator_belongs_to_its_outcomes_directly_and_through_what_it_evide
     assert found[kpis.birth.pk] == {first}
     assert found[kpis.checks.pk] == {second}
     assert kpis.smoking.pk not in found
+
+
+def test_a_figure_is_rated_as_it_is_shown(kpis):
+    """94.96 shows as 95.0%: it is on target against "green at 95.0% or more", not amber."""
+    from deliverables.models import IndicatorValue
+
+    cycle = kpis.cycle
+    IndicatorValue.objects.filter(indicator=kpis.birth, year=2023, point=3).update(
+        value=Decimal("94.96")
+    )
+    birth = by_code(quarter_readings(cycle.plan, cycle.q3, cycle.viewer))["BIRTH"]
+    assert (birth.value_text, birth.rag) == ("95.0%", "green")
+    IndicatorValue.objects.filter(indicator=kpis.birth, year=2023, point=3).update(
+        value=Decimal("94.94")
+    )
+    birth = by_code(quarter_readings(cycle.plan, cycle.q3, cycle.viewer))["BIRTH"]
+    assert (birth.value_text, birth.rag) == ("94.9%", "amber")
+
+
+def test_a_year_to_date_indicator_says_what_each_period_added(kpis, client):
+    """Q2 1,200 and Q3 1,796 to date: Q3 added 596 against Q2's 600, so it is worsening, and
+    the page says so in those figures rather than beside the year to date."""
+    from django.urls import reverse
+
+    from tests.factories import indicator_value
+
+    cycle = kpis.cycle
+    indicator_value(kpis.checks, 2023, 1, "600")
+    indicator_value(kpis.checks, 2023, 2, "1200")
+    checks = by_code(quarter_readings(cycle.plan, cycle.q3, cycle.viewer))["CHECKS"]
+    assert (checks.compared_now, checks.compared_before) == (Decimal(596), Decimal(600))
+    assert checks.direction == "worsening"
+    client.force_login(cycle.viewer)
+    page = client.get(
+        reverse("deliverables:indicator", args=[cycle.plan.slug, "CHECKS"]),
+        {"period": cycle.q3.code},
+    ).content.decode()
+    assert "596 added, against 600 the period before" in page

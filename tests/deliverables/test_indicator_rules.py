@@ -84,6 +84,16 @@ def ref_quartile(value, others: list, polarity: str):
     return 4
 
 
+def shown(figure):
+    """A figure as the pages show it: to two places (the random indicator's decimals), half
+    away from zero."""
+    if figure is None:
+        return None
+    scaled = Fraction(figure) * 100
+    whole = int(abs(scaled) + Fraction(1, 2))
+    return Fraction(whole if scaled >= 0 else -whole, 100)
+
+
 def close(a, b) -> bool:
     if a is None or b is None:
         return a is b
@@ -444,7 +454,8 @@ def reference_reading(world: dict, sees_work: bool, locked: bool) -> dict:
         "point": point,
         "value": value,
         "text": text,
-        "rag": ref_rag(value, target, world["polarity"], world["kind"], world["tolerance"]),
+        # Rated as shown: the random indicator shows two places.
+        "rag": ref_rag(value, shown(target), world["polarity"], world["kind"], world["tolerance"]),
         "target": target,
         "direction": direction,
     }
