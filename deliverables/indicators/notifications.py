@@ -13,7 +13,9 @@ from deliverables.notifications import absolute_url, notify
 
 
 def _owner_of(value: IndicatorValue) -> list:
-    person = value.submitted_by or value.indicator.owner
+    """Whoever owns the indicator now: after a hand-over the one who submitted may no longer
+    see it, and a return asks the owner to act."""
+    person = value.indicator.owner or value.submitted_by
     return [person] if person is not None else []
 
 
