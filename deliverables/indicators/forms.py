@@ -84,7 +84,8 @@ class ValueForm(forms.Form):
                 if field not in self.errors:
                     self.add_error(field, str(error))
                 return data
-        if not self.submitting:
+        if not self.submitting or self.entry_is_untouched(data):
+            # A point left empty with nothing saved is not submitted: the service skips it.
             return data
         value = data.get("value")
         if value is None:
@@ -103,6 +104,11 @@ class ValueForm(forms.Form):
         if wants_forecast and "forecast" not in self.errors:
             self.add_error("forecast", f"Give a year-end forecast for {self.label}.")
         return data
+
+    def entry_is_untouched(self, data: dict) -> bool:
+        typed = ("value", "numerator", "denominator", "forecast")
+        blank = all(data.get(f) is None for f in typed) and not data.get("commentary", "").strip()
+        return blank and not data.get("version")
 
     def entry(self) -> Entry:
         data = self.cleaned_data

@@ -244,10 +244,18 @@ def indicator_values_save(
     user: User, indicator: Indicator, year: int, entries: list[Entry], *, submit: bool
 ) -> list[IndicatorValue]:
     """The entry page's points saved together: all of them, or (if one is refused) none, the
-    error naming the point. A draft skips points left empty; a submission takes them all."""
+    error naming the point. Points left empty that have nothing saved are skipped, by a draft
+    and by a submission alike (a month whose figures come late does not hold back the others);
+    a submission with every point empty is refused."""
+    untouched = [e for e in entries if e.is_blank and not e.expected_version]
+    skipped = {id(e) for e in untouched}
+    if submit and entries and len(untouched) == len(entries):
+        error = WorkflowError("Enter a value to submit.")
+        error.point = entries[0].point
+        raise error
     saved = []
     for entry in entries:
-        if entry.is_blank and not submit and not entry.expected_version:
+        if id(entry) in skipped:
             continue
         try:
             saved.append(

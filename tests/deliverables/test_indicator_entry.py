@@ -505,3 +505,26 @@ def test_a_value_worked_out_too_large_to_store_is_refused_not_saved(kpis):
     with pytest.raises(WorkflowError, match="too large"):
         computed_value(kpis.birth, Decimal("99999999999999"), Decimal("0.0001"))
     assert computed_value(kpis.birth, Decimal(979), Decimal(1000)) == Decimal("97.9000")
+
+
+def test_a_month_whose_figures_come_late_does_not_hold_back_the_others(client, kpis):
+    """Q4 of a monthly indicator asks for January, February and March: submitting January alone
+    submits January and leaves the other two to come; submitting nothing is refused."""
+    cycle = kpis.cycle
+    contacts = kpis.contacts
+    contacts.owner = cycle.officer
+    contacts.directorate = cycle.ch6.directorate
+    contacts.save()
+    client.force_login(cycle.officer)
+    url = entry_url(contacts, cycle.q4)
+    months = {f"p{p}-version": 0 for p in (10, 11, 12)}
+    nothing = client.post(url, {"intent": "submit", **months})
+    assert nothing.status_code == 200
+    assert "Enter a value to submit" in nothing.content.decode()
+    assert not IndicatorValue.objects.filter(indicator=contacts, year=2023).exclude(point=9)
+    response = client.post(
+        url, {"intent": "submit", **months, "p10-value": "1,650", "p10-commentary": "January"}
+    )
+    assert response.status_code == 302
+    saved = IndicatorValue.objects.filter(indicator=contacts, year=2023, point__gte=10)
+    assert [(v.point, v.state, v.value) for v in saved] == [(10, "submitted", Decimal(1650))]
