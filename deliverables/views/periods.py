@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliverables import services
 from deliverables.access import period_by_code
 from deliverables.forms import ChaseForm, CloseForm, DueDateForm, PeriodCreateForm, ReasonForm
+from deliverables.indicators.queues import quarter_value_progress
 from deliverables.models import submission_progress
 from deliverables.reminders import officers_chase, officers_to_chase, unowned_outstanding
 from deliverables.workflow import WorkflowError
@@ -213,5 +214,5 @@ def quarter_close(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         request,
         "deliverables/quarter_close.html",
         {"plan": plan, "period": period, "totals": totals, "form": form,
-         "nav_section": "quarters"},
+         "values": quarter_value_progress(period), "nav_section": "quarters"},
     )  # fmt: skip

@@ -465,7 +465,20 @@ def test_the_quarter_close_page_still_counts_updates_with_indicators_about(clien
     cycle = kpis.cycle
     client.force_login(cycle.performance)
     url = reverse("deliverables:quarter_close", args=[cycle.plan.slug, cycle.q4.code])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    # Due in Q4: BIRTH's quarter (submitted), CHECKS' (a draft), SMOKING's year and
+    # CONTACTS' three months (none given).
+    assert page.context["values"] == {
+        "total": 6,
+        "not_started": 4,
+        "draft": 1,
+        "returned": 0,
+        "submitted": 1,
+        "approved": 0,
+    }
+    text = page.content.decode()
+    assert "Of the 6 indicator values due for Q4 2023/24" in text
+    assert "4 not given" in text
     client.post(url, {"mark_missing": "on"})
     cycle.q4.refresh_from_db()
     assert cycle.q4.state == "closed"
