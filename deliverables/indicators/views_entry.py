@@ -23,6 +23,7 @@ from deliverables.indicators.access import (
 from deliverables.indicators.forms import ValueForm
 from deliverables.indicators.permissions import can_return_value
 from deliverables.indicators.readings import point_figures, rate_values
+from deliverables.views.attempt import attempt
 from deliverables.workflow import NotAllowed, StaleUpdate, WorkflowError
 from plans.access import plan_for
 
@@ -172,20 +173,14 @@ def indicator_value_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The request could not be read: open the value and try again.")
     else:
-        try:
-            services.indicator_value_withdraw(
+        attempt(
+            request,
+            lambda: services.indicator_value_withdraw(
                 request.user, value, expected_version=form.cleaned_data["version"]
-            )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                f"{value.indicator.code} submission withdrawn: it is your draft again. "
-                "Change it and submit it when it is ready.",
-            )
+            ),
+            f"{value.indicator.code} submission withdrawn: it is your draft again. "
+            "Change it and submit it when it is ready.",
+        )
     if value.period_id is None:
         return redirect("deliverables:my_updates")
     return redirect(_entry_url(value))
@@ -198,16 +193,13 @@ def indicator_value_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The approval could not be read: open the value and try again.")
         return redirect(_review_url(value))
-    try:
-        services.indicator_value_approve(
+    attempt(
+        request,
+        lambda: services.indicator_value_approve(
             request.user, value, expected_version=form.cleaned_data["version"]
-        )
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{value.indicator.code} value approved.")
+        ),
+        f"{value.indicator.code} value approved.",
+    )
     return redirect(_review_url(value))
 
 
@@ -221,21 +213,19 @@ def indicator_value_return(request: HttpRequest, pk: int) -> HttpResponse:
     after = _review_url(value)
     if request.method == "POST":
         form = ReturnForm(request.POST)
-        if form.is_valid():
-            try:
-                services.indicator_value_return(
-                    request.user,
-                    value,
-                    reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
-            except WorkflowError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{value.indicator.code} value returned to its owner.")
-                return redirect(after)
+        returned = form.is_valid() and attempt(
+            request,
+            lambda: services.indicator_value_return(
+                request.user,
+                value,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            f"{value.indicator.code} value returned to its owner.",
+            form,
+        )
+        if returned:
+            return redirect(after)
     else:
         form = ReturnForm(initial={"version": value.version})
     rate_values([value])

@@ -28,8 +28,8 @@ from deliverables.models import (
 )
 from deliverables.permissions import can_return
 from deliverables.selectors import review_queue
+from deliverables.views.attempt import attempt
 from deliverables.workflow import (
-    NotAllowed,
     WorkflowError,
 )
 from plans.access import plan_for
@@ -128,14 +128,13 @@ def update_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The approval could not be read: open the update and try again.")
         return redirect(_review_url(update))
-    try:
-        services.update_approve(request.user, update, expected_version=form.cleaned_data["version"])
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{update.action.display_ref} approved.")
+    attempt(
+        request,
+        lambda: services.update_approve(
+            request.user, update, expected_version=form.cleaned_data["version"]
+        ),
+        f"{update.action.display_ref} approved.",
+    )
     return redirect(_review_url(update))
 
 
@@ -154,21 +153,19 @@ def update_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         form = ReturnForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_return(
-                    request.user,
-                    update,
-                    reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
-            except WorkflowError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{update.action.display_ref} returned to its officer.")
-                return redirect(after)
+        returned = form.is_valid() and attempt(
+            request,
+            lambda: services.update_return(
+                request.user,
+                update,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            f"{update.action.display_ref} returned to its officer.",
+            form,
+        )
+        if returned:
+            return redirect(after)
     else:
         form = ReturnForm(initial={"version": update.version})
     update.action.plan = update.period.plan

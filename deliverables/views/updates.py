@@ -30,6 +30,7 @@ from deliverables.rules import (
     out_of_scope_reason,
 )
 from deliverables.selectors import my_quarters
+from deliverables.views.attempt import attempt
 from deliverables.workflow import (
     NotAllowed,
     StaleUpdate,
@@ -176,18 +177,12 @@ def update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The request could not be read: open the update and try again.")
     else:
-        try:
-            services.update_withdraw(
+        attempt(
+            request,
+            lambda: services.update_withdraw(
                 request.user, update, expected_version=form.cleaned_data["version"]
-            )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                f"{action.display_ref} submission withdrawn: it is your draft again. "
-                "Change it and submit it when it is ready.",
-            )
+            ),
+            f"{action.display_ref} submission withdrawn: it is your draft again. "
+            "Change it and submit it when it is ready.",
+        )
     return redirect("deliverables:update", slug=plan.slug, code=period.code, pk=action.pk)
