@@ -77,7 +77,8 @@ def summary_seen(summary: dict) -> str:
 def _prepare(record: IndicatorImport, data: bytes) -> dict:
     if record.kind == COMPARATORS:
         table = read_table(data, record.file_name, needs=COMPARATOR_NEEDS)
-        return prepare_comparators(record.plan, table).summary()
+        overwrite_closed = record.overwrite_closed
+        return prepare_comparators(record.plan, table, overwrite_closed=overwrite_closed).summary()
     table = read_table(data, record.file_name, needs=HISTORY_NEEDS)
     return prepare_history(record.plan, table, overwrite_closed=record.overwrite_closed).summary()
 
