@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ __all__ = ["Cell", "Sheet", "TrackerFileError", "Workbook", "check_tracker_file"
 class Cell(NamedTuple):
     value: object
     fill: str | None  # "#RRGGBB" of a solid fill, or None
+    # Shown as a percentage (its number format has "%"): 0.955 is what the sheet shows as 95.5%.
+    percent: bool = False
 
 
 EMPTY = Cell(None, None)
@@ -66,6 +69,15 @@ class Workbook:
         self.close()
 
 
+_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
+def is_percent(number_format: str | None) -> bool:
+    """Whether a number format shows the value x 100 with "%" ("0.0%"); a literal "%"
+    ('0.0"%"', "0.0\\%") shows the value as it is."""
+    return "%" in _LITERAL.sub("", number_format or "")
+
+
 def _fill_colour(cell) -> str | None:
     fill = getattr(cell, "fill", None)
     if fill is None or fill.fill_type != "solid":
@@ -101,7 +113,7 @@ def _xlsx_rows(worksheet, merges: list[tuple[int, int, int, int]], formatted: se
         # Read-only mode pads gaps with rows of EmptyCell, which carry no row number, so
         # count rows ourselves from the first.
         for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
-            values = [Cell(c.value, _fill_colour(c)) for c in cells]
+            values = [Cell(c.value, _fill_colour(c), is_percent(c.number_format)) for c in cells]
             for bounds in starting.pop(number, []):
                 min_col = bounds[0]
                 top_left = values[min_col - 1] if min_col - 1 < len(values) else EMPTY
@@ -263,6 +275,11 @@ def _xls_colour(book, xf_index: int) -> str | None:
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
+def _xls_percent(book, xf_index: int) -> bool:
+    number_format = book.format_map.get(book.xf_list[xf_index].format_key)
+    return is_percent(number_format.format_str if number_format else None)
+
+
 def open_xls(data: bytes, filename: str, budget: ReadBudget) -> Workbook:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
@@ -322,7 +339,8 @@ def _xls_rows(book, sheet, budget: ReadBudget) -> Iterator[tuple[int, list[Cell]
                 value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
             elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                 value = None
-            cells.append(Cell(value, _xls_colour(book, sheet.cell_xf_index(rr, cc))))
+            xf_index = sheet.cell_xf_index(rr, cc)
+            cells.append(Cell(value, _xls_colour(book, xf_index), _xls_percent(book, xf_index)))
         yield r + 1, cells
 
 

@@ -56,7 +56,7 @@ def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
             upload.read(),
             upload.name,
             kind=kind,
-            overwrite_closed=kind == VALUES and form.cleaned_data["overwrite_closed"],
+            overwrite_closed=form.cleaned_data["overwrite_closed"],
         )
         if record.status != ImportStatus.REFUSED:
             return _page(request, kind, form, record)

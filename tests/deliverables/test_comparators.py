@@ -98,6 +98,17 @@ def test_preview_is_what_confirming_writes_and_a_second_load_replaces(kpis_ids, 
     assert written == shown and len(written) == 4
     changed = LG_INFORM_CSV.replace("England,Q3 2023/24,80.2", "England,Q3 2023/24,81.0")
     again = indicators_preview(users["admin"], plan, changed.encode(), "lg.csv", kind="comparators")
+    # Q3 2023/24 is closed: replacing its England figure would change its reported quartiles.
+    assert again.summary["replaced"] == []
+    assert {s["row"]: s["reason"] for s in again.summary["skipped"]}[2] == (
+        "changes a closed quarter: Q3 2023/24 is closed and already has 80.2: import with the "
+        "option to change closed quarters to replace it"
+    )
+    indicators_apply(users["admin"], again)
+    assert Comparator.objects.get(area="England").value == Decimal("80.2")
+    again = indicators_preview(
+        users["admin"], plan, changed.encode(), "lg.csv", kind="comparators", overwrite_closed=True
+    )
     assert [(r["area"], r["old"], r["value"]) for r in again.summary["replaced"]] == [
         ("England", "80.2", "81.0")
     ]
@@ -206,3 +217,44 @@ def test_outsiders_and_wrong_method(client, kpis_ids, users):
 def test_another_plans_import_cannot_be_confirmed_by_number(client, kpis_ids, users):
     client.force_login(users["performance"])
     assert client.post(reverse(URL), {"confirm": 999, "seen": "x"}).status_code == 404
+
+
+def test_a_figure_too_large_to_store_is_skipped(kpis_ids):
+    text = LG_INFORM_CSV.replace("Dudley,Q3 2023/24,91.3", "Dudley,Q3 2023/24,1e30")
+    preview = _preview(kpis_ids.cycle.plan, text)
+    assert "Dudley" not in {r.area for r in preview.added}
+    assert "is too large" in _skips(preview)[5]
+
+
+def test_percentage_formatted_cells_read_as_the_sheet_shows_them(kpis_ids):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["metric id", "area_name", "period", "value"])
+    sheet.append(["4021", "England", "Q3 2023/24", 0.802])
+    sheet.cell(2, 4).number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    from deliverables.indicators.load.comparators import NEEDS
+
+    table = read_table(buffer.getvalue(), "lg.xlsx", needs=NEEDS)
+    preview = prepare_comparators(kpis_ids.cycle.plan, table)
+    assert [(r.area, r.value) for r in preview.added] == [("England", "80.2")]
+
+
+def test_page_offers_the_closed_quarter_option(client, kpis_ids, users):
+    Comparator.objects.create(
+        indicator=kpis_ids.birth, kind="national", area="England", year=2023, point=3, value=79
+    )
+    client.force_login(users["performance"])
+    assert "id_overwrite_closed" in client.get(reverse(URL)).content.decode()
+    upload = {"plan": kpis_ids.cycle.plan.pk, "file": _upload(LG_INFORM_CSV)}
+    page = client.post(reverse(URL), upload).content.decode()
+    assert "changes a closed quarter" in page
+    upload = {**upload, "file": _upload(LG_INFORM_CSV), "overwrite_closed": "on"}
+    response = client.post(reverse(URL), upload)
+    assert "Replaces 79" in response.content.decode()
+    record = IndicatorImport.objects.latest("pk")
+    client.post(reverse(URL), {"confirm": record.pk, "seen": response.context["seen"]})
+    assert Comparator.objects.get(area="England").value == Decimal("80.2")

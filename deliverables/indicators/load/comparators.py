@@ -12,7 +12,9 @@ Rules:
 - England (or the UK, a nation) is national; a region (its name, or area type "Region") is
   regional; a nearest-neighbour, CIPFA or statistical-neighbour average is the neighbours'
   figure; any other area is a named council;
-- a second row for the same measure, area and period is skipped, so the first one wins.
+- a second row for the same measure, area and period is skipped, so the first one wins;
+- a comparator replacing another in a closed quarter changes that quarter's quartiles, so it
+  is skipped unless closed quarters may change (as indicator history's values).
 """
 
 from __future__ import annotations
@@ -22,8 +24,15 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from deliverables.indicators.load.common import SUPPRESSED, IndicatorFinder, Skip
-from deliverables.indicators.load.table import Table, number
+from deliverables.indicators.load.common import (
+    CLOSED_OPTION,
+    SUPPRESSED,
+    IndicatorFinder,
+    PlanQuarters,
+    Skip,
+    shown_figure,
+)
+from deliverables.indicators.load.table import Table, not_a_figure, number
 from deliverables.indicators.points import parse_point, point_label
 from deliverables.models import Comparator, ComparatorKind
 from plans.models import Plan
@@ -106,9 +115,13 @@ class ComparatorPreview:
         }
 
 
-def prepare_comparators(plan: Plan, table: Table) -> ComparatorPreview:
+def prepare_comparators(
+    plan: Plan, table: Table, *, overwrite_closed: bool = False
+) -> ComparatorPreview:
     """What loading these rows into the plan's comparators would do. Writes nothing."""
     finder = IndicatorFinder(plan)
+    frequencies = {i.pk: i.frequency for i in finder.indicators}
+    quarters = PlanQuarters(plan)
     existing = {
         (c.indicator_id, c.area.casefold(), c.year, c.point): c
         for c in Comparator.objects.filter(indicator__plan=plan)
@@ -131,10 +144,27 @@ def prepare_comparators(plan: Plan, table: Table) -> ComparatorPreview:
             preview.added.append(item)
         elif current.value == Decimal(item.value) and current.kind == item.kind:
             preview.unchanged.append(item)
+        elif reason := _closed(
+            quarters.of(frequencies[item.indicator_id], item.year, item.point),
+            current,
+            overwrite_closed,
+        ):
+            preview.skipped.append(Skip(row, _described(table, cells), reason))
         else:
-            item.old, item.replaces = f"{current.value.normalize():f}", current.pk
+            item.old, item.replaces = shown_figure(current.value), current.pk
             preview.replaced.append(item)
     return preview
+
+
+def _closed(period, current: Comparator, overwrite_closed: bool) -> str:
+    """Why replacing `current` is left out: its quarter is closed (its quartiles were
+    reported), and closed quarters may not change. "" when it may be replaced."""
+    if period is None or not period.is_locked or overwrite_closed:
+        return ""
+    return (
+        f"changes a closed quarter: {period.label} is closed and already has "
+        f"{shown_figure(current.value)}: import {CLOSED_OPTION} to replace it"
+    )
 
 
 def _described(table: Table, cells: list[str]) -> str:
@@ -175,7 +205,7 @@ def _read_row(
         return skip(
             "no figure published (suppressed or missing)"
             if suppressed
-            else f"{raw!r} is not a number"
+            else f"{raw!r}: {not_a_figure(raw)}"
         )
     return ComparatorRow(
         row=row,

@@ -10,38 +10,44 @@ as they are and why, and every row or cell not used and why. Rules, as the track
 - a cell that is not a figure is listed, never guessed; a blank cell is simply not a value;
 - values officers entered in the service are never overwritten by a file;
 - history arrives in closed quarters: a value a closed quarter lacks is added (and flagged);
-  one it already holds is changed only with the option to overwrite closed quarters;
+  one it already holds is changed only with the option to overwrite closed quarters, as is
+  a target for a year with a closed quarter (it changes that quarter's RAG);
+- an open or upcoming quarter's values are its owner's to enter and have approved: left;
+- a numerator and denominator give the value by the entry form's rule (computed_value);
 - imported values are approved, their source "imported", each write kept in their history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from deliverables.indicators.load.common import SUPPRESSED, IndicatorFinder, Skip
-from deliverables.indicators.load.table import Table, header_key, number
+from deliverables.indicators.load.common import (
+    CLOSED_OPTION,
+    SUPPRESSED,
+    IndicatorFinder,
+    PlanQuarters,
+    Skip,
+    shown_figure,
+)
+from deliverables.indicators.load.table import Table, not_a_figure, number
+from deliverables.indicators.load.targets import compare_targets, target_columns
 from deliverables.indicators.points import (
     ANNUAL,
     MONTHLY,
     QUARTERLY,
     parse_point,
     point_label,
-    quarter_of,
-    year_label,
 )
-from deliverables.models import Indicator, IndicatorTarget, IndicatorValue
-from plans.models import Plan, ReportingPeriod
+from deliverables.indicators.services import computed_value
+from deliverables.models import Indicator, IndicatorValue
+from deliverables.workflow import WorkflowError
+from plans.models import Plan
 from plans.sanitise import sanitise_text
 
 NEEDS = ("code|title",)
 COMMENTARY_MAX = 10_000
 FREQUENCIES = (MONTHLY, QUARTERLY, ANNUAL)
-
-
-def _fig(value: Decimal | None) -> str:
-    """A figure as the preview shows it: 1796, 97.9 (no trailing zeros, no exponent)."""
-    return "" if value is None else f"{value.normalize():f}"
 
 
 @dataclass
@@ -56,7 +62,7 @@ class Figure:
     value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
-    commentary: str = ""
+    commentary: str | None = None  # None: the file has no commentary column
 
 
 @dataclass
@@ -80,6 +86,11 @@ class HistoryPreview:
     unreadable: list[Skip] = field(default_factory=list)
     writes: list[dict] = field(default_factory=list)  # exactly what confirming writes
     target_writes: list[dict] = field(default_factory=list)
+
+    def entry(self, indicator: Indicator) -> IndicatorPlan:
+        return self.indicators.setdefault(
+            indicator.pk, IndicatorPlan(indicator.code, indicator.title)
+        )
 
     def summary(self) -> dict:
         return {
@@ -109,32 +120,13 @@ def _any_point(text: str) -> bool:
     return False
 
 
-def _target_columns(table: Table) -> dict[int, int | None]:
-    """Target columns -> the financial year each names (None: the row's own year)."""
-    found: dict[int, int | None] = {}
-    for index, header in enumerate(table.headers):
-        key = header_key(header)
-        for prefix in ("annual target", "target"):
-            if key == prefix:
-                found[index] = None
-            elif key.startswith(prefix + " "):
-                try:
-                    found[index] = parse_point(header[len(prefix) :].strip(" -:"), ANNUAL)[0]
-                except ValueError:
-                    continue
-            else:
-                continue
-            break
-    return found
-
-
 class _Reader:
     """Reads a table's rows into figures and targets, listing what it cannot use."""
 
     def __init__(self, plan: Plan, table: Table, preview: HistoryPreview):
         self.table, self.preview = table, preview
         self.finder = IndicatorFinder(plan)
-        self.targets = _target_columns(table)
+        self.targets = target_columns(table)
         used = set(table.columns.values()) | set(self.targets)
         self.period_columns = [
             i for i, h in enumerate(table.headers) if i not in used and h and _any_point(h)
@@ -162,7 +154,9 @@ class _Reader:
             return True, None
         value = number(text)
         if value is None:
-            reason = "no figure (suppressed)" if text.casefold() in SUPPRESSED else "not a number"
+            reason = (
+                "no figure (suppressed)" if text.casefold() in SUPPRESSED else not_a_figure(text)
+            )
             self.preview.unreadable.append(Skip(row, f"{column}: {text}", reason))
             return False, None
         return True, value
@@ -194,7 +188,9 @@ class _Reader:
             ok, parts[meaning] = self.cell_figure(row, meaning, get(cells, meaning))
             if not ok:
                 return
-        commentary = sanitise_text(get(cells, "commentary"), max_length=COMMENTARY_MAX)
+        commentary = None
+        if "commentary" in self.table.columns:
+            commentary = sanitise_text(get(cells, "commentary"), max_length=COMMENTARY_MAX)
         self.add(
             Figure(
                 row,
@@ -224,10 +220,14 @@ class _Reader:
         self.read_targets(row, cells, indicator, max(years) if years else None)
 
     def add(self, figure: Figure) -> None:
-        figure.value = _computed(figure)
-        if figure.value is None:
-            return
-        self.figures.append(figure)
+        problem = _worked_out(figure)
+        if problem:
+            label = point_label(figure.indicator.frequency, figure.year, figure.point)
+            self.preview.unreadable.append(
+                Skip(figure.row, f"{figure.indicator.code} {label}", problem)
+            )
+        elif figure.value is not None:
+            self.figures.append(figure)
 
     def read_targets(self, row: int, cells: list[str], indicator: Indicator, year) -> None:
         for index, named in self.targets.items():
@@ -238,15 +238,24 @@ class _Reader:
                 self.target_figures.setdefault((indicator.pk, target_year), (indicator, value, row))
 
 
-def _computed(figure: Figure) -> Decimal | None:
-    """The figure, or where only its numerator and denominator are given, their quotient in
-    the indicator's unit (a percentage is per 100)."""
-    if figure.value is not None:
-        return figure.value
-    if figure.numerator is None or not figure.denominator:
-        return None
-    quotient = figure.numerator / figure.denominator * figure.indicator.multiplier
-    return quotient.quantize(Decimal("0.0001"))
+def _worked_out(figure: Figure) -> str:
+    """Give the figure the value its numerator and denominator work out to, by the entry
+    form's rule; "" when done (or there is no fraction), else why the row cannot be used."""
+    if figure.numerator is None and figure.denominator is None:
+        return ""
+    try:
+        worked = computed_value(figure.indicator, figure.numerator, figure.denominator)
+    except WorkflowError as error:
+        return str(error)
+    given = figure.value
+    # A published value is rounded (33.3 for 1/3): it must agree to its own places.
+    if given is not None and worked.quantize(given, rounding=ROUND_HALF_UP) != given:
+        return (
+            f"the value {shown_figure(given)} is not the numerator over the denominator "
+            f"({shown_figure(worked)})"
+        )
+    figure.value = worked
+    return ""
 
 
 def layout_of(table: Table) -> str:
@@ -267,18 +276,18 @@ def prepare_history(plan: Plan, table: Table, *, overwrite_closed: bool = False)
             )
         )
     reader.read()
-    _compare(plan, reader, preview, overwrite_closed)
-    _compare_targets(reader, preview)
+    quarters = PlanQuarters(plan)
+    _compare(quarters, reader, preview, overwrite_closed)
+    compare_targets(quarters, reader.target_figures, preview, overwrite_closed)
     return preview
 
 
-def _compare(plan: Plan, reader: _Reader, preview: HistoryPreview, overwrite_closed: bool):
+def _compare(quarters: PlanQuarters, reader: _Reader, preview: HistoryPreview, overwrite_closed):
     ids = {f.indicator.pk for f in reader.figures}
     existing = {
         (v.indicator_id, v.year, v.point): v
         for v in IndicatorValue.objects.filter(indicator_id__in=ids)
     }
-    periods = {(p.year, p.quarter): p for p in ReportingPeriod.objects.filter(plan=plan)}
     seen: dict[tuple, int] = {}
     for figure in reader.figures:
         indicator = figure.indicator
@@ -294,11 +303,9 @@ def _compare(plan: Plan, reader: _Reader, preview: HistoryPreview, overwrite_clo
             )
             continue
         seen[key] = figure.row
-        period = periods.get((figure.year, quarter_of(indicator.frequency, figure.point)))
+        period = quarters.of(indicator.frequency, figure.year, figure.point)
         closed = bool(period and period.is_locked)
-        entry = preview.indicators.setdefault(
-            indicator.pk, IndicatorPlan(indicator.code, indicator.title)
-        )
+        entry = preview.entry(indicator)
         _file(entry, preview, figure, existing.get(key), period, closed, overwrite_closed, label)
 
 
@@ -307,27 +314,32 @@ def _same(current: IndicatorValue, figure: Figure) -> bool:
         current.value == figure.value
         and (figure.numerator is None or current.numerator == figure.numerator)
         and (figure.denominator is None or current.denominator == figure.denominator)
-        and (not figure.commentary or current.commentary == figure.commentary)
+        and (figure.commentary is None or current.commentary == figure.commentary)
     )
 
 
 def _file(entry, preview, figure, current, period, closed, overwrite_closed, label) -> None:
     """Put one figure in its indicator's added, changed, left or unchanged."""
-    shown = {"label": label, "value": _fig(figure.value), "closed": closed, "row": figure.row}
+    shown = {
+        "label": label,
+        "value": shown_figure(figure.value),
+        "closed": closed,
+        "row": figure.row,
+    }
     if current is not None and _same(current, figure):
         entry.unchanged += 1
         return
     if current is not None and current.source == "entered":
         entry.left.append({**shown, "reason": "entered in the service: a file never overwrites it"})
         return
+    if reason := PlanQuarters.not_for_import(period):
+        entry.left.append({**shown, "reason": reason})
+        return
     if current is not None and closed and not overwrite_closed:
-        entry.left.append(
-            {
-                **shown,
-                "reason": f"{period.label} is closed and already has {_fig(current.value)}: "
-                "import with the option to change closed quarters to replace it",
-            }
-        )
+        old = shown_figure(current.value)
+        reason = f"{period.label} is closed and already has {old}: import {CLOSED_OPTION}"
+        reason += " to replace it"
+        entry.left.append({**shown, "reason": reason})
         return
     write = {
         "indicator": figure.indicator.pk,
@@ -344,30 +356,4 @@ def _file(entry, preview, figure, current, period, closed, overwrite_closed, lab
     if current is None:
         entry.added.append(shown)
     else:
-        entry.changed.append({**shown, "old": _fig(current.value)})
-
-
-def _compare_targets(reader: _Reader, preview: HistoryPreview) -> None:
-    keys = list(reader.target_figures)
-    existing = {
-        (t.indicator_id, t.year): t
-        for t in IndicatorTarget.objects.filter(
-            indicator_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}, point=0
-        )
-    }
-    for key, (indicator, value, row) in reader.target_figures.items():
-        current = existing.get(key)
-        if current is not None and current.value == value:
-            continue
-        entry = preview.indicators.setdefault(
-            indicator.pk, IndicatorPlan(indicator.code, indicator.title)
-        )
-        entry.targets.append(
-            {
-                "year": year_label(key[1]),
-                "old": _fig(current.value) if current else "",
-                "new": _fig(value),
-                "row": row,
-            }
-        )
-        preview.target_writes.append({"indicator": key[0], "year": key[1], "value": str(value)})
+        entry.changed.append({**shown, "old": shown_figure(current.value)})

@@ -77,7 +77,8 @@ def summary_seen(summary: dict) -> str:
 def _prepare(record: IndicatorImport, data: bytes) -> dict:
     if record.kind == COMPARATORS:
         table = read_table(data, record.file_name, needs=COMPARATOR_NEEDS)
-        return prepare_comparators(record.plan, table).summary()
+        overwrite_closed = record.overwrite_closed
+        return prepare_comparators(record.plan, table, overwrite_closed=overwrite_closed).summary()
     table = read_table(data, record.file_name, needs=HISTORY_NEEDS)
     return prepare_history(record.plan, table, overwrite_closed=record.overwrite_closed).summary()
 
@@ -176,11 +177,12 @@ def indicators_dry_run(record: IndicatorImport) -> IndicatorImport:
 
 def _imported_value(value: IndicatorValue, write: dict, user, now) -> IndicatorValue:
     value.period_id = write["period"]
+    # All three as the file gives them: a value from a file without a fraction must not keep
+    # a stored numerator and denominator that no longer give it.
     for name in ("value", "numerator", "denominator"):
         figure = write[name]
-        if figure is not None or name == "value":
-            setattr(value, name, Decimal(figure))
-    if write["commentary"]:
+        setattr(value, name, None if figure is None else Decimal(figure))
+    if write["commentary"] is not None:  # None: the file has no commentary column
         value.commentary = write["commentary"]
     value.state, value.source, value.version = "approved", "imported", value.version + 1
     value.updated_by = value.approved_by = user

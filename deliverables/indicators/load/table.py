@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from deliverables.indicators.amounts import stored_amount
+from deliverables.indicators.amounts import TOO_LARGE, stored_amount
 from plans.workbook import TrackerFileError, open_tracker
 
-__all__ = ["Table", "TrackerFileError", "number", "read_table"]
+__all__ = ["Table", "TrackerFileError", "not_a_figure", "number", "read_table"]
 
 # Meaning -> header words that mean it, compared after lower-casing and squeezing spaces,
 # underscores and punctuation. The first header to match a meaning takes it.
@@ -89,12 +89,20 @@ def header_key(text: object) -> str:
     return _SQUEEZE.sub(" ", str(text or "").casefold()).strip()
 
 
-def cell_text(value: object) -> str:
-    """A cell as text: a date as its month ("2023-04"), a whole number without ".0"."""
+def cell_text(value: object, percent: bool = False) -> str:
+    """A cell as text: a date as its month ("2023-04"), a whole number without ".0", and a
+    number Excel shows as a percentage as the figure shown (0.955 as "0.0%" is 95.5), as a
+    CSV of the same sheet writes it ("95.5%")."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime | dt.date):
         return f"{value.year}-{value.month:02d}"
+    if percent and isinstance(value, int | float) and not isinstance(value, bool):
+        # Through the float's shortest text, so 0.955 is 95.5 and not 95.49999...
+        try:
+            return f"{(Decimal(repr(value)) * 100).normalize():f}"
+        except InvalidOperation:  # inf, nan: left for number() to refuse
+            return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
@@ -116,6 +124,15 @@ def number(text: str) -> Decimal | None:
     # More than four places is read as it will be stored, so a re-import settles.
     stored = stored_amount(value)
     return value if stored is not None and value == stored else stored
+
+
+def not_a_figure(text: str) -> str:
+    """Why number() gave no figure for `text`: too large to store, or not a number at all."""
+    try:
+        finite = Decimal(text.translate(_NUMBER_NOISE)).is_finite()
+    except InvalidOperation:
+        finite = False
+    return f"the figure {TOO_LARGE}" if finite else "not a number"
 
 
 @dataclass
@@ -177,7 +194,7 @@ def read_table(data: bytes, filename: str, *, needs: tuple[str, ...]) -> Table:
 def _read_sheet(sheet, needs: tuple[str, ...]) -> Table | None:
     table = None
     for number_, cells in sheet.rows():
-        texts = [cell_text(c.value) for c in cells]
+        texts = [cell_text(c.value, c.percent) for c in cells]
         if table is None:
             if number_ > HEADER_ROWS_SEARCHED:
                 return None

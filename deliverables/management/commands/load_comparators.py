@@ -1,6 +1,6 @@
 """Load comparators from a benchmarking service's long CSV or workbook into a plan.
 
-    python manage.py load_comparators --plan SLUG FILE [--dry-run]
+    python manage.py load_comparators --plan SLUG FILE [--dry-run] [--overwrite-closed]
 
 Prints what it adds, replaces and skips (and why), then writes it in one transaction; with
 --dry-run it writes nothing. The same rules as the "Load comparators" page
@@ -31,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--plan", required=True, help="The plan's slug.")
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Preview; write nothing.")
+        parser.add_argument(
+            "--overwrite-closed",
+            action="store_true",
+            help="Replace comparators a closed quarter already has (missing ones are always "
+            "added).",
+        )
 
     def handle(self, *args, **options) -> None:
         run(self, options, COMPARATORS, describe)
