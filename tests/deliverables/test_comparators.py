@@ -114,8 +114,14 @@ def test_preview_is_what_confirming_writes_and_a_second_load_replaces(kpis_ids, 
     ]
     assert len(again.summary["unchanged"]) == 3
     indicators_apply(users["admin"], again)
-    assert Comparator.objects.get(area="England").value == Decimal("81.0")
+    england = Comparator.objects.get(area="England")
+    assert england.value == Decimal("81.0")
     assert Comparator.objects.count() == 4
+    # Who loaded which figure from which file is kept, as comparators decide quartiles.
+    assert [(h.value, h.history_user, h.history_change_reason) for h in england.history.all()] == [
+        (Decimal("81.0"), users["admin"], "Loaded from lg.csv"),
+        (Decimal("80.2"), users["admin"], "Loaded from lg.csv"),
+    ]
 
 
 def test_command_dry_run_writes_nothing_then_loads(kpis_ids, tmp_path):

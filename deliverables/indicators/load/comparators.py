@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from deliverables.indicators.load.common import (
     CLOSED_OPTION,
@@ -220,10 +221,16 @@ def _read_row(
     )
 
 
-def write_comparators(preview: ComparatorPreview, source: str) -> int:
+def write_comparators(preview: ComparatorPreview, source: str, user=None) -> int:
     """Write the preview's added and replaced rows, in bulk (the caller holds the
-    transaction): a benchmarking file has thousands of rows."""
-    Comparator.objects.bulk_create(
+    transaction): a benchmarking file has thousands of rows. Each gets a history row saying
+    which file and who, since comparators decide quartiles."""
+    history = {
+        "default_user": user,
+        "default_change_reason": f"Loaded from {source}"[:100],
+        "batch_size": 500,
+    }
+    bulk_create_with_history(
         [
             Comparator(
                 indicator_id=item.indicator_id,
@@ -236,12 +243,15 @@ def write_comparators(preview: ComparatorPreview, source: str) -> int:
             )
             for item in preview.added
         ],
-        batch_size=500,
+        Comparator,
+        **history,
     )
     replaced = Comparator.objects.in_bulk([item.replaces for item in preview.replaced])
     for item in preview.replaced:
         comparator = replaced[item.replaces]
         comparator.value, comparator.kind = Decimal(item.value), item.kind
         comparator.source = source[:200]
-    Comparator.objects.bulk_update(replaced.values(), ["value", "kind", "source"], batch_size=500)
+    bulk_update_with_history(
+        list(replaced.values()), Comparator, ["value", "kind", "source"], **history
+    )
     return len(preview.added) + len(preview.replaced)

@@ -160,7 +160,7 @@ def _write(record: IndicatorImport, summary: dict, user) -> None:
             added=[ComparatorRow(**r) for r in summary["added"]],
             replaced=[ComparatorRow(**r) for r in summary["replaced"]],
         )
-        write_comparators(preview, record.file_name)
+        write_comparators(preview, record.file_name, user)
     else:
         write_history(summary, user, reason)
     record.status, record.applied_at, record.content = ImportStatus.APPLIED, timezone.now(), None
