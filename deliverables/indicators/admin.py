@@ -8,7 +8,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from deliverables.indicators.definition import fixed_fields, target_change_problem
+from deliverables.indicators.definition import (
+    comparator_is_fixed,
+    fixed_fields,
+    target_change_problem,
+)
 from deliverables.models import Comparator, Indicator, IndicatorTarget, IndicatorValue
 from plans.admin import ImportExportAdmin
 
@@ -35,13 +39,13 @@ class TargetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        indicator = self.instance.indicator if self.instance.indicator_id else None
-        indicator = indicator or getattr(self, "parent_indicator", None)
+        indicator = getattr(self, "parent_indicator", None)
         if indicator is None or indicator.pk is None or not self.has_changed():
             return cleaned
+        # The row as stored (what changing it would re-rate) and the row as it would be.
         checked = {(cleaned.get("year"), cleaned.get("point") or 0)}
         if self.instance.pk:
-            checked.add((self.instance.year, self.instance.point))
+            checked.add((self.initial.get("year"), self.initial.get("point") or 0))
         for year, point in checked:
             if year is not None and (problem := target_change_problem(indicator, year, point)):
                 raise forms.ValidationError(problem)
@@ -57,10 +61,10 @@ class TargetFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.deleted_forms:
-            target = form.instance
-            if target.pk and (
-                problem := target_change_problem(self.instance, target.year, target.point)
-            ):
+            # What is stored, not what the form posted alongside its Delete tick.
+            year, point = form.initial.get("year"), form.initial.get("point") or 0
+            stored = form.instance.pk and year is not None
+            if stored and (problem := target_change_problem(self.instance, year, point)):
                 raise forms.ValidationError(problem)
 
 
@@ -89,11 +93,22 @@ class IndicatorAdmin(SanitisedAdmin):
 
 @admin.register(Comparator)
 class ComparatorAdmin(SanitisedAdmin):
+    """Comparators of a closed quarter decided its quartiles: read here, changed only by a file
+    load with its closed-quarter option (definition.comparator_is_fixed)."""
+
     list_display = ["indicator", "kind", "area", "year", "point", "value"]
     list_filter = ["kind", "indicator__plan"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__code", "area"]
     autocomplete_fields = ["indicator"]
+
+    def has_change_permission(self, request, obj: Comparator | None = None) -> bool:
+        fixed = obj is not None and comparator_is_fixed(obj)
+        return not fixed and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj: Comparator | None = None) -> bool:
+        fixed = obj is not None and comparator_is_fixed(obj)
+        return not fixed and super().has_delete_permission(request, obj)
 
 
 @admin.register(IndicatorValue)

@@ -119,17 +119,15 @@ def test_long_layout_with_fraction_commentary_target_and_unreadable_cells(kpis, 
         ("Target 2023/24", True)
     ]
     smoking = _entry(summary, "SMOKING")
-    # 2023/24's annual value is entered in Q4, which is open; its first target would rate
-    # closed Q3 (grey until now): both left.
+    # 2023/24's annual value is entered in Q4, which is open: left. Its first target rated
+    # nothing reported yet (no 2023/24 value in a closed quarter), so it is set.
     assert [(i["label"], i["reason"]) for i in smoking["left"]] == [
         ("2023/24", "Q4 2023/24 is open: its owner enters it on My updates"),
-        (
-            "Target 2023/24",
-            "Q3 2023/24 is closed and rated against no target: import with the option to "
-            "change closed quarters to set it",
-        ),
     ]
-    assert smoking["added"] == [] and summary["target_writes"] == []
+    assert smoking["added"] == []
+    assert [(w["indicator"], w["year"]) for w in summary["target_writes"]] == [
+        (kpis.smoking.pk, 2023)
+    ]
     unreadable = {s["row"]: s["reason"] for s in summary["unreadable"]}
     assert unreadable[4] == "no figure (suppressed)"  # "n/a"
     assert "calendar year" in unreadable[6]
@@ -293,11 +291,11 @@ def test_a_cell_that_is_not_a_figure_is_listed(kpis, users):
 
 
 def test_preview_queries_do_not_grow_with_rows(kpis, users, django_assert_num_queries):
-    """Seven queries whatever the file's size: the importer's permissions (two), then the
-    indicators, their values, the plan's quarters and targets each read once, and the
-    record saved."""
+    """Eight queries whatever the file's size: the importer's permissions (two), then the
+    indicators, their values, the plan's quarters, the targets and the years whose targets
+    closed quarters reported against, each read once, and the record saved."""
     more = WIDE_QUARTERS_CSV + "".join(f"LIB{i},Library {i},,,1,2,3,4\n" for i in range(30))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         _preview(kpis, users, more)
 
 

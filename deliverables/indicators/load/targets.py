@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from deliverables.indicators.definition import rated_in_closed_quarters
 from deliverables.indicators.load.common import CLOSED_OPTION, PlanQuarters, shown_figure
 from deliverables.indicators.load.table import Table, header_key
 from deliverables.indicators.points import ANNUAL, parse_point, year_label
@@ -51,13 +52,15 @@ def compare_targets(
             indicator_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}, point=0
         )
     }
+    # A target re-rates what its year's closed quarters reported: one rule with the admin's.
+    rated = rated_in_closed_quarters({k[0] for k in keys}, {k[1] for k in keys})
     for key, (indicator, value, row) in figures.items():
         current = existing.get(key)
         if current is not None and current.value == value:
             continue
         entry = preview.entry(indicator)
         old = shown_figure(current.value) if current else ""
-        closed = quarters.closed_in(key[1])
+        closed = rated.get(key)
         if closed and not overwrite_closed:
             # A new target, like a changed one, re-rates the closed quarter (from grey).
             entry.left.append(
