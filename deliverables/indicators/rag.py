@@ -18,7 +18,7 @@ direction of travel, and the quartile among comparators. README: "How indicators
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 HIGHER, LOWER, MONITOR = "higher", "lower", "monitor"
 ABSOLUTE, PERCENT = "absolute", "percent"
@@ -121,16 +121,21 @@ def rule_text(
         return "Monitoring only: not rated"
     if target is None:
         return "No target set: not rated"
-    width = band(target, tolerance_kind, tolerance)
+    # The words are worked out from the figures as shown, as the rating is (readings.figures):
+    # the amber edge is the first shown figure that is amber, so the page never prints an
+    # edge that rates red.
+    shown = as_shown(target, decimals)
+    width = band(shown, tolerance_kind, tolerance)
+    quantum = Decimal(1).scaleb(-decimals)
     if polarity == HIGHER:
-        edge = target - width
-        green = f"Green at {fmt(target, decimals, unit)} or more"
-        if width > 0:
+        edge = (shown - width).quantize(quantum, rounding=ROUND_CEILING)
+        green = f"Green at {fmt(shown, decimals, unit)} or more"
+        if edge < shown:
             return f"{green}; amber from {fmt(edge, decimals, unit)}; red below that"
         return f"{green}; red below"
-    edge = target + width
-    green = f"Green at {fmt(target, decimals, unit)} or less"
-    if width > 0:
+    edge = (shown + width).quantize(quantum, rounding=ROUND_FLOOR)
+    green = f"Green at {fmt(shown, decimals, unit)} or less"
+    if edge > shown:
         return f"{green}; amber up to {fmt(edge, decimals, unit)}; red above that"
     return f"{green}; red above"
 

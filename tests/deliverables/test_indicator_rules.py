@@ -7,6 +7,7 @@ team."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -136,19 +137,40 @@ def test_the_rag_of_any_value_is_the_reference_models(value, target, polarity, k
     )
 
 
+def rag_from_words(text: str, value) -> str:
+    """What the rule in words says a shown figure is: green past the first figure, amber up to
+    the second (when there is one), red beyond."""
+    edges = [D(n.replace(",", "")) for n in re.findall(r"-?[\d,]+\.?\d*", text)]
+    higher = "or more" in text
+    beyond = (lambda a, b: a >= b) if higher else (lambda a, b: a <= b)
+    if beyond(value, edges[0]):
+        return "green"
+    if len(edges) > 1 and beyond(value, edges[1]):
+        return "amber"
+    return "red"
+
+
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(amounts, amounts, polarities, kinds, tolerances)
-def test_the_rule_written_beside_a_value_says_what_its_rag_is(value, target, polarity, kind, tol):
-    """The words agree with the colour: the green edge is the target, the amber edge the band."""
-    text = rag.rule_text(target, polarity, kind, tol, 2)
-    found = rag.rag_of(value, target, polarity, kind, tol)
+@given(amounts, amounts, polarities, kinds, tolerances, st.sampled_from([0, 1, 2]))
+def test_the_rule_written_beside_a_value_says_what_its_rag_is(
+    value, target, polarity, kind, tol, decimals
+):
+    """The words agree with the colour for every figure as shown, at both edges: the page
+    rates shown figures against the shown target (readings.figures), and prints its edges."""
+    text = rag.rule_text(target, polarity, kind, tol, decimals)
+    shown = rag.as_shown(value, decimals)
+    found = rag.rag_of(shown, rag.as_shown(target, decimals), polarity, kind, tol)
     if polarity == "monitor":
         assert (text, found) == ("Monitoring only: not rated", "grey")
         return
-    assert rag.fmt(target, 2) in text
-    assert ("amber" in text) == (rag.band(target, kind, tol) > 0)
-    if found == "amber":
-        assert "amber" in text
+    assert rag.fmt(target, decimals) in text
+    assert found == rag_from_words(text, shown), text
+    # And at the printed edges themselves, and one shown step past each.
+    step = D(1).scaleb(-decimals) * (1 if polarity == "higher" else -1)
+    for edge in [D(n.replace(",", "")) for n in re.findall(r"-?[\d,]+\.?\d*", text)]:
+        for figure in (edge, edge - step):
+            rated = rag.rag_of(figure, rag.as_shown(target, decimals), polarity, kind, tol)
+            assert rated == rag_from_words(text, figure), (text, figure)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
