@@ -84,15 +84,10 @@ class ValueForm(forms.Form):
                 if field not in self.errors:
                     self.add_error(field, str(error))
                 return data
-        if not self.submitting or self.entry_is_untouched(data):
-            # A point left empty with nothing saved is not submitted: the service skips it.
-            return data
         value = data.get("value")
-        if value is None:
-            field = "numerator" if self.indicator.has_fraction else "value"
-            if field not in self.errors:
-                what = "the figures" if self.indicator.has_fraction else "a value"
-                self.add_error(field, f"Enter {what} for {self.label} before you submit.")
+        if not self.submitting or value is None:
+            # A point without a figure is not submitted: the service keeps it as a draft (or
+            # skips it when nothing is saved), and refuses a submission with no figure at all.
             return data
         if "commentary" not in self.errors:
             problem = commentary_problem(
@@ -104,11 +99,6 @@ class ValueForm(forms.Form):
         if wants_forecast and "forecast" not in self.errors:
             self.add_error("forecast", f"Give a year-end forecast for {self.label}.")
         return data
-
-    def entry_is_untouched(self, data: dict) -> bool:
-        typed = ("value", "numerator", "denominator", "forecast")
-        blank = all(data.get(f) is None for f in typed) and not data.get("commentary", "").strip()
-        return blank and not data.get("version")
 
     def entry(self) -> Entry:
         data = self.cleaned_data

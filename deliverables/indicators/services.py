@@ -69,6 +69,13 @@ class Entry:
     expected_version: int = 0
 
     @property
+    def has_figure(self) -> bool:
+        """A value, or the numerator and denominator it is worked out from."""
+        return self.value is not None or (
+            self.numerator is not None and self.denominator is not None
+        )
+
+    @property
     def is_blank(self) -> bool:
         typed = (self.value, self.numerator, self.denominator, self.forecast)
         return all(v is None for v in typed) and not self.commentary.strip()
@@ -244,25 +251,27 @@ def indicator_values_save(
     user: User, indicator: Indicator, year: int, entries: list[Entry], *, submit: bool
 ) -> list[IndicatorValue]:
     """The entry page's points saved together: all of them, or (if one is refused) none, the
-    error naming the point. Points left empty that have nothing saved are skipped, by a draft
-    and by a submission alike (a month whose figures come late does not hold back the others);
-    a submission with every point empty is refused."""
-    untouched = [e for e in entries if e.is_blank and not e.expected_version]
-    skipped = {id(e) for e in untouched}
-    if submit and entries and len(untouched) == len(entries):
+    error naming the point. A month whose figures come late does not hold back the others:
+    points left empty with nothing saved are skipped, and on a submission a point without a
+    figure is kept (or saved) as a draft while those with figures are submitted; a submission
+    with no figure at all is refused."""
+    untouched = {id(e) for e in entries if e.is_blank and not e.expected_version}
+    figured = [e for e in entries if e.has_figure]
+    if submit and not figured:
         error = WorkflowError("Enter a value to submit.")
-        error.point = entries[0].point
+        error.point = entries[0].point if entries else 0
         raise error
     saved = []
     for entry in entries:
-        if id(entry) in skipped:
+        if id(entry) in untouched:
             continue
         try:
             saved.append(
                 indicator_value_save(
                     user, indicator, year, entry.point,
                     value=entry.value, numerator=entry.numerator, denominator=entry.denominator,
-                    commentary=entry.commentary, forecast=entry.forecast, submit=submit,
+                    commentary=entry.commentary, forecast=entry.forecast,
+                    submit=submit and entry.has_figure,
                     expected_version=entry.expected_version,
                 )
             )  # fmt: skip

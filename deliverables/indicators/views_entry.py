@@ -23,6 +23,7 @@ from deliverables.indicators.access import (
 from deliverables.indicators.forms import ValueForm
 from deliverables.indicators.permissions import can_return_value
 from deliverables.indicators.readings import point_figures, rate_values
+from deliverables.models import UpdateState
 from deliverables.views.attempt import attempt
 from deliverables.workflow import NotAllowed, StaleUpdate, WorkflowError
 from plans.access import plan_for
@@ -78,7 +79,7 @@ def indicator_entry(request: HttpRequest, slug: str, indicator: str, code: str) 
     conflict = None
     if request.method == "POST" and forms and all(f.is_valid() for f in forms.values()):
         try:
-            services.indicator_values_save(
+            saved_now = services.indicator_values_save(
                 request.user,
                 item,
                 period.year,
@@ -96,6 +97,10 @@ def indicator_entry(request: HttpRequest, slug: str, indicator: str, code: str) 
                     rate_values([conflict])
         else:
             done = "submitted for approval" if submitting else "saved as a draft"
+            held = [v for v in saved_now if submitting and v.state == UpdateState.DRAFT]
+            if held:
+                names = ", ".join(pts.point_label(item.frequency, v.year, v.point) for v in held)
+                done += f"; {names} kept as a draft until its figure is in"
             messages.success(request, f"{item.code} values for {period.label} {done}.")
             return redirect("deliverables:my_updates")
     rows = [

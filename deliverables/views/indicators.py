@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from deliverables.access import period_for
+from deliverables.indicators import points as pts
 from deliverables.indicators.charts import line_chart
 from deliverables.indicators.history import indicator_timeline
 from deliverables.indicators.listing import IndicatorFilterForm, export_rows, filter_readings
@@ -176,6 +177,16 @@ def indicator_for(user, plan: Plan, code: str) -> Indicator:
     return indicator
 
 
+def _open_quarter_due(plan: Plan, indicator: Indicator) -> ReportingPeriod | None:
+    """The plan's open quarter in which the indicator has values due (its owner's way to the
+    entry page from whichever quarter the page shows)."""
+    for period in ReportingPeriod.objects.for_plan(plan).open().newest_first():
+        if pts.points_in_quarter(indicator.frequency, period.quarter):
+            period.plan = plan
+            return period
+    return None
+
+
 @require_GET
 def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """An indicator's definition, its quarter's reading, its chart and history table, and (for
@@ -193,8 +204,9 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
     work = sees_indicator_work(request.user, indicator)
     # The owner reading their indicator in an open quarter needs a way to its entry page, not
     # only the one on My updates.
-    enters = bool(period and period.is_open and indicator.is_active)
-    enters = enters and can_enter_values(request.user, indicator)
+    enters = None
+    if indicator.is_active and can_enter_values(request.user, indicator):
+        enters = _open_quarter_due(plan, indicator)
     return render(
         request,
         "deliverables/indicator_detail.html",

@@ -522,7 +522,8 @@ def test_a_value_worked_out_too_large_to_store_is_refused_not_saved(kpis):
 
 def test_a_month_whose_figures_come_late_does_not_hold_back_the_others(client, kpis):
     """Q4 of a monthly indicator asks for January, February and March: submitting January alone
-    submits January and leaves the other two to come; submitting nothing is refused."""
+    submits January and leaves the other two to come; a month with a saved draft but no figure
+    stays a draft; submitting no figure at all is refused."""
     cycle = kpis.cycle
     contacts = kpis.contacts
     contacts.owner = cycle.officer
@@ -535,9 +536,25 @@ def test_a_month_whose_figures_come_late_does_not_hold_back_the_others(client, k
     assert nothing.status_code == 200
     assert "Enter a value to submit" in nothing.content.decode()
     assert not IndicatorValue.objects.filter(indicator=contacts, year=2023).exclude(point=9)
+    # February's note is saved as a draft before its figure is in.
+    client.post(url, {"intent": "draft", **months, "p11-commentary": "Figures due 10 March"})
+    february = IndicatorValue.objects.get(indicator=contacts, year=2023, point=11)
+    months["p11-version"] = february.version
     response = client.post(
-        url, {"intent": "submit", **months, "p10-value": "1,650", "p10-commentary": "January"}
+        url,
+        {
+            "intent": "submit",
+            **months,
+            "p10-value": "1,650",
+            "p10-commentary": "January",
+            "p11-commentary": "Figures due 10 March",
+        },
+        follow=True,
     )
-    assert response.status_code == 302
+    assert "January 2024" not in str(list(response.context["messages"]))
+    assert "February 2024 kept as a draft until its figure is in" in response.content.decode()
     saved = IndicatorValue.objects.filter(indicator=contacts, year=2023, point__gte=10)
-    assert [(v.point, v.state, v.value) for v in saved] == [(10, "submitted", Decimal(1650))]
+    assert [(v.point, v.state, v.value) for v in saved.order_by("point")] == [
+        (10, "submitted", Decimal(1650)),
+        (11, "draft", None),
+    ]

@@ -334,13 +334,21 @@ def test_the_owner_approver_and_performance_team_see_work_in_progress(client, kp
     assert "2,500" in draft and "Not rated until submitted" in draft
 
 
-def test_the_owner_finds_the_entry_page_from_the_indicator_page_in_an_open_quarter(client, kpis):
+def test_the_owner_finds_the_entry_page_from_the_indicator_page_while_a_quarter_is_open(
+    client, kpis
+):
     cycle = kpis.cycle
     entry = reverse("deliverables:indicator_entry", args=[cycle.plan.slug, "BIRTH", Q4])
-    page = page_of(client, cycle.officer, detail_url(kpis.birth, Q4))
-    assert f'href="{entry}">Enter your values for Q4 2023/24</a>' in page
-    # Not in a closed quarter, and not for anyone who does not enter its values.
-    assert "Enter your values" not in page_of(client, cycle.officer, detail_url(kpis.birth, Q3))
+    link = f'href="{entry}">Enter your values for Q4 2023/24</a>'
+    # Whichever quarter the page shows: the open quarter is where values are due.
+    assert link in page_of(client, cycle.officer, detail_url(kpis.birth, Q4))
+    assert link in page_of(client, cycle.officer, detail_url(kpis.birth, Q3))
+    cycle.q4.state = "closed"
+    cycle.q4.save()
+    assert "Enter your values" not in page_of(client, cycle.officer, detail_url(kpis.birth, Q4))
+    cycle.q4.state = "open"
+    cycle.q4.save()
+    # Not for anyone who does not enter its values.
     for user in (cycle.approver, cycle.performance, cycle.viewer, cycle.other_officer):
         assert "Enter your values" not in page_of(client, user, detail_url(kpis.birth, Q4)), user
 
