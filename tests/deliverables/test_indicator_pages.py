@@ -436,3 +436,20 @@ def test_the_series_reads_every_point_with_the_quarters_rules(kpis):
     assert nice_ticks(Decimal("90.3"), Decimal("97.9")) == [
         Decimal(n) for n in (90, 92, 94, 96, 98)
     ]
+
+
+def test_the_rag_rule_is_written_beside_every_value(client, kpis):
+    """On the outcome page, in the indicator page's history and on the dashboard's worsening
+    list, as on the list: the rule that gave each value its RAG."""
+    cycle = kpis.cycle
+    rule = "Green at 95.0% or more; amber from 90.3%; red below that"
+    outcome = cycle.ch6.placements.get().outcome
+    assert rule in page_of(client, cycle.viewer, outcome.get_absolute_url() + f"?period={Q3}")
+    history = page_of(client, cycle.viewer, detail_url(kpis.birth, Q3))
+    assert history.count(rule) >= 3  # the quarter's reading and both quarters of history
+    dashboard = page_of(
+        client,
+        cycle.approver,
+        reverse("reports:dashboard", args=[cycle.plan.slug]) + f"?period={Q4}",
+    )
+    assert "Worsening since the period before" in dashboard and rule in dashboard
