@@ -17,11 +17,12 @@ from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
 from deliverables import resources as deliverable_resources
-from deliverables.models import Action, Deliverable, QuarterlyUpdate
+from deliverables.models import Action, Deliverable, Indicator, IndicatorValue, QuarterlyUpdate
 from plans import resources as plan_resources
 from plans.formulae import DANGEROUS_STARTS
 from plans.models import Directorate, Plan, Status, StrategicOutcome, Theme, User
 from reports.services import report_start
+from tests import factories
 
 HOSTILE = {
     "outcome": "=1+1 Best start in life",
@@ -34,6 +35,8 @@ HOSTILE = {
     "officer": "=cmd|' /C calc'!A0",
     "status": "-Delayed",
     "label": "@Action",
+    "indicator": "=SUM(1) New birth visits",
+    "indicator_commentary": "+97.9% against 97.6 nationally",
 }
 
 
@@ -52,6 +55,16 @@ def hostile_cycle(cycle):
     Status.objects.filter(scale__plan=plan, label="Delayed").update(label=HOSTILE["status"])
     Plan.objects.filter(pk=plan.pk).update(action_label=HOSTILE["label"])
     Theme.objects.create(outcome=cycle.plan.outcomes.first(), name="+Theme", order=1)
+    # An off-target indicator of the officer's, under the hostile outcome (through CH6).
+    indicator = factories.indicator(
+        plan, "BIRTH", "x", target=99, owner=cycle.officer, directorate=cycle.ch6.directorate
+    )
+    indicator.actions.add(cycle.ch6)
+    factories.indicator_value(indicator, 2023, 3, "97.9", "x")
+    Indicator.objects.filter(pk=indicator.pk).update(title=HOSTILE["indicator"])
+    IndicatorValue.objects.filter(indicator=indicator).update(
+        commentary=HOSTILE["indicator_commentary"]
+    )
     return cycle
 
 
@@ -99,6 +112,14 @@ def test_no_export_holds_a_formula(client, hostile_cycle, users):
         ),
         "tracker.xlsx": (xlsx_cells, reverse("deliverables:export_tracker", args=[slug, code])),
         "report.xlsx": (xlsx_cells, reverse("reports:report_xlsx", args=[report.pk])),
+        "indicators.csv": (
+            csv_cells,
+            reverse("deliverables:indicators_csv", args=[slug]) + f"?period={code}",
+        ),
+        "indicators.xlsx": (
+            xlsx_cells,
+            reverse("deliverables:indicators_xlsx", args=[slug]) + f"?period={code}",
+        ),
     }
     read = {}
     for name, (reader, url) in exports.items():
@@ -115,6 +136,12 @@ def test_no_export_holds_a_formula(client, hostile_cycle, users):
     for name in ("tracker.xlsx", "report.xlsx"):
         assert "'" + HOSTILE["outcome"] in read[name], name
     assert "'" + HOSTILE["tab"] in read["register.csv"]
+    for name in ("indicators.csv", "indicators.xlsx", "report.xlsx"):
+        assert "'" + HOSTILE["indicator"] in read[name], name
+        assert "'" + HOSTILE["indicator_commentary"] in read[name], name
+    for name in ("indicators.csv", "indicators.xlsx"):
+        assert "'" + HOSTILE["directorate"] in read[name], name
+        assert "'" + HOSTILE["outcome"] in read[name], name
 
 
 ADMIN_RESOURCES = [
