@@ -38,7 +38,7 @@ from django.db.models import (
     When,
 )
 
-from plans.models import Plan, Rag, ReportingPeriod
+from plans.models import Plan, Rag, ReportingPeriod, period_compare_q
 from plans.permissions import may_approve_updates, sees_every_directorate
 from plans.statuses import AWAITING, Scale
 
@@ -146,10 +146,7 @@ def readable_q(user, update: str = "", action: str = "action__") -> Q:
 
 def _compare(field: str, period: ReportingPeriod, op: str) -> Q:
     """`field` (a period) is at or before ("lte"), at or after ("gte") or after ("gt") `period`."""
-    strict = {"lte": "lt", "gte": "gt", "gt": "gt"}[op]
-    return Q(**{f"{field}__year__{strict}": period.year}) | Q(
-        **{f"{field}__year": period.year, f"{field}__quarter__{op}": period.quarter}
-    )
+    return period_compare_q(field, period, op)
 
 
 def in_scope_q(period: ReportingPeriod, action: str = "") -> Q:

@@ -297,7 +297,7 @@ def action_updates(user, action: Action) -> list[QuarterlyUpdate]:
         for update in QuarterlyUpdate.objects.filter(action=action)
         .with_readable(user)
         .select_related("period", "status", "updated_by", "submitted_by", "approved_by")
-        .order_by("-period__year", "-period__quarter")
+        .order_by("-period__year", "-period__quarter", "-period__month")
         if update.readable or update.state == UpdateState.SUBMITTED
     ]
 

@@ -75,7 +75,7 @@ urlpatterns = [
         name="quarter_chase",
     ),
     re_path(
-        r"^plans/(?P<slug>[-\w]+)/quarters/(?P<code>[0-9]{4}-[0-9]{2}-Q[1-4])/"
+        r"^plans/(?P<slug>[-\w]+)/quarters/(?P<code>[0-9]{4}-[0-9]{2}-Q[1-4]|[0-9]{4}-(?:0[1-9]|1[0-2]))/"
         r"(?P<transition>open|extend|reopen)/$",
         periods.quarter_transition,
         name="quarter_transition",

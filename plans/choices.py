@@ -11,6 +11,13 @@ class NotificationFrequency(models.TextChoices):
     DAILY = "daily", "In one email a day"
 
 
+class PlanFrequency(models.TextChoices):
+    """How often a plan reports: the Corporate Plan by quarter, the Improvement Plan monthly."""
+
+    QUARTERLY = "quarterly", "Quarterly"
+    MONTHLY = "monthly", "Monthly"
+
+
 class PeriodState(models.TextChoices):
     UPCOMING = "upcoming", "Upcoming"
     OPEN = "open", "Open for updates"

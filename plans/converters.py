@@ -1,7 +1,7 @@
 class PeriodCodeConverter:
-    """A quarter as written in URLs: 2023-24-Q3."""
+    """A quarter as written in URLs (2023-24-Q3), or a monthly plan's month (2022-05)."""
 
-    regex = r"[0-9]{4}-[0-9]{2}-Q[1-4]"
+    regex = r"[0-9]{4}-[0-9]{2}-Q[1-4]|[0-9]{4}-(?:0[1-9]|1[0-2])"
 
     def to_python(self, value: str) -> str:
         return value

@@ -67,3 +67,83 @@ def canonical_period_code(code: str) -> str:
     """A quarter as typed, written the canonical way ("Q1 2024/25" -> "2024-25-Q1");
     ValueError as parse_period_code."""
     return period_code(*parse_period_code(code))
+
+
+# -- months: the periods of a monthly plan ----------------------------------------------------
+# A month is stored as its financial year, its quarter and its place in that quarter (1 to 3),
+# so every rule that orders or compares quarters orders months too: a quarter's own period has
+# month 0. Its code is the calendar month, as ISO writes it: 2022-05 for May 2022.
+
+MONTH_CODE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_FORMS = "2022-05 or May 2022"
+_MONTH_NAMES = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (dt.date(2000, number, 1).strftime("%B"), dt.date(2000, number, 1).strftime("%b"))
+}
+_TYPED_MONTH = re.compile(r"^(?P<name>[A-Za-z]+)\.?\s*(?P<year>[0-9]{4})$")
+
+
+def month_place(calendar_year: int, calendar_month: int) -> tuple[int, int, int]:
+    """May 2022 -> (2022, 1, 2): financial year, quarter, month within the quarter.
+
+    >>> month_place(2022, 4), month_place(2023, 1), month_place(2023, 3)
+    ((2022, 1, 1), (2022, 4, 1), (2022, 4, 3))
+    """
+    index = (calendar_month - 4) % 12  # April is 0
+    year = calendar_year if calendar_month >= 4 else calendar_year - 1
+    return year, index // 3 + 1, index % 3 + 1
+
+
+def month_calendar(year: int, quarter: int, month: int) -> tuple[int, int]:
+    """(2022, 4, 1) -> (2023, 1): the calendar year and month of a stored month.
+
+    >>> month_calendar(2022, 1, 2), month_calendar(2022, 4, 3)
+    ((2022, 5), (2023, 3))
+    """
+    index = 3 * (quarter - 1) + month - 1
+    calendar_month = (index + 3) % 12 + 1
+    return year + (calendar_month < 4), calendar_month
+
+
+def month_code(year: int, quarter: int, month: int) -> str:
+    """The canonical code of a month: 2022-05."""
+    calendar_year, calendar_month = month_calendar(year, quarter, month)
+    return f"{calendar_year}-{calendar_month:02d}"
+
+
+def month_label(year: int, quarter: int, month: int) -> str:
+    """As written on screen: May 2022."""
+    calendar_year, calendar_month = month_calendar(year, quarter, month)
+    return f"{dt.date(calendar_year, calendar_month, 1):%B %Y}"
+
+
+def parse_month_code(code: str) -> tuple[int, int, int]:
+    """A month as typed ("2022-05", "May 2022", "may 2022") -> (year, quarter, month).
+
+    >>> parse_month_code("2022-05"), parse_month_code("January 2023")
+    ((2022, 1, 2), (2022, 4, 1))
+    """
+    text = " ".join((code or "").translate(_DASHES).split())
+    if match := MONTH_CODE.match(text):
+        return month_place(int(match[1]), int(match[2]))
+    if (match := _TYPED_MONTH.match(text)) and match["name"].lower() in _MONTH_NAMES:
+        return month_place(int(match["year"]), _MONTH_NAMES[match["name"].lower()])
+    raise ValueError(f"{code!r} is not a month: write it like {MONTH_FORMS}")
+
+
+def parse_any_period(code: str) -> tuple[int, int, int]:
+    """A quarter or a month as typed -> (year, quarter, month), month 0 for a quarter.
+    ValueError naming both forms when it is neither."""
+    try:
+        return (*parse_period_code(code), 0)
+    except ValueError as quarter_error:
+        try:
+            return parse_month_code(code)
+        except ValueError:
+            raise ValueError(f"{quarter_error} (or a month, like {MONTH_FORMS})") from None
+
+
+def sort_key(year: int, quarter: int, month: int = 0) -> int:
+    """One number that orders quarters and months alike (ReportingPeriod.sort_key)."""
+    return year * 16 + quarter * 4 + month

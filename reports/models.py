@@ -16,6 +16,13 @@ class ReportState(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ReportKind(models.TextChoices):
+    """What a report lists, built and published the same way."""
+
+    EXCEPTIONS = "exceptions", "Exception report"
+    RECOMMENDATIONS = "recommendations", "Progress against recommendations"
+
+
 class ExceptionReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ExceptionReportQuerySet:
         """Published versions for everyone signed in; drafts for those who build reports."""
@@ -37,6 +44,9 @@ class ExceptionReport(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exception_reports")
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="exception_reports"
+    )
+    kind = models.CharField(
+        max_length=20, choices=ReportKind.choices, default=ReportKind.EXCEPTIONS
     )
     version = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=10, choices=ReportState.choices, default="draft")
@@ -65,17 +75,17 @@ class ExceptionReport(models.Model):
     objects = ExceptionReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan", "-period__year", "-period__quarter", "-version"]
+        ordering = ["plan", "-period__year", "-period__quarter", "-period__month", "-version"]
         permissions = [
             ("build_report", "Can build and edit draft exception reports"),
             ("publish_report", "Can publish exception reports"),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "period", "version"], name="report_version_unique"
+                fields=["plan", "period", "kind", "version"], name="report_version_unique"
             ),
             models.UniqueConstraint(
-                fields=["plan", "period"],
+                fields=["plan", "period", "kind"],
                 condition=Q(state="draft"),
                 name="one_draft_report_per_quarter",
             ),

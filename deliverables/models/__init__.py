@@ -25,7 +25,8 @@ from deliverables.models.indicators import (
     ToleranceKind,
     Unit,
 )
-from deliverables.models.milestones import Milestone
+from deliverables.models.links import ActionContribution, Recommendation
+from deliverables.models.milestones import Milestone, MilestoneCompletion
 from deliverables.models.records import (
     ImportLayout,
     ImportRecord,
@@ -41,6 +42,7 @@ from deliverables.models.updates import QuarterlyUpdate, QuarterlyUpdateQuerySet
 __all__ = [
     "PROGRESS_STATES",
     "Action",
+    "ActionContribution",
     "ActionDelegate",
     "ActionPlacement",
     "ActionQuerySet",
@@ -58,11 +60,13 @@ __all__ = [
     "IndicatorTarget",
     "IndicatorValue",
     "Milestone",
+    "MilestoneCompletion",
     "Notification",
     "NotificationKind",
     "Polarity",
     "QuarterlyUpdate",
     "QuarterlyUpdateQuerySet",
+    "Recommendation",
     "ReminderLog",
     "ToleranceKind",
     "Unit",

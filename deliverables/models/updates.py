@@ -49,7 +49,7 @@ class QuarterlyUpdateQuerySet(models.QuerySet):
         )
 
     def chronological(self) -> QuarterlyUpdateQuerySet:
-        return self.order_by("period__year", "period__quarter")
+        return self.order_by("period__year", "period__quarter", "period__month")
 
 
 class QuarterlyUpdate(models.Model):
@@ -100,7 +100,7 @@ class QuarterlyUpdate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["action", "-period__year", "-period__quarter"]
+        ordering = ["action", "-period__year", "-period__quarter", "-period__month"]
         permissions = [
             ("enter_update", "Can enter updates for actions they lead"),
             ("approve_update", "Can approve or return updates in their directorates"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Expression, F
+from django.db.models import Expression
 from simple_history.utils import bulk_update_with_history
 
 from deliverables.models import (
@@ -27,14 +27,15 @@ from plans.models import (
     Plan,
     ReportingPeriod,
     User,
+    period_sort_key_expression,
 )
 from plans.permissions import can_change_actions, may_enter_updates
 from plans.sanitise import sanitise_text
 
 
 def _quarter_key(period: str) -> Expression:
-    """A quarter's ReportingPeriod.sort_key computed by the database, from a relation's name."""
-    return F(f"{period}__year") * 4 + F(f"{period}__quarter")
+    """A period's ReportingPeriod.sort_key computed by the database, from a relation's name."""
+    return period_sort_key_expression(period)
 
 
 def actions_refresh_completion(action_ids: Iterable[int]) -> int:
@@ -53,7 +54,7 @@ def actions_refresh_completion(action_ids: Iterable[int]) -> int:
     for action_id, period_id, sort_key, closes in (
         QuarterlyUpdate.objects.filter(action_id__in=ids)
         .counted_for(None)
-        .order_by("action_id", "-period__year", "-period__quarter")
+        .order_by("action_id", "-period__year", "-period__quarter", "-period__month")
         .values_list("action_id", "period_id", _quarter_key("period"), "status__closes_action")
     ):
         latest.setdefault(action_id, (period_id, sort_key, closes))
@@ -110,8 +111,7 @@ def first_quarter_for_new_action(plan: Plan) -> ReportingPeriod | None:
     before it existed, so someone has to say which quarter it starts in."""
     periods = ReportingPeriod.objects.for_plan(plan)
     first = (
-        periods.open().first()
-        or periods.filter(state=PeriodState.UPCOMING).order_by("year", "quarter").first()
+        periods.open().first() or periods.filter(state=PeriodState.UPCOMING).chronological().first()
     )
     if first is None and periods.exists():
         raise WorkflowError(

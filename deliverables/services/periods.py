@@ -42,11 +42,18 @@ def _require_manager(user: User) -> None:
 
 
 @transaction.atomic
-def period_create(user: User, plan: Plan, year: int, quarter: int) -> ReportingPeriod:
+def period_create(
+    user: User, plan: Plan, year: int, quarter: int, month: int = 0
+) -> ReportingPeriod:
+    """Add a quarter to a quarterly plan, or a month (1 to 3 within `quarter`) to a monthly one."""
     _require_manager(user)
-    if ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).exists():
-        raise WorkflowError("That quarter already exists.")
-    period = ReportingPeriod(plan=plan, year=year, quarter=quarter, state=PeriodState.UPCOMING)
+    if bool(month) != plan.is_monthly:
+        raise WorkflowError(f"{plan} reports by {plan.period_word}: add a {plan.period_word}.")
+    if ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter, month=month).exists():
+        raise WorkflowError(f"That {plan.period_word} already exists.")
+    period = ReportingPeriod(
+        plan=plan, year=year, quarter=quarter, month=month, state=PeriodState.UPCOMING
+    )
     save_with_history(period, user, "Added")
     return period
 

@@ -203,7 +203,7 @@ class Command(BaseCommand):
         }
         plan, _ = plan_sync(spec)
         statuses = {s.label: s for s in Status.objects.for_plan(plan)}
-        periods = list(ReportingPeriod.objects.for_plan(plan).order_by("year", "quarter"))
+        periods = list(ReportingPeriod.objects.for_plan(plan).chronological())
         ReportingPeriod.objects.filter(pk=periods[-1].pk).update(
             due_on=timezone.localdate() + timezone.timedelta(days=14)
         )

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from plans.choices import AuditKind, NotificationFrequency, PeriodState
+from plans.choices import (  # noqa: F401 (re-exported)
+    AuditKind,
+    NotificationFrequency,
+    PeriodState,
+    PlanFrequency,
+)
 from plans.periods import (  # noqa: F401
     PERIOD_CODE,
     PERIOD_FORMS,
     canonical_period_code,
     long_date,
+    month_calendar,
+    month_code,
+    month_label,
+    parse_any_period,
     parse_period_code,
     period_code,
+    sort_key,
 )
 from plans.permissions import can_manage_plans
 from plans.refs import normalise_ref, normalise_title
@@ -105,7 +111,16 @@ class Plan(models.Model):
     theme_label = models.CharField(max_length=60, default="Theme")
     deliverable_label = models.CharField(max_length=60, default="Corporate plan deliverable")
     action_label = models.CharField(max_length=60, default="Business plan action")
-    is_active = models.BooleanField(default=True)
+    frequency = models.CharField(
+        "reporting frequency",
+        max_length=10,
+        choices=PlanFrequency.choices,
+        default=PlanFrequency.QUARTERLY,
+        help_text="Monthly plans report by month (April 2022, May 2022 ...), others by quarter.",
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Untick to archive: an archived plan is read-only."
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -127,6 +142,19 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("deliverables:plan", args=[self.slug])
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.frequency == PlanFrequency.MONTHLY
+
+    @property
+    def period_word(self) -> str:
+        """What the plan calls its period on screen: "quarter" or "month"."""
+        return "month" if self.is_monthly else "quarter"
+
+    @property
+    def period_words(self) -> str:
+        return f"{self.period_word}s"
 
 
 class StatusScale(models.Model):
@@ -265,112 +293,12 @@ class Theme(models.Model):
         return self.name
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
-    def for_plan(self, plan: Plan) -> ReportingPeriodQuerySet:
-        return self.filter(plan=plan)
-
-    def chronological(self) -> ReportingPeriodQuerySet:
-        return self.order_by("year", "quarter")
-
-    def newest_first(self) -> ReportingPeriodQuerySet:
-        return self.order_by("-year", "-quarter")
-
-    def up_to(self, period: ReportingPeriod) -> ReportingPeriodQuerySet:
-        """The quarters up to and including `period`."""
-        return self.filter(
-            Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter)
-        )
-
-    def open(self) -> ReportingPeriodQuerySet:
-        return self.filter(state=PeriodState.OPEN)
-
-    def by_code(self, code: str) -> ReportingPeriodQuerySet:
-        """The quarter written 2023-24-Q3, or nothing if the code is not a quarter."""
-        try:
-            year, quarter = parse_period_code(code)
-        except ValueError:
-            return self.none()
-        return self.filter(year=year, quarter=quarter)
-
-
-class ReportingPeriod(models.Model):
-    """One quarter of a plan's UK financial year: Q1 Apr-Jun ... Q4 Jan-Mar."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
-    year = models.PositiveSmallIntegerField(help_text="First calendar year of the financial year.")
-    quarter = models.PositiveSmallIntegerField()
-    opens_on = models.DateField(null=True, blank=True, help_text="Updates may be entered from.")
-    due_on = models.DateField(null=True, blank=True, help_text="Deadline for officers.")
-    closes_on = models.DateField(null=True, blank=True, help_text="Planned close date.")
-    state = models.CharField(max_length=10, choices=PeriodState.choices, default="upcoming")
-
-    objects = ReportingPeriodQuerySet.as_manager()
-    # Opening, extending, closing and reopening are recorded with who, when and why.
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "-year", "-quarter"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "year", "quarter"], name="period_unique"),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def code(self) -> str:
-        """As written in URLs and stored: 2023-24-Q3."""
-        return period_code(self.year, self.quarter)
-
-    @property
-    def label(self) -> str:
-        """As written on screen: Q3 2023/24."""
-        return f"Q{self.quarter} {self.year}/{(self.year + 1) % 100:02d}"
-
-    @property
-    def starts(self) -> dt.date:
-        month = 4 + 3 * (self.quarter - 1)
-        return dt.date(self.year + (month > 12), (month - 1) % 12 + 1, 1)
-
-    @property
-    def ends(self) -> dt.date:
-        start = self.starts
-        next_start = dt.date(start.year + (start.month + 3 > 12), (start.month + 2) % 12 + 1, 1)
-        return next_start - dt.timedelta(days=1)
-
-    @property
-    def sort_key(self) -> int:
-        return self.year * 4 + self.quarter
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == PeriodState.OPEN
-
-    @property
-    def is_locked(self) -> bool:
-        """Closed and published quarters take no edits except through an audited reopen."""
-        return self.state in {PeriodState.CLOSED, PeriodState.PUBLISHED}
-
-    def clean(self) -> None:
-        if self.opens_on and self.due_on and self.due_on < self.opens_on:
-            raise ValidationError({"due_on": "The deadline cannot be before the quarter opens."})
-
-    def previous(self) -> ReportingPeriod | None:
-        """The plan's quarter before this one, if it has one."""
-        earlier = Q(year__lt=self.year) | Q(year=self.year, quarter__lt=self.quarter)
-        return (
-            ReportingPeriod.objects.filter(plan_id=self.plan_id)
-            .filter(earlier)
-            .newest_first()
-            .first()
-        )
-
-    def days_left(self, today: dt.date) -> int | None:
-        """Days until the deadline (negative once it has passed), or None with no deadline."""
-        return (self.due_on - today).days if self.due_on else None
+from plans.models.periods import (  # noqa: E402, F401 (re-exported)
+    ReportingPeriod,
+    ReportingPeriodQuerySet,
+    period_compare_q,
+    period_sort_key_expression,
+)
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,45 @@
+"""Where a milestone stands, worked out from its dates: the one rule every page, file and
+count uses. Pure Python over plain values, so a property test can check it against dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+
+class MilestoneState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    OVERDUE = "overdue", "Overdue"
+    COMPLETE = "complete", "Complete"
+
+
+@dataclass(frozen=True)
+class MilestoneDates:
+    start_date: dt.date | None
+    due_date: dt.date | None
+    completed_on: dt.date | None
+    date_note: str = ""
+
+
+def milestone_state(milestone: MilestoneDates, today: dt.date) -> MilestoneState:
+    """Complete once a completion counts; overdue once its due date has passed without one;
+    in progress from its start date (or with no start date once written "Ongoing"); not started
+    before that. A milestone with no due date ("TBC", "Ongoing") is never overdue."""
+    if milestone.completed_on is not None:
+        return MilestoneState.COMPLETE
+    if milestone.due_date is not None and milestone.due_date < today:
+        return MilestoneState.OVERDUE
+    if milestone.start_date is not None:
+        started = milestone.start_date <= today
+    else:
+        started = "ongoing" in milestone.date_note.lower()
+    return MilestoneState.IN_PROGRESS if started else MilestoneState.NOT_STARTED
+
+
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """Milestones overdue on `today`, as SQL: the same rule as milestone_state."""
+    return Q(**{f"{prefix}completed_on__isnull": True, f"{prefix}due_date__lt": today})
