@@ -173,6 +173,17 @@ class ReportingPeriod(models.Model):
     def clean(self) -> None:
         if self.opens_on and self.due_on and self.due_on < self.opens_on:
             raise ValidationError({"due_on": "The deadline cannot be before the quarter opens."})
+        if self.plan_id and bool(self.month) != self.plan.is_monthly:
+            raise ValidationError(
+                {
+                    "month": f"{self.plan} reports by {self.plan.period_word}: "
+                    + (
+                        "give the month's place in its quarter (1 to 3)."
+                        if self.plan.is_monthly
+                        else "leave the month at 0."
+                    )
+                }
+            )
 
     def previous(self) -> ReportingPeriod | None:
         """The plan's quarter before this one, if it has one."""

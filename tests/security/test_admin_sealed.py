@@ -23,6 +23,7 @@ def period_form(period: ReportingPeriod, **changes) -> dict:
         "plan": period.plan_id,
         "year": period.year,
         "quarter": period.quarter,
+        "month": period.month,
         "opens_on": "2024-01-01",
         "due_on": "2024-02-01",
         "closes_on": "",
