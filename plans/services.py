@@ -18,8 +18,8 @@ from plans.models import (
     StrategicOutcome,
     Theme,
     User,
-    parse_period_code,
 )
+from plans.periods import parse_any_period
 
 
 @dataclass
@@ -53,6 +53,9 @@ def _sync(
     return obj
 
 
+sync_row = _sync  # for the syncs of the layers above (deliverables.plan_content)
+
+
 @transaction.atomic
 def directorates_sync(specs: list[dict]) -> SyncCounts:
     counts = SyncCounts()
@@ -68,7 +71,8 @@ def directorates_sync(specs: list[dict]) -> SyncCounts:
 
 @transaction.atomic
 def plan_sync(spec: dict) -> tuple[Plan, SyncCounts]:
-    """Create or bring up to date a plan, its scale, outcomes, themes and quarters.
+    """Create or bring up to date a plan, its scale, outcomes, themes and periods (quarters,
+    or months for a plan whose spec says "frequency": "monthly").
 
     `spec` is the shape of the files in fixtures/sandwell/. Existing rows are matched by name
     and changed only where the spec differs, so running it twice changes nothing.
@@ -116,14 +120,15 @@ def plan_sync(spec: dict) -> tuple[Plan, SyncCounts]:
             )
 
     for period_spec in spec.get("periods", []):
-        year, quarter = parse_period_code(period_spec["code"])
+        # "2023-24-Q3" for a quarter, "2022-05" for a month of a monthly plan
+        year, quarter, month = parse_any_period(period_spec["code"])
         values = {"state": period_spec.get("state", PeriodState.UPCOMING)}
         for date_field in ("opens_on", "due_on", "closes_on"):
             if period_spec.get(date_field):
                 values[date_field] = period_spec[date_field]
-        existing = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
-        if existing is None:
-            ReportingPeriod.objects.create(plan=plan, year=year, quarter=quarter, **values)
+        where = {"plan": plan, "year": year, "quarter": quarter, "month": month}
+        if not ReportingPeriod.objects.filter(**where).exists():
+            ReportingPeriod.objects.create(**where, **values)
             counts.created["reporting periods"] += 1
         # An existing quarter keeps its state: its life cycle belongs to the performance team.
     return plan, counts

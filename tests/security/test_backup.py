@@ -46,9 +46,10 @@ def busy_sandwell(sandwell):
     plan = Plan.objects.get(slug="corporate-plan-2021-25")
     quarter = ReportingPeriod.objects.get(plan=plan, state="open")
     officer = User.objects.get(username="officer.ch")
-    approver = Action.objects.filter(lead_officer=officer).first().approver
+    # officer.ch leads actions in every plan: these are the corporate plan's
+    approver = Action.objects.filter(plan=plan, lead_officer=officer).first().approver
     delayed = Status.objects.get(scale__plan=plan, label="Significant issues/risks/slippage")
-    for action in Action.objects.filter(lead_officer=officer)[:3]:
+    for action in Action.objects.filter(plan=plan, lead_officer=officer)[:3]:
         update = services.update_save(
             officer,
             action,

@@ -2,7 +2,10 @@
 
 Idempotent: a second run finds everything in place and changes nothing. The data ships in
 fixtures/ (the project never reads ../shared at run time):
-- fixtures/sandwell/*.json: directorates, each plan's outcomes, themes, status scale, quarters;
+- fixtures/sandwell/*.json: directorates, each plan's outcomes, themes, status scale, periods;
+  for the plans that come as documents (Improvement Plan 2022, Children's Services 2018-21)
+  also their actions, milestones, recommendations and golden-thread links
+  (deliverables.plan_content);
 - fixtures/legacy/*.xlsx: the council's tracker workbooks, loaded through the same importer
   admins use for legacy spreadsheets;
 - fixtures/sandwell/indicators.json: indicators built from the figures the tracker's
@@ -23,11 +26,21 @@ from django.utils import timezone
 
 from deliverables import services
 from deliverables.indicators.demo import indicators_load, indicators_take_owners
-from deliverables.models import Action, ActionPlacement, Deliverable, ImportStatus, QuarterlyUpdate
+from deliverables.models import (
+    Action,
+    ActionPlacement,
+    Deliverable,
+    ImportStatus,
+    Milestone,
+    QuarterlyUpdate,
+)
+from deliverables.models.links import ActionContribution, Recommendation
+from deliverables.plan_content import plan_content_sync
 from deliverables.tracker.services import tracker_import
 from plans import roles
 from plans.models import (
     Directorate,
+    PeriodState,
     Plan,
     Theme,
     User,
@@ -35,7 +48,13 @@ from plans.models import (
 )
 from plans.services import directorates_sync, plan_sync
 
-PLAN_FILES = ["corporate-plan-2021-25.json", "council-plan-2024-30.json"]
+# The Corporate Plan first: the Children's Services plan's golden-thread links point into it.
+PLAN_FILES = [
+    "corporate-plan-2021-25.json",
+    "council-plan-2024-30.json",
+    "improvement-plan-2022.json",
+    "childrens-services-2018-21.json",
+]
 DEMO_DAYS_TO_DEADLINE = 14
 
 # Demo sign-ins, printed by `make run`. Never created unless --demo-users is given.
@@ -66,8 +85,16 @@ for _code, ((_of, _ol), (_af, _al)) in _OFFICERS.items():
     )
 
 
+def _plural(label: str) -> str:
+    label = label.lower()
+    return f"{label[:-1]}ies" if label.endswith("y") else f"{label}s"
+
+
 class Command(BaseCommand):
-    help = "Load Sandwell's Corporate Plan 2021-25 and Council Plan 2024-30 (idempotent)."
+    help = (
+        "Load Sandwell's Corporate Plan 2021-25, Council Plan 2024-30, Improvement Plan 2022 "
+        "and Children's Services Business Plan 2018-21 (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -155,6 +182,9 @@ class Command(BaseCommand):
                 for theme in outcome.get("themes", [])
             }
             moved = services.deliverables_place_in_themes(plan, aspirations)
+            # Actions, milestones, recommendations and links written out in the spec itself
+            # (the plans that come as documents, not tracker workbooks).
+            counts.merge(plan_content_sync(plan, spec))
         new = sum(counts.created.values())
         self.stdout.write(self.style.SUCCESS(f"{plan.name}: {self.totals(plan)}"))
         self.stdout.write(
@@ -169,10 +199,30 @@ class Command(BaseCommand):
         actions = Action.objects.filter(plan=plan).count()
         placements = ActionPlacement.objects.filter(action__plan=plan).count()
         updates = QuarterlyUpdate.objects.filter(action__plan=plan).count()
+        milestones = Milestone.objects.filter(action__plan=plan).count()
+        recommendations = Recommendation.objects.filter(plan=plan).count()
+        contributions = ActionContribution.objects.filter(action__plan=plan).count()
         return (
-            f"{outcomes} {plan.outcome_label.lower()}s, {themes} {plan.theme_label.lower()}s, "
+            f"{outcomes} {_plural(plan.outcome_label)}, {themes} {_plural(plan.theme_label)}, "
             f"{deliverables} deliverables, "
-            f"{actions} actions ({placements} placements), {updates} quarterly updates"
+            f"{actions} actions ({placements} placements), {milestones} milestones, "
+            f"{recommendations} recommendations, {contributions} contributions to other plans, "
+            f"{updates} {plan.period_word} updates"
+        )
+
+    def open_demo_month(self, performance: User) -> None:
+        """Open July 2022 of the Improvement Plan (the first month after Council approved it),
+        so the demo shows the monthly cycle and its milestones."""
+        plan = Plan.objects.filter(slug="improvement-plan-2022").first()
+        if plan is None or plan.periods.exclude(state=PeriodState.UPCOMING).exists():
+            return
+        period = plan.periods.filter(year=2022, quarter=2, month=1).first()
+        if period is None:
+            return
+        due_on = timezone.localdate() + dt.timedelta(days=DEMO_DAYS_TO_DEADLINE)
+        services.period_open(performance, period, due_on=due_on)
+        self.stdout.write(
+            f"{plan.name}: {period.label} opened for updates, due {long_date(due_on)}."
         )
 
     def open_demo_quarter(self, performance: User) -> None:
@@ -232,6 +282,7 @@ class Command(BaseCommand):
             f"{owned} indicators given their action's lead officer."
         )
         self.open_demo_quarter(people["performance"])
+        self.open_demo_month(people["performance"])
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for username, _first, _last, role, code, _title in DEMO_PEOPLE:
