@@ -16,7 +16,15 @@ from deliverables.models import Action, ActionPlacement, Deliverable
 from deliverables.services.actions import action_create
 from deliverables.services.periods import period_create
 from deliverables.workflow import NotAllowed, WorkflowError
-from plans.models import Plan, Status, StatusScale, StrategicOutcome, Theme, User
+from plans.models import (
+    Plan,
+    ReportingPeriod,
+    Status,
+    StatusScale,
+    StrategicOutcome,
+    Theme,
+    User,
+)
 from plans.permissions import can_manage_plans
 from plans.statuses import status_key
 
@@ -119,6 +127,13 @@ def plan_update(user: User, plan: Plan, fields: list[str]) -> Plan:
 def plan_archive(user: User, plan: Plan, *, archived: bool) -> Plan:
     """Archive a plan (read-only, kept with its record) or bring it back."""
     _require_manager(user)
+    if archived:
+        # An archived plan is read-only and hidden from officers: none may still owe updates.
+        open_period = ReportingPeriod.objects.for_plan(plan).open().first()
+        if open_period is not None:
+            raise WorkflowError(
+                f"{open_period.label} is open for updates. Close it first, then archive the plan."
+            )
     plan.is_active = not archived
     plan.save(update_fields=["is_active"])
     return plan
@@ -148,13 +163,34 @@ def _move(item: models.Model, siblings: models.QuerySet, direction: str) -> bool
     return True
 
 
-def _refuse_unless_empty(what: str, counts: dict[str, int]) -> None:
-    held = [f"{count} {name}{'' if count == 1 else 's'}" for name, count in counts.items() if count]
-    if held:
-        raise WorkflowError(
-            f"{what} cannot be deleted: it still holds {', '.join(held)}. "
-            "Move or delete them first."
-        )
+def _holds(counts: dict[str, int]) -> str:
+    return ", ".join(
+        f"{count} {name}{'' if count == 1 else 's'}" for name, count in counts.items() if count
+    )
+
+
+def deletion_problem(item: StrategicOutcome | Theme | Deliverable) -> str | None:
+    """Why `item` cannot be deleted yet, in words (what it still holds); None when empty.
+    The confirmation page shows it, and each *_delete service refuses with it."""
+    if isinstance(item, StrategicOutcome):
+        plan = item.plan
+        what, counts = f"{_label(plan.outcome_label)} {item.name}", _outcome_contents(item)
+    elif isinstance(item, Theme):
+        plan = item.outcome.plan
+        what, counts = f"{_label(plan.theme_label)} {item.name}", _theme_contents(item)
+    else:
+        plan = item.outcome.plan
+        what, counts = f"{_label(plan.deliverable_label)} {item}", _deliverable_contents(item)
+    held = _holds(counts)
+    if not held:
+        return None
+    return f"{what} cannot be deleted: it still holds {held}. Move or delete them first."
+
+
+def _refuse_unless_empty(item: StrategicOutcome | Theme | Deliverable) -> None:
+    problem = deletion_problem(item)
+    if problem:
+        raise WorkflowError(problem)
 
 
 def _label(word: str) -> str:
@@ -202,18 +238,19 @@ def outcome_move(user: User, outcome: StrategicOutcome, direction: str) -> bool:
 
 @transaction.atomic
 def outcome_delete(user: User, outcome: StrategicOutcome) -> None:
-    plan = outcome.plan
-    require_changeable(user, plan)
-    _refuse_unless_empty(
-        f"{_label(plan.outcome_label)} {outcome.name}",
-        {
-            plan.theme_label.lower(): outcome.themes.count(),
-            plan.deliverable_label.lower(): outcome.deliverables.count(),
-            plan.action_label.lower(): outcome.placements.values("action").distinct().count(),
-            "linked indicator": outcome.indicators.count(),
-        },
-    )
+    require_changeable(user, outcome.plan)
+    _refuse_unless_empty(outcome)
     outcome.delete()
+
+
+def _outcome_contents(outcome: StrategicOutcome) -> dict[str, int]:
+    plan = outcome.plan
+    return {
+        plan.theme_label.lower(): outcome.themes.count(),
+        plan.deliverable_label.lower(): outcome.deliverables.count(),
+        plan.action_label.lower(): outcome.placements.values("action").distinct().count(),
+        "linked indicator": outcome.indicators.count(),
+    }
 
 
 # Themes: the optional level inside an outcome (Theme, Workstream, Priority ...).
@@ -255,16 +292,17 @@ def theme_move(user: User, theme: Theme, direction: str) -> bool:
 
 @transaction.atomic
 def theme_delete(user: User, theme: Theme) -> None:
-    plan = theme.outcome.plan
-    require_changeable(user, plan)
-    _refuse_unless_empty(
-        f"{_label(plan.theme_label)} {theme.name}",
-        {
-            plan.deliverable_label.lower(): theme.deliverables.count(),
-            plan.action_label.lower(): theme.placements.count(),
-        },
-    )
+    require_changeable(user, theme.outcome.plan)
+    _refuse_unless_empty(theme)
     theme.delete()
+
+
+def _theme_contents(theme: Theme) -> dict[str, int]:
+    plan = theme.outcome.plan
+    return {
+        plan.deliverable_label.lower(): theme.deliverables.count(),
+        plan.action_label.lower(): theme.placements.count(),
+    }
 
 
 # Deliverables: the level actions serve (Corporate plan deliverable), under an outcome or theme.
@@ -308,17 +346,18 @@ def deliverable_move(user: User, deliverable: Deliverable, direction: str) -> bo
 
 @transaction.atomic
 def deliverable_delete(user: User, deliverable: Deliverable) -> None:
-    plan = deliverable.outcome.plan
-    require_changeable(user, plan)
-    _refuse_unless_empty(
-        f"{_label(plan.deliverable_label)} {deliverable}",
-        {
-            plan.action_label.lower(): deliverable.placements.count(),
-            "action of another plan linked to it": deliverable.contributions.count(),
-            "linked indicator": deliverable.indicators.count(),
-        },
-    )
+    require_changeable(user, deliverable.outcome.plan)
+    _refuse_unless_empty(deliverable)
     deliverable.delete()
+
+
+def _deliverable_contents(deliverable: Deliverable) -> dict[str, int]:
+    plan = deliverable.outcome.plan
+    return {
+        plan.action_label.lower(): deliverable.placements.count(),
+        "action of another plan linked to it": deliverable.contributions.count(),
+        "linked indicator": deliverable.indicators.count(),
+    }
 
 
 # Actions: added under an outcome, a theme or a deliverable of their plan.

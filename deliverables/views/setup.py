@@ -14,7 +14,7 @@ from deliverables.services import setup
 from deliverables.setup_forms import PlanEditForm, PlanForm, ScaleChoiceForm, status_formset
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
-from plans.models import Plan
+from plans.models import Plan, ReportingPeriod
 from plans.permissions import can_manage_plans
 
 NAV = "setup"
@@ -113,12 +113,23 @@ def plan_archive(request: HttpRequest, slug: str) -> HttpResponse:
     plan = managed_plan(request, slug)
     if request.method == "POST":
         archived = request.POST.get("archive") == "yes"
-        setup.plan_archive(request.user, plan, archived=archived)
-        if archived:
-            messages.success(request, f"{plan.name} archived: it is read-only now.")
+        try:
+            setup.plan_archive(request.user, plan, archived=archived)
+        except WorkflowError as error:
+            messages.error(request, str(error))
         else:
-            messages.success(request, f"{plan.name} is active again and can be changed.")
+            _archived_message(request, plan, archived)
         return redirect("deliverables:setup_plans")
+    open_period = ReportingPeriod.objects.for_plan(plan).open().first() if plan.is_active else None
     return render(
-        request, "deliverables/setup/plan_archive.html", {"plan": plan, "nav_section": NAV}
+        request,
+        "deliverables/setup/plan_archive.html",
+        {"plan": plan, "open_period": open_period, "nav_section": NAV},
     )
+
+
+def _archived_message(request: HttpRequest, plan: Plan, archived: bool) -> None:
+    if archived:
+        messages.success(request, f"{plan.name} archived: it is read-only now.")
+    else:
+        messages.success(request, f"{plan.name} is active again and can be changed.")

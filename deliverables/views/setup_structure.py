@@ -286,6 +286,7 @@ def item_delete(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
             "level": level,
             "label": _level_label(plan, level),
             "item": item,
+            "problem": setup.deletion_problem(item),
             "nav_section": NAV,
         },
     )

@@ -274,6 +274,17 @@ def test_a_plans_names_years_and_labels_are_changed(team, small_plan):
 
 
 @pytest.mark.django_db
+def test_a_plan_with_an_open_period_is_not_archived(team, cycle):
+    archive = url("setup_plan_archive", cycle.plan.slug)
+    page = text_of(team.get(archive))
+    assert "Q4 2023/24 is open for updates" in page and "Archive plan" not in page
+    response = team.post(archive, {"archive": "yes"}, follow=True)
+    assert "Close it first, then archive the plan" in text_of(response)
+    cycle.plan.refresh_from_db()
+    assert cycle.plan.is_active
+
+
+@pytest.mark.django_db
 def test_archiving_makes_a_plan_read_only_until_it_is_unarchived(team, small_plan, users):
     plan = small_plan.plan
     page = text_of(team.get(url("setup_plan_archive", plan.slug)))
@@ -299,6 +310,10 @@ def test_archiving_makes_a_plan_read_only_until_it_is_unarchived(team, small_pla
     assert team.get(url("setup_plan_edit", plan.slug)).status_code == 302
     with pytest.raises(WorkflowError, match="archived"):
         setup.theme_add(users["performance"], outcome, name="Anything")
+    assert setup.deletion_problem(small_plan.deliverables[0]).startswith(
+        "Corporate plan deliverable B3 We will provide good school places cannot be deleted: "
+        "it still holds 1 business plan action."
+    )
     # Readers no longer see it.
     team.force_login(users["viewer"])
     assert team.get(plan.get_absolute_url()).status_code == 404
@@ -379,7 +394,9 @@ def test_only_an_empty_level_is_deleted(team, small_plan):
     plan = small_plan.plan
     outcome = small_plan.outcomes[0]
     delete = url("setup_delete", plan.slug, "outcome", outcome.pk)
-    assert "Delete strategic outcome Best start in life?" in text_of(team.get(delete))
+    page = text_of(team.get(delete))
+    assert "Strategic outcome Best start in life is not empty" in page
+    assert "Delete strategic outcome" not in page
     response = team.post(delete, follow=True)
     page = text_of(response)
     assert "cannot be deleted: it still holds 2 corporate plan deliverables" in page
@@ -387,6 +404,8 @@ def test_only_an_empty_level_is_deleted(team, small_plan):
     assert StrategicOutcome.objects.filter(pk=outcome.pk).exists()
 
     theme = Theme.objects.create(outcome=outcome, name="Empty")
+    page = text_of(team.get(url("setup_delete", plan.slug, "theme", theme.pk)))
+    assert "Delete theme Empty?" in page
     team.post(url("setup_delete", plan.slug, "theme", theme.pk))
     assert not Theme.objects.filter(pk=theme.pk).exists()
     empty = StrategicOutcome.objects.create(plan=plan, name="Nothing yet", order=3)
@@ -449,7 +468,10 @@ def test_an_action_under_a_deliverable_or_straight_under_an_outcome(team, small_
     team.post(add, {"place": f"deliverable:{b3.pk}", "ref": "CH9", "title": "Ninth"})
     placement = ActionPlacement.objects.get(action__ref="CH9")
     assert (placement.outcome, placement.deliverable, placement.theme) == (b3.outcome, b3, None)
-    team.post(add, {"place": f"outcome:{small_plan.outcomes[1].pk}", "title": "No reference"})
+    q3 = small_plan.period
+    data = {"place": f"outcome:{small_plan.outcomes[1].pk}", "title": "No reference"}
+    team.post(add, {**data, "reported_from": str(q3.pk)})
+    assert Action.objects.get(title="No reference").reported_from == q3
     placement = ActionPlacement.objects.get(action__title="No reference")
     assert (placement.outcome, placement.deliverable) == (small_plan.outcomes[1], None)
 
