@@ -325,7 +325,7 @@ def action_add(request: HttpRequest, slug: str) -> HttpResponse:
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{plan.action_label} {action} added.")
+            # The structure page says so itself, with a link to the action's milestones.
             url = reverse("deliverables:setup_structure", args=[plan.slug])
             return redirect(f"{url}?added={action.pk}#action-{action.pk}")
     return render(
