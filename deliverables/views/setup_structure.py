@@ -32,6 +32,12 @@ class Node:
     actions: list = field(default_factory=list)
 
 
+def _setup_url(plan: Plan, level: str, pk: int) -> str:
+    """An item's rename page; its move/ and delete/ pages are below it (setup_urls), so a
+    county plan's hundreds of items need one reverse() each, not three."""
+    return reverse("deliverables:setup_edit", args=[plan.slug, level, pk])
+
+
 def plan_structure(plan: Plan) -> list[StrategicOutcome]:
     """The plan's tree in four queries: outcomes, themes, deliverables, and placements with
     their actions. Each outcome gets `.own` (a Node) and each theme `.node`."""
@@ -53,10 +59,13 @@ def plan_structure(plan: Plan) -> list[StrategicOutcome]:
     for outcome in outcomes:
         outcome.plan = plan
         outcome.own = Node()
+        outcome.setup_url = _setup_url(plan, "outcome", outcome.pk)
         nodes = {None: outcome.own}
         for theme in outcome.themes.all():
             theme.node = nodes[theme.pk] = Node()
+            theme.setup_url = _setup_url(plan, "theme", theme.pk)
         for item in outcome.deliverables.all():
+            item.setup_url = _setup_url(plan, "deliverable", item.pk)
             item.action_list = [p.action for p in item.placements.all()]
             nodes.get(item.theme_id, outcome.own).deliverables.append(item)
         for placement in outcome.all_placements:
@@ -85,6 +94,11 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
             "added": action,
             "milestones_url": _milestones_url(plan, action) if action else None,
             "a": a_level(plan),
+            "add_theme_url": reverse("deliverables:setup_add", args=[plan.slug, "theme"]),
+            "add_deliverable_url": reverse(
+                "deliverables:setup_add", args=[plan.slug, "deliverable"]
+            ),
+            "add_action_url": reverse("deliverables:setup_action_add", args=[plan.slug]),
             "nav_section": NAV,
         },
     )

@@ -592,3 +592,8 @@ def test_the_structure_page_shows_the_tree_in_fixed_queries(
     assert "Add a corporate plan deliverable" in page
     # Every item but the first of its neighbours: the second outcome, and B4 after B3.
     assert page.count("Move up") == 2
+    # The controls' addresses are built from each item's rename page: the same as reverse().
+    b4 = small.deliverables[1]
+    for name in ("setup_edit", "setup_move", "setup_delete"):
+        assert url(name, small.plan.slug, "deliverable", b4.pk) in page
+    assert url("setup_add", small.plan.slug, "theme") + f"?place=outcome:{theme.outcome.pk}" in page
