@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from deliverables.indicators import views_entry as indicator_entry
+from deliverables.setup_urls import urlpatterns as setup_urlpatterns
 from deliverables.tracker.urls import urlpatterns as tracker_urlpatterns
 from deliverables.views import (
     actions,
@@ -84,6 +85,7 @@ urlpatterns = [
     path("plans/<slug:slug>/people/", people.people, name="people"),
     path("plans/<slug:slug>/people/confirm/", people.people_confirm, name="people_confirm"),
     *tracker_urlpatterns,
+    *setup_urlpatterns,
     # Indicator history and comparators from files (deliverables.indicators.load).
     path("imports/indicators/", indicator_imports.indicator_import, name="indicator_import"),
     path("imports/comparators/", indicator_imports.comparators_import, name="comparators_import"),

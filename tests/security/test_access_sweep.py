@@ -301,6 +301,45 @@ ACCESS = {
             ("viewer", lambda w: {**_plan(w), "code": "UNKNOWN"}),
         ],
     ),
+    # Plan set-up (deliverables.setup_urls): the performance team only, archived plans too.
+    "deliverables:setup_plans": (lambda w: {}, ("GET",), ["viewer", "officer", "approver"]),
+    "deliverables:setup_plan_new": (
+        lambda w: {},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:setup_structure": (_plan, ("GET",), ["viewer", "officer", "approver"]),
+    "deliverables:setup_plan_edit": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
+    "deliverables:setup_plan_archive": (
+        _plan,
+        ("GET", "POST"),
+        ["viewer", "officer", "approver", ("viewer", _retired)],
+    ),
+    "deliverables:setup_action_add": (
+        _plan,
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:setup_add": (
+        lambda w: {**_plan(w), "level": "outcome"},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:setup_edit": (
+        lambda w: {**_plan(w), "level": "outcome", "pk": w.small.outcomes[0].pk},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:setup_move": (
+        lambda w: {**_plan(w), "level": "outcome", "pk": w.small.outcomes[0].pk},
+        ("POST",),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:setup_delete": (
+        lambda w: {**_plan(w), "level": "theme", "pk": w.small.outcomes[0].pk},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
     "reports:dashboard": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register_csv": (_plan, ("GET",), [("viewer", _retired)]),
