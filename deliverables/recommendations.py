@@ -91,6 +91,8 @@ def recommendation_progress(
     if recommendations is None:
         recommendations = Recommendation.objects.filter(plan=plan)
     recommendations = list(recommendations.filter(plan=plan))
+    for recommendation in recommendations:
+        recommendation.plan = plan  # for its URL, without a query per recommendation
     links = Recommendation.actions.through.objects.filter(
         recommendation_id__in=[r.pk for r in recommendations], action__plan=plan
     ).values_list("recommendation_id", "action_id")
