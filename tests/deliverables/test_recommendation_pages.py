@@ -276,3 +276,44 @@ def test_the_action_page_lists_the_recommendations_it_answers(client, recommende
     assert page_url(recommended.cipfa16) in text
     other = client.get(recommended.cycle.ph5.get_absolute_url()).content.decode()
     assert "CIPFA 1.5" in other and "Statutory Rec 3" not in other
+
+
+@pytest.mark.django_db
+def test_a_recommendation_page_query_count_does_not_grow_with_its_actions(
+    client, recommended, django_assert_num_queries
+):
+    cycle = recommended.cycle
+    client.force_login(cycle.viewer)
+    url = page_url(recommended.cipfa16, period="2023-24-Q3")
+    # As the register: signing in (4), the plan, the recommendation, the period, the periods,
+    # and six for progress.
+    with django_assert_num_queries(14) as first:
+        client.get(url)
+    recommended.cipfa16.actions.add(cycle.ch5, cycle.ph5, cycle.f1)
+    for action in (cycle.ch5, cycle.f1):
+        Milestone.objects.create(action=action, title=f"Step of {action.ref}")
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["progress"].actions) == 4
+
+
+@pytest.mark.django_db
+def test_a_monthly_plan_reads_its_recommendations_by_month(client, directorates, users):
+    from plans.choices import PlanFrequency
+    from plans.models import ReportingPeriod
+
+    plan = factories.plan("improvement-plan", frequency=PlanFrequency.MONTHLY)
+    may = ReportingPeriod.objects.create(plan=plan, year=2022, quarter=1, month=2, state="closed")
+    action = factories.action(plan, "IP1", "Phase 1 engagement", directorate=directorates["F"])
+    factories.update(action, may, "On Track", "Started the conversation")
+    recommendation = Recommendation.objects.create(
+        plan=plan, body="Grant Thornton", reference="Statutory Rec 3"
+    )
+    recommendation.actions.add(action)
+    client.force_login(users["viewer"])
+    response = client.get(list_url(plan, period=may.code))
+    text = response.content.decode()
+    assert "progress in May 2022" in text
+    assert "1 green" in text
+    page = client.get(page_url(recommendation, period=may.code)).content.decode()
+    assert "May 2022" in page and "On Track" in page
