@@ -10,6 +10,7 @@ from deliverables.views import (
     indicators,
     people,
     periods,
+    recommendations,
     review,
     updates,
 )
@@ -84,6 +85,27 @@ urlpatterns = [
     path("plans/<slug:slug>/reassign/", actions.reassign, name="reassign"),
     path("plans/<slug:slug>/people/", people.people, name="people"),
     path("plans/<slug:slug>/people/confirm/", people.people_confirm, name="people_confirm"),
+    # The recommendations register (deliverables.views.recommendations).
+    path(
+        "plans/<slug:slug>/recommendations/",
+        recommendations.recommendation_list,
+        name="recommendations",
+    ),
+    path(
+        "plans/<slug:slug>/recommendations/new/",
+        recommendations.recommendation_create,
+        name="recommendation_create",
+    ),
+    path(
+        "plans/<slug:slug>/recommendations/<id:pk>/",
+        recommendations.recommendation_detail,
+        name="recommendation",
+    ),
+    path(
+        "plans/<slug:slug>/recommendations/<id:pk>/edit/",
+        recommendations.recommendation_edit,
+        name="recommendation_edit",
+    ),
     *tracker_urlpatterns,
     *setup_urlpatterns,
     # Indicator history and comparators from files (deliverables.indicators.load).

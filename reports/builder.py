@@ -105,6 +105,11 @@ class ReportData:
     # indicators (their snapshots have none), so they read as they always did.
     indicator_total: int | None = None
     unlinked_indicators: list[IndicatorLine] = field(default_factory=list)
+    # Not fields (so not in snapshots): what the shared renderings ask of either kind of
+    # report (reports.recommendations has the other).
+    kind = "exceptions"
+    document_name = "exception report"
+    body_template = "reports/_report_body.html"
 
     @property
     def title(self) -> str:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from plans.models import Status
+from reports.models import ReportKind
 
 
 class ReportStartForm(forms.Form):
     period = forms.ChoiceField(choices=[])
+    # Optional so a form without it (and the exception report's own button) builds the
+    # exception report, as before there were two kinds.
+    kind = forms.ChoiceField(choices=ReportKind.choices, required=False)
 
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)

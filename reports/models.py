@@ -96,7 +96,8 @@ class ExceptionReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} exception report, {self.period.label} (version {self.version})"
+        kind = self.get_kind_display().lower()
+        return f"{self.plan} {kind}, {self.period.label} (version {self.version})"
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report", args=[self.pk])

@@ -24,6 +24,8 @@ def status_css(data: ReportData) -> str:
 
 def report_context(data: ReportData) -> dict:
     """What the report body template needs: the data and its charts."""
+    if data.kind != "exceptions":  # progress against recommendations: tables, no charts
+        return {"data": data}
     overview = data.overview_row
     return {
         "data": data,

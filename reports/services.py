@@ -11,8 +11,8 @@ from plans.audit import audit
 from plans.models import AuditKind, PeriodState, ReportingPeriod, Status, User, long_date
 from plans.permissions import can_build_reports, can_manage_periods, can_publish_reports
 from plans.sanitise import sanitise_text
-from reports.builder import build_report
-from reports.models import ExceptionReport, ReportState
+from reports.models import ExceptionReport, ReportKind, ReportState
+from reports.recommendations import build_content
 
 
 def _require(user: User, check, message: str) -> None:
@@ -21,16 +21,20 @@ def _require(user: User, check, message: str) -> None:
 
 
 @transaction.atomic
-def report_start(user: User, period: ReportingPeriod) -> ExceptionReport:
-    """The quarter's draft report: the one in progress, or a new version."""
+def report_start(
+    user: User, period: ReportingPeriod, kind: str = ReportKind.EXCEPTIONS
+) -> ExceptionReport:
+    """The quarter's draft report of `kind`: the one in progress, or a new version."""
     _require(user, can_build_reports, "Only the performance team builds reports.")
-    draft = ExceptionReport.objects.filter(period=period, state=ReportState.DRAFT).first()
+    reports = ExceptionReport.objects.filter(period=period, kind=kind)
+    draft = reports.filter(state=ReportState.DRAFT).first()
     if draft is not None:
         return draft
-    latest = ExceptionReport.objects.filter(period=period).order_by("-version").first()
+    latest = reports.order_by("-version").first()
     report = ExceptionReport(
         plan=period.plan,
         period=period,
+        kind=kind,
         version=(latest.version + 1) if latest else 1,
         created_by=user,
     )
@@ -42,7 +46,7 @@ def report_start(user: User, period: ReportingPeriod) -> ExceptionReport:
             report.save()
     except IntegrityError:
         # Someone else started the draft at the same moment: use theirs.
-        return ExceptionReport.objects.get(period=period, state=ReportState.DRAFT)
+        return reports.get(state=ReportState.DRAFT)
     if latest is not None:
         report.extra_statuses.set(latest.extra_statuses.all())
     return report
@@ -86,21 +90,26 @@ def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
     report.state = ReportState.PUBLISHED
     report.published_by = user
     report.published_at = timezone.now()
-    data = build_report(report)
+    data = build_content(report)
     data.state = ReportState.PUBLISHED
     data.published_by = str(user)
     published = timezone.localtime(report.published_at)
     data.published_at = f"{long_date(published.date())} at {published:%H:%M}"
     report.snapshot = data.to_snapshot()
     report.save(update_fields=["state", "published_by", "published_at", "snapshot", "updated_at"])
-    if report.period.state == PeriodState.CLOSED and can_manage_periods(user):
+    if (
+        report.kind == ReportKind.EXCEPTIONS
+        and report.period.state == PeriodState.CLOSED
+        and can_manage_periods(user)
+    ):
         # Publishing a closed quarter's report is what publishes the quarter.
         period_publish(
             user, report.period, note=f"with its exception report, version {report.version}"
         )
     audit(
         AuditKind.REPORT_PUBLISHED,
-        f"{report.plan} exception report {report.period.label} version {report.version} published",
+        f"{report.plan} {report.get_kind_display().lower()} {report.period.label} "
+        f"version {report.version} published",
         user=user,
     )
     return report
@@ -108,7 +117,9 @@ def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
 
 def latest_published(period: ReportingPeriod) -> ExceptionReport | None:
     return (
-        ExceptionReport.objects.filter(period=period, state=ReportState.PUBLISHED)
+        ExceptionReport.objects.filter(
+            period=period, kind=ReportKind.EXCEPTIONS, state=ReportState.PUBLISHED
+        )
         .order_by("-version")
         .first()
     )

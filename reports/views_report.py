@@ -13,10 +13,14 @@ from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
 from plans.permissions import can_build_reports, can_publish_reports
-from reports.builder import report_data
 from reports.forms import ReportEditForm, ReportStartForm
 from reports.limits import RENDERS_PER_USER, render_slot
-from reports.models import ExceptionReport
+from reports.models import ExceptionReport, ReportKind
+from reports.recommendations import report_content
+from reports.recommendations_render import (
+    render_recommendations_docx,
+    render_recommendations_xlsx,
+)
 from reports.render import render_pdf, render_xlsx, report_context, status_css
 from reports.services import report_edit, report_publish, report_start
 from reports.word import render_docx
@@ -29,6 +33,18 @@ DOWNLOADS = {
     ),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
 }
+# The recommendations report shares the PDF's templates; its Word and Excel files are its own.
+RECOMMENDATION_RENDERERS = {
+    "pdf": render_pdf,
+    "docx": render_recommendations_docx,
+    "xlsx": render_recommendations_xlsx,
+}
+
+
+def _file_word(report: ExceptionReport) -> str:
+    if report.kind == ReportKind.RECOMMENDATIONS:
+        return "recommendations-report"
+    return "exception-report"
 
 
 def report_for(user, pk: int) -> ExceptionReport:
@@ -80,7 +96,11 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose the quarter the report is for.")
         return redirect("reports:reports", slug=plan.slug)
-    report = report_start(request.user, period_by_code(plan, form.cleaned_data["period"]))
+    report = report_start(
+        request.user,
+        period_by_code(plan, form.cleaned_data["period"]),
+        form.cleaned_data["kind"] or ReportKind.EXCEPTIONS,
+    )
     return redirect(report)
 
 
@@ -88,10 +108,10 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a web page: a draft built now, or a published version as it was frozen."""
     report = report_for(request.user, pk)
-    data = report_data(report)
+    data = report_content(report)
     versions = list(
         ExceptionReport.objects.visible_to(request.user)
-        .filter(period=report.period)
+        .filter(period=report.period, kind=report.kind)
         .select_related("published_by")
         .defer("snapshot")
         .order_by("-version")
@@ -120,6 +140,8 @@ def report_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(report)
     outcomes = list(report.plan.outcomes.order_by("order", "name"))
     statuses = Status.objects.for_plan(report.plan).filter(is_exception=False).order_by("order")
+    if report.kind == ReportKind.RECOMMENDATIONS:  # an introduction only: no outcomes
+        outcomes, statuses = [], Status.objects.none()
     initial = {
         "introduction": report.introduction,
         "extra_statuses": report.extra_statuses.all(),
@@ -179,7 +201,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the next version of a published report, with its words carried over."""
     _require_builder(request.user)
     report = report_for(request.user, pk)
-    draft = report_start(request.user, report.period)
+    draft = report_start(request.user, report.period, report.kind)
     messages.success(
         request,
         f"Version {draft.version} is a draft built from today's data. Edit, then publish it.",
@@ -193,6 +215,8 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     one account cannot hold every worker."""
     report = report_for(request.user, pk)
     content_type, render_file = DOWNLOADS[fmt]
+    if report.kind == ReportKind.RECOMMENDATIONS:
+        render_file = RECOMMENDATION_RENDERERS[fmt]
     with render_slot(request.user) as free:
         if not free:
             response = render(
@@ -203,8 +227,8 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             )
             response["Retry-After"] = "5"
             return response
-        content = render_file(report_data(report))
-    name = f"{report.plan.slug}-{report.period.code}-exception-report-v{report.version}"
+        content = render_file(report_content(report))
+    name = f"{report.plan.slug}-{report.period.code}-{_file_word(report)}-v{report.version}"
     if not report.is_published:
         name += "-draft"
     response = HttpResponse(content, content_type=content_type)
@@ -217,7 +241,7 @@ def report_css(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's own status colours, so a published version keeps the colours it had."""
     report = report_for(request.user, pk)
     if report.is_published:
-        css = status_css(report_data(report))
+        css = status_css(report_content(report))
     else:  # a draft shows today's colours: no need to build the report for them
         css = "\n".join(
             f".app-rs--{s.pk}{{background-color:{s.colour};color:{s.text_colour};}}"

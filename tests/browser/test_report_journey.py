@@ -18,7 +18,7 @@ def test_build_preview_publish_and_download(page, browser, live_server, sandwell
     sign_in(page, "performance", PASSWORD)
     page.goto(f"{live_server.url}/plans/council-plan-2024-30/")
     page.get_by_role("link", name="Exception reports").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Exception reports")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     audit(page)
     page.get_by_label("Build the report for").select_option("2024-25-Q2")
     page.get_by_role("button", name="Build the exception report").click()

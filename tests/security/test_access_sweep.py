@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from deliverables import services
-from deliverables.models import ImportLayout, ImportRecord, QuarterlyUpdate
+from deliverables.models import ImportLayout, ImportRecord, QuarterlyUpdate, Recommendation
 from plans.models import Plan
 from reports.services import report_start
 from tests import factories
@@ -78,7 +78,10 @@ def world(db, directorates, users):
     )
     retired = factories.small_plan(directorates, slug="retired-plan")
     Plan.objects.filter(pk=retired.plan.pk).update(is_active=False)
+    recommendation = Recommendation.objects.create(plan=plan, body="CIPFA", reference="1.5")
+    recommendation.actions.add(ch6)
     return SimpleNamespace(
+        recommendation=recommendation,
         plan=plan,
         small=small,
         ch6=ch6,
@@ -337,6 +340,22 @@ ACCESS = {
     ),
     "deliverables:setup_delete": (
         lambda w: {**_plan(w), "level": "theme", "pk": w.small.outcomes[0].pk},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
+    "deliverables:recommendations": (_plan, ("GET",), [("viewer", _retired)]),
+    "deliverables:recommendation_create": (
+        _plan,
+        ("GET", "POST"),
+        ["viewer", "officer", "approver", ("performance", _retired)],
+    ),
+    "deliverables:recommendation": (
+        lambda w: {**_plan(w), "pk": w.recommendation.pk},
+        ("GET",),
+        [("viewer", lambda w: {**_retired(w), "pk": w.recommendation.pk})],
+    ),
+    "deliverables:recommendation_edit": (
+        lambda w: {**_plan(w), "pk": w.recommendation.pk},
         ("GET", "POST"),
         ["viewer", "officer", "approver"],
     ),

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from plans.models import PERIOD_FORMS, Plan, ReportingPeriod, parse_period_code, period_code
 from reports.builder import build_report, report_data
-from reports.models import ExceptionReport, ReportState
+from reports.models import ExceptionReport, ReportKind, ReportState
 from reports.render import render_pdf, render_xlsx, report_context, status_css
 from reports.word import render_docx
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
         if period is None:
             raise CommandError(f"{plan.name} has no quarter {period_code(year, quarter)}")
-        reports = ExceptionReport.objects.filter(period=period)
+        reports = ExceptionReport.objects.filter(period=period, kind=ReportKind.EXCEPTIONS)
         if options["report_version"]:
             report = reports.filter(version=options["report_version"]).first()
             if report is None:
