@@ -149,10 +149,10 @@ class ContributionForm(forms.Form):
             outcome__plan__in=Plan.objects.visible_to(user)
         ).select_related("outcome__plan")
 
-    def chosen_plan(self) -> Plan | None:
+    def chosen_plan(self, slug: str | None) -> Plan | None:
         """The plan chosen in step one, or None: read on its own, before the deliverable is."""
         try:
-            return self.fields["plan"].clean(self.data.get("plan"))
+            return self.fields["plan"].clean(slug)
         except forms.ValidationError:
             return None
 

@@ -63,7 +63,9 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Step one chooses a plan (a GET form, so it works without scripts); step two one of its
     deliverables, grouped by outcome."""
     action = _changeable_action(request, slug, pk)
-    data = request.POST if request.method == "POST" else (request.GET or None)
+    # Step one's answer arrives by GET and must not be judged as the whole form: only a
+    # POST is validated, so step two opens without errors.
+    data = request.POST if request.method == "POST" else None
     form = ContributionForm(data, action=action, user=request.user)
     if request.method == "POST" and form.is_valid():
         deliverable = form.cleaned_data["deliverable"]
@@ -78,7 +80,8 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 f"{deliverable.ref or deliverable.title}.",
             )
             return redirect(action.get_absolute_url() + "#serves")
-    chosen = form.chosen_plan()
+    slug_chosen = (data or request.GET).get("plan")
+    chosen = form.chosen_plan(slug_chosen)
     return render(
         request,
         "deliverables/contribution_add.html",
@@ -87,7 +90,7 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "action": action,
             "form": form,
             "chosen": chosen,
-            "plan_unknown": bool(data and data.get("plan")) and chosen is None,
+            "plan_unknown": bool(slug_chosen) and chosen is None,
             "choices": list(form.deliverable_choices(chosen)) if chosen else [],
             "nav_section": "plans",
         },

@@ -248,6 +248,7 @@ def test_the_performance_team_links_an_action_choosing_a_plan_then_a_deliverable
     # Grouped by outcome; B3 is served already, so only B4 is offered.
     assert '<optgroup label="The best start">' in second
     assert "B4 Every child attends" in second and "B3 Enough good places" not in second
+    assert "govuk-error-message" not in second  # step two opens without errors
     response = client.post(
         add_url(cycle.ch6), {"plan": thread.corporate.slug, "deliverable": thread.b4.pk}
     )
@@ -301,7 +302,13 @@ def test_an_incomplete_or_unknown_choice_is_refused(client, thread):
     )
     assert response.status_code == 400
     assert "Choose a deliverable of Corporate Plan 2021-25." in response.content.decode()
-    assert client.get(add_url(cycle.ch6), {"plan": "no-such-plan"}).status_code == 200
+    response = client.post(add_url(cycle.ch6), {})
+    assert response.status_code == 400
+    assert 'id="id_plan-error"' in response.content.decode()
+    response = client.get(add_url(cycle.ch6), {"plan": "no-such-plan"})
+    assert (
+        response.status_code == 200 and "Choose a plan from the list." in response.content.decode()
+    )
     assert ActionContribution.objects.filter(action=cycle.ch6).count() == 1
 
 
@@ -386,3 +393,45 @@ def test_the_action_admin_shows_the_deliverables_it_serves(client, thread):
     page = client.get(url).content.decode()
     assert "the golden thread" in page
     assert "B3 Enough good places" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_inline_refuses_the_actions_own_plan_and_stamps_who_linked(rf, thread):
+    from django.contrib import admin
+
+    from deliverables.admin import ContributionInline
+
+    cycle = thread.cycle
+    request = rf.post("/")
+    request.user = cycle.performance
+    inline = ContributionInline(Action, admin.site)
+    formset_class = inline.get_formset(request, cycle.ch5)
+    prefix = formset_class.get_default_prefix()
+
+    def bound(deliverable):
+        return formset_class(
+            {
+                f"{prefix}-TOTAL_FORMS": "2",
+                f"{prefix}-INITIAL_FORMS": "1",
+                f"{prefix}-0-id": str(cycle.ch5.contributions.get().pk),
+                f"{prefix}-0-action": str(cycle.ch5.pk),
+                f"{prefix}-0-deliverable": str(thread.b3.pk),
+                f"{prefix}-1-action": str(cycle.ch5.pk),
+                f"{prefix}-1-deliverable": str(deliverable.pk),
+            },
+            instance=cycle.ch5,
+            prefix=prefix,
+        )
+
+    own = cycle.ch5.placements.get().deliverable
+    refused = bound(own)
+    assert not refused.is_valid()
+    assert "Choose a deliverable of another plan" in str(refused.errors)
+    accepted = bound(thread.b4)
+    assert accepted.is_valid(), accepted.errors
+    accepted.save()
+    assert ActionContribution.objects.get(action=cycle.ch5, deliverable=thread.b4).added_by == (
+        cycle.performance
+    )
+    request.user = cycle.viewer  # only those who may change actions link them here too
+    assert not inline.has_add_permission(request) and not inline.has_view_permission(request)
