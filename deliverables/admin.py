@@ -119,6 +119,11 @@ class ActionAdmin(ImportExportAdmin):
     autocomplete_fields = ["lead_officer", "approver"]
     inlines = [PlacementInline, ContributionInline]
 
+    def get_inlines(self, request, obj: Action | None):
+        # An action is linked to other plans' deliverables once it exists: adding one asks
+        # nothing more than before.
+        return self.inlines if obj is not None else [PlacementInline]
+
     def get_readonly_fields(self, request, obj: Action | None = None) -> list[str]:
         # Which quarters count an action is set when it is added; changing it later would
         # change closed quarters' figures.
