@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from deliverables import services
 from deliverables.models import (
     Action,
+    ActionContribution,
     ActionPlacement,
     Deliverable,
     ImportRecord,
@@ -21,6 +22,7 @@ from deliverables.resources import (
 from deliverables.workflow import WorkflowError
 from plans.admin import ImportExportAdmin
 from plans.models import Status
+from plans.permissions import can_change_actions
 
 
 @admin.register(Deliverable)
@@ -42,6 +44,45 @@ class PlacementInline(admin.TabularInline):
     extra = 0
     fields = ["outcome", "theme", "deliverable", "order"]
     autocomplete_fields = ["deliverable"]
+
+
+class ContributionInline(admin.TabularInline):
+    """The golden thread: deliverables of other plans the action serves. The model's clean()
+    refuses one of the action's own plan. The pages (deliverables.views.thread) also record
+    each change in the action's history; here Django's admin log records it."""
+
+    model = ActionContribution
+    extra = 0
+    fields = ["deliverable", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+    autocomplete_fields = ["deliverable"]
+    verbose_name = "deliverable of another plan it serves"
+    verbose_name_plural = "deliverables of other plans it serves (the golden thread)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        user = request.user
+
+        class StampedFormSet(formset):
+            def save_new(self, form, commit=True):
+                form.instance.added_by = user  # who linked it, as the pages record
+                return super().save_new(form, commit)
+
+        return StampedFormSet
+
+    # Whoever may change actions may change what they serve, as on the action's page; no
+    # permission of its own to hand out to the roles.
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_change_actions(request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return can_change_actions(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_change_actions(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_change_actions(request.user)
 
 
 class ActionAddFormMixin:
@@ -76,7 +117,12 @@ class ActionAdmin(ImportExportAdmin):
         "updated_at",
     ]
     autocomplete_fields = ["lead_officer", "approver"]
-    inlines = [PlacementInline]
+    inlines = [PlacementInline, ContributionInline]
+
+    def get_inlines(self, request, obj: Action | None):
+        # An action is linked to other plans' deliverables once it exists: adding one asks
+        # nothing more than before.
+        return self.inlines if obj is not None else [PlacementInline]
 
     def get_readonly_fields(self, request, obj: Action | None = None) -> list[str]:
         # Which quarters count an action is set when it is added; changing it later would

@@ -12,6 +12,7 @@ from deliverables.views import (
     periods,
     recommendations,
     review,
+    thread,
     updates,
 )
 
@@ -55,6 +56,18 @@ urlpatterns = [
     path("updates/<id:pk>/return/", review.update_return, name="return"),
     path("plans/<slug:slug>/", browse.plan_detail, name="plan"),
     path("plans/<slug:slug>/outcomes/<id:pk>/", browse.outcome_detail, name="outcome"),
+    # The golden thread between plans (deliverables.views.thread).
+    path("plans/<slug:slug>/deliverables/<id:pk>/", thread.deliverable_detail, name="deliverable"),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/serves/",
+        thread.contribution_add,
+        name="contribution_add",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/serves/<id:deliverable_pk>/remove/",
+        thread.contribution_remove,
+        name="contribution_remove",
+    ),
     # Indicators: the list for a quarter, its files, and one indicator's page.
     path("plans/<slug:slug>/indicators/", indicators.indicator_list, name="indicators"),
     path("plans/<slug:slug>/indicators.csv", indicators.indicator_list_csv, name="indicators_csv"),

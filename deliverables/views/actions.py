@@ -40,6 +40,7 @@ from deliverables.rules import (
     sees_work_of,
 )
 from deliverables.selectors import action_updates
+from deliverables.thread import served_deliverables
 from deliverables.workflow import (
     WorkflowError,
 )
@@ -118,6 +119,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "reinstate_form": ReasonForm(),
             "readings": readings,
             "reading_period": period,
+            "serves": served_deliverables(request.user, action),  # the golden thread
             "nav_section": "plans",
         },
     )

@@ -191,6 +191,31 @@ ACCESS = {
         ("POST",),
         ["other_officer", "viewer", "officer", "approver"],
     ),
+    # The golden thread: a deliverable's page is for every reader of its plan; linking an
+    # action to another plan's deliverable is for the performance team, never in an archived plan.
+    "deliverables:deliverable": (
+        lambda w: {**_plan(w), "pk": w.small.deliverables[0].pk},
+        ("GET",),
+        [
+            ("viewer", lambda w: {**_retired(w), "pk": w.retired.deliverables[0].pk}),
+            ("viewer", lambda w: {**_plan(w), "pk": w.retired.deliverables[0].pk}),
+        ],
+    ),
+    "deliverables:contribution_add": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("GET", "POST"),
+        [
+            "viewer",
+            "officer",
+            "approver",
+            ("performance", lambda w: {**_retired(w), "pk": w.retired.actions[0].pk}),
+        ],
+    ),
+    "deliverables:contribution_remove": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk, "deliverable_pk": w.retired.deliverables[0].pk},
+        ("GET", "POST"),
+        ["viewer", "officer", "approver"],
+    ),
     "deliverables:update": (
         lambda w: {**_plan(w), "code": w.q4.code, "pk": w.ch6.pk},
         ("GET", "POST"),
