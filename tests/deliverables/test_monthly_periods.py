@@ -1,0 +1,266 @@
+"""Monthly plans through the whole cycle: months added, opened, updated, approved, closed and
+reopened on the same pages as quarters, which speak of the plan's own period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deliverables.models import QuarterlyUpdate
+from plans.models import ReportingPeriod
+from plans.periods import month_place, parse_any_period, parse_month_code
+from tests import factories
+
+# -- codes, labels and order -------------------------------------------------------------------
+
+calendar_months = st.tuples(st.integers(2000, 2090), st.integers(1, 12))
+
+
+@given(calendar_months)
+def test_a_month_written_either_way_reads_back_as_itself(when):
+    year, month = when
+    place = month_place(year, month)
+    label = dt.date(year, month, 1).strftime("%B %Y")
+    assert parse_month_code(f"{year}-{month:02d}") == place
+    assert parse_month_code(label) == place
+    assert parse_any_period(label) == place
+    period = ReportingPeriod(year=place[0], quarter=place[1], month=place[2])
+    assert (period.code, period.label) == (f"{year}-{month:02d}", label)
+    assert (period.starts.year, period.starts.month, period.starts.day) == (year, month, 1)
+    assert period.ends.month == month and (period.ends + dt.timedelta(days=1)).day == 1
+    assert period.is_month and period.word == "month"
+
+
+@pytest.fixture
+def empty_monthly(db):
+    return factories.plan("monthly", "Monthly plan", frequency="monthly")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(calendar_months, min_size=2, max_size=8, unique=True))
+def test_months_come_back_by_code_in_calendar_order_and_up_to_crosses_years(empty_monthly, months):
+    ReportingPeriod.objects.filter(plan=empty_monthly).delete()
+    made = {when: factories.month(empty_monthly, f"{when[0]}-{when[1]:02d}") for when in months}
+    periods = ReportingPeriod.objects.for_plan(empty_monthly)
+    for period in made.values():
+        assert periods.by_code(period.code).get() == period
+        assert periods.by_code(period.label).get() == period
+    in_calendar_order = [made[when] for when in sorted(made)]
+    assert list(periods.chronological()) == in_calendar_order
+    assert list(periods.newest_first()) == in_calendar_order[::-1]
+    for index, period in enumerate(in_calendar_order):
+        assert list(periods.up_to(period).chronological()) == in_calendar_order[: index + 1]
+        assert period.previous() == (in_calendar_order[index - 1] if index else None)
+
+
+@pytest.mark.django_db
+def test_previous_month_crosses_quarter_and_financial_year_boundaries(empty_monthly):
+    codes = ("2023-03", "2023-04", "2023-06", "2023-07")
+    march, april, june, july = (factories.month(empty_monthly, code) for code in codes)
+    assert (march.year, march.quarter, march.month) == (2022, 4, 3)
+    assert april.previous() == march  # a new financial year
+    assert july.previous() == june  # a new quarter
+    assert june.previous() == april
+    assert march.previous() is None
+
+
+# -- the periods pages -------------------------------------------------------------------------
+
+
+def url(name: str, plan, period=None, transition=None) -> str:
+    if transition:
+        return reverse("deliverables:quarter_transition", args=[plan.slug, period.code, transition])
+    args = [plan.slug] + ([period.code] if period else [])
+    return reverse(f"deliverables:{name}", args=args)
+
+
+@pytest.fixture
+def monthly(directorates, users):
+    """The Improvement Plan shape: April 2022 closed (IP1 On Track, IP2 Delayed, IP3 Complete,
+    IP4 nothing), May 2022 open; `officer` leads IP1 and IP2, `approver` approves them."""
+    made = factories.monthly_plan(directorates)
+    for action in made.actions[:2]:
+        action.lead_officer, action.approver = users["officer"], users["approver"]
+        action.save()
+    may = made.months[1]
+    may.due_on = timezone.localdate() + dt.timedelta(days=7)
+    may.save()
+    return made
+
+
+@pytest.fixture
+def team(client, users):
+    client.force_login(users["performance"])
+    return client
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def in_days(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.django_db
+def test_a_monthly_plans_page_lists_months_and_adds_a_month(team, monthly):
+    page = text(team.get(url("quarters", monthly.plan)))
+    assert '<h1 class="govuk-heading-xl">Months</h1>' in page
+    assert "April 2022" in page and "May 2022" in page
+    assert "Add a month" in page and "Add a quarter" not in page
+    assert "written May 2022 or 2022-05" in page
+
+    response = team.post(url("quarter_create", monthly.plan), {"code": "June 2022"}, follow=True)
+    june = ReportingPeriod.objects.get(plan=monthly.plan, year=2022, quarter=1, month=3)
+    assert response.redirect_chain[-1][0] == url("quarter", monthly.plan, june)
+    assert "June 2022 added" in text(response)
+    team.post(url("quarter_create", monthly.plan), {"code": "2022-07"})
+    assert ReportingPeriod.objects.for_plan(monthly.plan).by_code("July 2022").exists()
+    index = text(team.get(reverse("deliverables:quarters_index")))
+    assert "Quarters and months" in index and "July 2022" in index
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("Q1 2022/23", "Improvement Plan 2022 reports by month, so add a month"),
+        ("2022-13", "is not a month: write it like 2022-05 or May 2022"),
+        ("Smarch 2022", "is not a month"),
+        ("", "Enter the month, like 2022-05 or May 2022."),
+        ("May 2022", "That month already exists."),
+    ],
+)
+def test_a_monthly_plan_refuses_what_is_not_a_new_month(team, monthly, typed, message):
+    response = team.post(url("quarter_create", monthly.plan), {"code": typed})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert ReportingPeriod.objects.for_plan(monthly.plan).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_quarterly_plan_refuses_a_month_and_keeps_its_quarters(team, small_plan):
+    response = team.post(url("quarter_create", small_plan.plan), {"code": "May 2023"})
+    assert response.status_code == 400
+    assert "Test Plan reports by quarter, so add a quarter" in text(response)
+    page = text(team.get(url("quarters", small_plan.plan)))
+    assert "Add a quarter" in page and "Add a month" not in page
+    assert "Quarters and months" not in text(team.get(reverse("deliverables:quarters_index")))
+
+
+@pytest.mark.django_db
+def test_a_month_through_its_whole_cycle(team, monthly, users):
+    plan, may = monthly.plan, monthly.months[1]
+    client = Client()
+    ip1 = monthly.actions[0]
+    page = text(team.get(url("quarter", plan, may)))
+    assert "Close the month" in page and "this month's updates" in page
+
+    # The officer gives IP1's May update, with April's beside the form.
+    client.force_login(users["officer"])
+    my = text(client.get(reverse("deliverables:my_updates")))
+    assert "May 2022" in my
+    form_url = reverse("deliverables:update", args=[plan.slug, may.code, ip1.pk])
+    page = text(client.get(form_url))
+    assert "April 2022" in page and "Commentary for IP1" in page
+    response = client.post(
+        form_url,
+        {
+            "status": factories.status(plan, "On Track").pk,
+            "commentary": "Engagement sessions held",
+            "version": 0,
+            "intent": "submit",
+        },
+        follow=True,
+    )
+    assert "IP1 update for May 2022 submitted for approval." in text(response)
+
+    # The approver approves it from May's review queue.
+    client.force_login(users["approver"])
+    review_url = reverse("deliverables:review", args=[plan.slug, may.code])
+    assert "IP1" in text(client.get(review_url))
+    update = QuarterlyUpdate.objects.get(action=ip1, period=may)
+    client.post(reverse("deliverables:approve", args=[update.pk]), {"version": update.version})
+    update.refresh_from_db()
+    assert update.state == "approved"
+
+    # The performance team closes May, marking the three missing updates No Update.
+    close = text(team.get(url("quarter_close", plan, may)))
+    assert "Close May 2022?" in close and "nobody can change this month's updates" in close
+    response = team.post(url("quarter_close", plan, may), {"mark_missing": "on"}, follow=True)
+    assert "May 2022 is closed. 3 missing updates marked No Update." in text(response)
+    may.refresh_from_db()
+    assert may.state == "closed"
+    marked = QuarterlyUpdate.objects.filter(period=may, source="close")
+    assert set(marked.values_list("action__ref", flat=True)) == {"IP2", "IP3", "IP4"}
+
+    page = text(team.get(url("quarter", plan, may)))
+    assert "Reopen the month" in page
+    response = team.post(url("", plan, may, "reopen"), {"reason": "IP2 was missed"}, follow=True)
+    assert "May 2022 is open again." in text(response)
+    may.refresh_from_db()
+    assert may.state == "open"
+
+
+@pytest.mark.django_db
+def test_opening_a_month_says_so_and_one_month_open_at_a_time(team, monthly):
+    plan, (april, may) = monthly.plan, monthly.months
+    june = factories.month(plan, "2022-06", state="upcoming")
+    page = text(team.get(url("quarter", plan, june)))
+    assert "Open June 2022 for updates" in page
+    response = team.post(url("", plan, june, "open"), {"due_on": in_days(10)}, follow=True)
+    assert "Another month of this plan is open. Close it first." in text(response)
+    team.post(url("quarter_close", plan, may), {})
+    response = team.post(url("", plan, june, "open"), {"due_on": in_days(10)}, follow=True)
+    assert "June 2022 is open for updates." in text(response)
+    response = team.post(url("", plan, june, "extend"), {"due_on": in_days(12)}, follow=True)
+    assert "Deadline for June 2022 moved to" in text(response)
+    response = team.post(url("", plan, april, "reopen"), {"reason": "x"}, follow=True)
+    assert "Another month of this plan is open." in text(response)
+
+
+@pytest.mark.django_db
+def test_chasing_a_month(team, monthly, users, mailoutbox):
+    plan, may = monthly.plan, monthly.months[1]
+    users["officer"].email = "olu@example.gov.uk"
+    users["officer"].save()
+    chase_url = url("quarter_chase", plan, may)
+    page = text(team.get(chase_url))
+    assert "Chase May 2022 updates" in page and "Olu Officer" in page
+    response = team.post(chase_url, {"officers": [users["officer"].pk]}, follow=True)
+    assert "Chased 1 officer: Olu Officer." in text(response)
+    (mail,) = mailoutbox
+    assert "May 2022" in mail.subject + mail.body
+    words = [line for line in mail.body.splitlines() if "http" not in line]  # URLs keep /quarters/
+    assert "quarter" not in " ".join([mail.subject, *words]).lower()
+
+
+@pytest.mark.django_db
+def test_the_months_pages_are_the_performance_teams(client, users, monthly):
+    plan, may = monthly.plan, monthly.months[1]
+    client.force_login(users["officer"])
+    assert client.get(url("quarters", plan)).status_code == 403
+    assert client.get(url("quarter", plan, may)).status_code == 403
+    assert client.post(url("quarter_create", plan), {"code": "June 2022"}).status_code == 403
+    client.force_login(users["performance"])
+    assert client.get(url("quarter_create", plan)).status_code == 405
+    assert client.get(url("", plan, may, "extend")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_months_list_keeps_its_query_count(team, monthly, django_assert_num_queries):
+    for code in ("2022-06", "2022-07", "2022-08"):
+        factories.month(monthly.plan, code, state="upcoming")
+    team.get(url("quarters", monthly.plan))  # warm the session and the user
+    with django_assert_num_queries(6):
+        response = team.get(url("quarters", monthly.plan))
+    assert text(response).count("2022</a>") == 5
