@@ -53,6 +53,7 @@ class UpdateForm(forms.Form):
             Status.objects.for_plan(plan).filter(means_no_update=False).order_by("order")
         )
         self.submitting = submitting
+        self.word = plan.period_word
 
     def clean(self) -> dict:
         data = super().clean()
@@ -64,7 +65,7 @@ class UpdateForm(forms.Form):
                 self.add_error("status", "Choose a status before you submit.")
             return data
         if "commentary" not in self.errors:
-            problem = commentary_problem(status, data.get("commentary"))
+            problem = commentary_problem(status, data.get("commentary"), self.word)
             if problem:
                 self.add_error("commentary", problem)
         return data

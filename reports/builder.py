@@ -105,6 +105,8 @@ class ReportData:
     # indicators (their snapshots have none), so they read as they always did.
     indicator_total: int | None = None
     unlinked_indicators: list[IndicatorLine] = field(default_factory=list)
+    # "month" for a monthly plan's report; snapshots frozen before monthly plans read "quarter".
+    period_word: str = "quarter"
 
     @property
     def title(self) -> str:
@@ -292,6 +294,7 @@ def build_report(report: ExceptionReport) -> ReportData:
         action_label=plan.action_label,
         period_label=period.label,
         period_code=period.code,
+        period_word=period.word,
         period_closed=period.is_locked,
         previous_label=previous.label if previous else None,
         generated_on=long_date(timezone.localdate()),

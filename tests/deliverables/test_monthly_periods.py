@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deliverables.models import QuarterlyUpdate
-from plans.models import ReportingPeriod
+from deliverables import services
+from deliverables.indicators.load.forms import IndicatorUploadForm
+from deliverables.models import Indicator, QuarterlyUpdate
+from deliverables.services.actions import actions_refresh_completion
+from plans.models import Plan, ReportingPeriod
 from plans.periods import month_place, parse_any_period, parse_month_code
+from reports.builder import report_data
+from reports.dashboard import build_dashboard
+from reports.models import ExceptionReport
+from reports.services import report_publish
+from reports.word import render_docx
 from tests import factories
+from tests.reports.test_counting_rules import dashboard_counts, plan_page_counts, register_csv
 
 # -- codes, labels and order -------------------------------------------------------------------
 
@@ -264,3 +276,140 @@ def test_the_months_list_keeps_its_query_count(team, monthly, django_assert_num_
     with django_assert_num_queries(6):
         response = team.get(url("quarters", monthly.plan))
     assert text(response).count("2022</a>") == 5
+
+
+# -- counting, the dashboard and the exception report for a month ------------------------------
+
+
+@pytest.fixture
+def may_closed(monthly, users):
+    """May closed with IP1 and IP4 updated (IP1 Delayed, IP4 On Track), IP2 missing and marked
+    No Update; IP3 was Complete in April, so May does not ask it for an update."""
+    may = monthly.months[1]
+    ip1, _ip2, _ip3, ip4 = monthly.actions
+    actions_refresh_completion(a.pk for a in monthly.actions)
+    factories.update(ip1, may, "Delayed", "Consultation slipped to June", source="entered")
+    factories.update(ip4, may, "On Track", "Training booked", source="entered")
+    services.period_close(users["performance"], may, mark_missing=True)
+    may.refresh_from_db()
+    return monthly
+
+
+@pytest.mark.django_db
+def test_an_action_is_counted_in_a_month_under_the_same_rules_as_a_quarter(
+    client, may_closed, users
+):
+    plan, (april, may) = may_closed.plan, may_closed.months
+    client.force_login(users["viewer"])
+    page = plan_page_counts(client, plan, may)
+    # IP3 was Complete in April: not in May at all; IP2 had nothing, so No Update.
+    assert page == {
+        "Organisational culture": {"Delayed": 1, "No Update": 1},
+        "Governance": {"On Track": 1},
+        "All": {"Delayed": 1, "No Update": 1, "On Track": 1},
+    }
+    assert page == dashboard_counts(build_dashboard(plan, may, users["viewer"]))
+    assert set(register_csv(client, plan, may)) == {"IP1", "IP2", "IP4"}
+    assert set(register_csv(client, plan, april)) == {"IP1", "IP2", "IP3", "IP4"}
+    governance = plan.outcomes.get(name="Governance").get_absolute_url()
+    outcome = text(client.get(governance, {"period": may.code}))
+    assert "Completed in April 2022; not counted in May 2022" in outcome
+    movement = build_dashboard(plan, may, users["viewer"]).movement
+    # IP1 On Track -> Delayed worsened; IP2 to No Update, and IP4 from nothing in April to On
+    # Track, are "no update to compare", never a recovery.
+    figures = {kind: figure[0] for kind, figure in movement.items()}
+    assert (figures["worsened"], figures["no_update"], figures["improved"]) == (1, 2, 0)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_of_a_month_speaks_of_months(client, may_closed, users):
+    plan = may_closed.plan
+    client.force_login(users["viewer"])
+    page = text(client.get(reverse("reports:dashboard", args=[plan.slug]), {"period": "2022-05"}))
+    assert "Dashboard, May 2022" in page
+    assert "Since April 2022" in page and "Turned red this month" in page
+    assert "Actions in each status by month" in page and ">Months in a row<" in page
+    assert '<option value="2022-04"' in page and ">Show month<" in page
+    assert "quarter" not in page.replace("/quarters/", "").replace("quarters_index", "").lower()
+
+
+@pytest.mark.django_db
+def test_the_exception_report_of_a_month_says_may_2022_in_every_format(client, may_closed, users):
+    plan, may = may_closed.plan, may_closed.months[1]
+    client.force_login(users["performance"])
+    response = client.post(reverse("reports:report_new", args=[plan.slug]), {"period": "2022-05"})
+    report = ExceptionReport.objects.get(plan=plan, period=may)
+    assert response.url == report.get_absolute_url()
+    page = text(client.get(report.get_absolute_url()))
+    assert "Improvement Plan 2022: exception report, May 2022" in page
+    assert "No exceptions in Governance this month." in page
+    assert "Moved into an exception status since April 2022" in page
+    listing = text(client.get(reverse("reports:reports", args=[plan.slug])))
+    assert ">Month</th>" in listing and "Exception report, May 2022" in listing
+    document = Document(io.BytesIO(render_docx(report_data(report))))
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "exception report, May 2022" in words
+    assert "No exceptions in Governance this month." in words
+    # Published, the report keeps its words: the frozen copy reads the same.
+    report_publish(users["performance"], report)
+    report.refresh_from_db()
+    assert "No exceptions in Governance this month." in text(client.get(report.get_absolute_url()))
+
+
+@pytest.mark.django_db
+def test_the_register_of_a_month_filters_by_month(client, may_closed, users):
+    plan = may_closed.plan
+    client.force_login(users["viewer"])
+    page = text(client.get(reverse("reports:register", args=[plan.slug]), {"period": "May 2022"}))
+    assert 'for="id_period">Month</label>' in page
+    assert "Since last month" in page and "Reported the same status as last month" in page
+    response = client.get(reverse("reports:register", args=[plan.slug]), {"period": "2022-13"})
+    assert response.status_code == 404
+
+
+# -- indicators stay quarterly -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_monthly_plan_has_no_indicators_and_the_admin_refuses_one(client, monthly, users):
+    plan = monthly.plan
+    client.force_login(users["viewer"])
+    assert "deliverables/plans/improvement-plan/indicators" not in text(client.get("/"))
+    assert reverse("deliverables:indicators", args=[plan.slug]) not in text(
+        client.get(plan.get_absolute_url())
+    )
+    listing = text(client.get(reverse("deliverables:indicators", args=[plan.slug])))
+    assert "reports monthly, and indicators are reported by quarter" in listing
+
+    users["admin"].is_superuser = True
+    users["admin"].save()
+    client.force_login(users["admin"])
+    response = client.post(
+        reverse("admin:deliverables_indicator_add"),
+        {
+            "plan": plan.pk,
+            "code": "IP-KPI1",
+            "title": "Staff survey response rate",
+            "frequency": "quarterly",
+            "polarity": "higher",
+            "targets-TOTAL_FORMS": "0",
+            "targets-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "Improvement Plan 2022 reports monthly, and indicators are reported by quarter" in text(
+        response
+    )
+    assert not Indicator.objects.filter(plan=plan).exists()
+
+
+@pytest.mark.django_db
+def test_the_indicator_import_refuses_a_monthly_plan(monthly):
+    form = IndicatorUploadForm(
+        {"plan": monthly.plan.pk},
+        {"file": SimpleUploadedFile("kpis.csv", b"code,title\nK1,Thing\n")},
+        plans=Plan.objects.all(),
+    )
+    assert not form.is_valid()
+    assert "indicators are reported by quarter" in form.errors["plan"][0]
