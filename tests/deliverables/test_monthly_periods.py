@@ -413,3 +413,25 @@ def test_the_indicator_import_refuses_a_monthly_plan(monthly):
     )
     assert not form.is_valid()
     assert "indicators are reported by quarter" in form.errors["plan"][0]
+
+
+@pytest.mark.django_db
+def test_the_admin_adds_a_period_only_of_the_plans_kind(client, small_plan, monthly, users):
+    client.force_login(users["performance"])
+    url = reverse("admin:plans_reportingperiod_add")
+    common = {"opens_on": "", "due_on": "", "closes_on": "", "state": "upcoming"}
+    # A month (June 2022 is Q1's third) on the quarterly plan, a quarter on the monthly one.
+    response = client.post(
+        url, {"plan": small_plan.plan.pk, "year": 2022, "quarter": 1, "month": 3, **common}
+    )
+    assert "Test Plan reports by quarter: add a quarter." in text(response)
+    response = client.post(
+        url, {"plan": monthly.plan.pk, "year": 2022, "quarter": 2, "month": 0, **common}
+    )
+    assert "Improvement Plan 2022 reports by month: add a month." in text(response)
+    response = client.post(
+        url, {"plan": monthly.plan.pk, "year": 2022, "quarter": 1, "month": 3, **common}
+    )
+    assert response.status_code == 302
+    assert ReportingPeriod.objects.for_plan(monthly.plan).by_code("June 2022").exists()
+    assert not ReportingPeriod.objects.filter(plan=small_plan.plan, year=2022).exists()
