@@ -18,7 +18,7 @@ from plans.models import (
     StrategicOutcome,
     Theme,
     User,
-    parse_period_code,
+    parse_any_period,
 )
 
 
@@ -116,14 +116,16 @@ def plan_sync(spec: dict) -> tuple[Plan, SyncCounts]:
             )
 
     for period_spec in spec.get("periods", []):
-        year, quarter = parse_period_code(period_spec["code"])
+        # A quarter (2022-23-Q1) or, for a monthly plan, a month (2022-05).
+        year, quarter, month = parse_any_period(period_spec["code"])
         values = {"state": period_spec.get("state", PeriodState.UPCOMING)}
         for date_field in ("opens_on", "due_on", "closes_on"):
             if period_spec.get(date_field):
                 values[date_field] = period_spec[date_field]
-        existing = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
+        where = {"plan": plan, "year": year, "quarter": quarter, "month": month}
+        existing = ReportingPeriod.objects.filter(**where).first()
         if existing is None:
-            ReportingPeriod.objects.create(plan=plan, year=year, quarter=quarter, **values)
+            ReportingPeriod.objects.create(**where, **values)
             counts.created["reporting periods"] += 1
         # An existing quarter keeps its state: its life cycle belongs to the performance team.
     return plan, counts

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from deliverables.models import Indicator, QuarterlyUpdate
 from deliverables.services.actions import actions_refresh_completion
 from plans.models import Plan, ReportingPeriod
 from plans.periods import month_place, parse_any_period, parse_month_code
+from plans.services import plan_sync
 from reports.builder import report_data
 from reports.dashboard import build_dashboard
 from reports.models import ExceptionReport
@@ -435,3 +437,33 @@ def test_the_admin_adds_a_period_only_of_the_plans_kind(client, small_plan, mont
     assert response.status_code == 302
     assert ReportingPeriod.objects.for_plan(monthly.plan).by_code("June 2022").exists()
     assert not ReportingPeriod.objects.filter(plan=small_plan.plan, year=2022).exists()
+
+
+@pytest.mark.django_db
+def test_the_exception_report_command_takes_a_month(may_closed, tmp_path):
+    output = tmp_path / "report.html"
+    arguments = ["--plan", "improvement-plan", "--format", "html", "--output", str(output)]
+    call_command("exception_report", *arguments, "--period", "May 2022", stdout=io.StringIO())
+    assert "exception report, May 2022" in output.read_text()
+    with pytest.raises(CommandError, match="Improvement Plan 2022 has no month 2022-09"):
+        call_command("exception_report", *arguments, "--period", "2022-09")
+
+
+@pytest.mark.django_db
+def test_a_plan_spec_loads_months_and_a_second_run_changes_nothing():
+    spec = {
+        "plan": {"slug": "ip", "name": "IP", "first_year": 2022, "last_year": 2023,
+                 "frequency": "monthly"},
+        "scale": {"name": "IP scale", "statuses": [
+            {"label": "On Track", "colour": "#00703C", "rag": "green"}]},
+        "outcomes": [],
+        "periods": [{"code": "2022-04", "state": "closed"}, {"code": "May 2022"}],
+    }  # fmt: skip
+    plan, _counts = plan_sync(spec)
+    periods = ReportingPeriod.objects.for_plan(plan).chronological()
+    assert [(p.label, p.state) for p in periods] == [
+        ("April 2022", "closed"),
+        ("May 2022", "upcoming"),
+    ]
+    _plan, again = plan_sync(spec)
+    assert not again.created.get("reporting periods")
