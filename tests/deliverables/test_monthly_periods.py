@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from deliverables import services
 from deliverables.indicators.load.forms import IndicatorUploadForm
 from deliverables.models import Indicator, QuarterlyUpdate
+from deliverables.reminders import reminders_send
 from deliverables.services.actions import actions_refresh_completion
 from plans.models import Plan, ReportingPeriod
 from plans.periods import month_place, parse_any_period, parse_month_code
@@ -467,3 +468,17 @@ def test_a_plan_spec_loads_months_and_a_second_run_changes_nothing():
     ]
     _plan, again = plan_sync(spec)
     assert not again.created.get("reporting periods")
+
+
+@pytest.mark.django_db
+def test_the_reminders_of_a_month_name_it(monthly, users, mailoutbox):
+    users["officer"].email = "olu@example.gov.uk"
+    users["officer"].save()
+    report = reminders_send(timezone.localdate())  # May is due in 7 days: a reminder day
+    assert [r.user for r in report.sent] == [users["officer"]]
+    (mail,) = mailoutbox
+    assert mail.subject.startswith("May 2022 updates are due")
+    assert "Improvement Plan 2022: May 2022 updates are due" in mail.body
+    assert "/quarters/2022-05/actions/" in mail.body
+    again = reminders_send(timezone.localdate())
+    assert not again.sent and len(again.already_reminded) == 1
