@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -22,7 +23,7 @@ from deliverables.indicators.load.forms import IndicatorUploadForm
 from deliverables.models import Indicator, QuarterlyUpdate
 from deliverables.reminders import reminders_send
 from deliverables.services.actions import actions_refresh_completion
-from plans.models import Plan, ReportingPeriod
+from plans.models import Plan, ReportingPeriod, StrategicOutcome
 from plans.periods import month_place, parse_any_period, parse_month_code
 from plans.services import plan_sync
 from reports.builder import report_data
@@ -482,3 +483,45 @@ def test_the_reminders_of_a_month_name_it(monthly, users, mailoutbox):
     assert "/quarters/2022-05/actions/" in mail.body
     again = reminders_send(timezone.localdate())
     assert not again.sent and len(again.already_reminded) == 1
+
+
+@pytest.mark.django_db
+def test_the_tracker_workbook_of_a_month_heads_its_columns_with_the_month(
+    client, may_closed, users
+):
+    plan = may_closed.plan
+    client.force_login(users["viewer"])
+    response = client.get(reverse("deliverables:export_tracker", args=[plan.slug, "2022-05"]))
+    assert response["Content-Disposition"] == 'attachment; filename="improvement-plan-2022-05.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    headers = [cell.value for cell in book.worksheets[0][3]]
+    assert headers[-2:] == ["May 2022 Rating - RAG", "May 2022 Commentary"]
+
+
+@pytest.mark.django_db
+def test_a_months_dashboard_costs_what_a_quarters_does_whatever_the_size(
+    client, users, directorates, django_assert_num_queries
+):
+    client.force_login(users["viewer"])
+
+    def plan_with(slug, actions, months):
+        plan = factories.plan(slug, frequency="monthly")
+        outcome = StrategicOutcome.objects.create(plan=plan, name="Governance")
+        periods = [factories.month(plan, code) for code in months]
+        for index in range(actions):
+            action = factories.action(
+                plan, f"X{index}", outcome=outcome, directorate=directorates["CH"]
+            )
+            for period in periods:
+                factories.update(action, period, ["On Track", "Delayed"][index % 2])
+        return plan
+
+    small = plan_with("small", 3, ["2022-04", "2022-05"])
+    big = plan_with("big", 25, ["2022-11", "2022-12", "2023-01", "2023-02", "2023-03", "2023-04"])
+    # 18, as tests/reports/test_dashboard.py pins for a quarter.
+    with django_assert_num_queries(18) as first:
+        response = client.get(reverse("reports:dashboard", args=[small.slug]))
+    assert "Dashboard, May 2022" in text(response)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(reverse("reports:dashboard", args=[big.slug]))
+    assert "Dashboard, April 2023" in text(response) and "Since March 2023" in text(response)
