@@ -9,6 +9,7 @@ import io
 
 import openpyxl
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -25,6 +26,7 @@ from deliverables.reminders import reminders_send
 from deliverables.services.actions import actions_refresh_completion
 from plans.models import Plan, ReportingPeriod, StrategicOutcome
 from plans.periods import month_place, parse_any_period, parse_month_code
+from plans.resources import ReportingPeriodResource
 from plans.services import plan_sync
 from reports.builder import report_data
 from reports.dashboard import build_dashboard
@@ -525,3 +527,27 @@ def test_a_months_dashboard_costs_what_a_quarters_does_whatever_the_size(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(reverse("reports:dashboard", args=[big.slug]))
     assert "Dashboard, April 2023" in text(response) and "Since March 2023" in text(response)
+
+
+@pytest.mark.django_db
+def test_the_admin_file_import_adds_months_and_reads_old_files_as_quarters(
+    small_plan, monthly, users
+):
+    months = tablib.Dataset(headers=["plan", "year", "quarter", "month", "state"])
+    months.append([monthly.plan.slug, 2022, 1, 3, "open"])  # June 2022, added upcoming
+    months.append([monthly.plan.slug, 2022, 1, 2, ""])  # May 2022, there already
+    result = ReportingPeriodResource().import_data(months, dry_run=False, user=users["admin"])
+    assert not result.has_errors() and not result.has_validation_errors()
+    june = ReportingPeriod.objects.for_plan(monthly.plan).by_code("2022-06").get()
+    assert june.state == "upcoming"
+    # A file written before months had no month column: its rows are quarters.
+    quarters = tablib.Dataset(headers=["plan", "year", "quarter"])
+    quarters.append([small_plan.plan.slug, 2024, 1])
+    result = ReportingPeriodResource().import_data(quarters, dry_run=False, user=users["admin"])
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert ReportingPeriod.objects.for_plan(small_plan.plan).by_code("2024-25-Q1").exists()
+    # A quarter for the monthly plan is refused by the plan's kind.
+    quarters = tablib.Dataset(headers=["plan", "year", "quarter"])
+    quarters.append([monthly.plan.slug, 2023, 1])
+    result = ReportingPeriodResource().import_data(quarters, dry_run=True, user=users["admin"])
+    assert result.has_validation_errors()
