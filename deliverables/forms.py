@@ -22,6 +22,7 @@ from plans.models import (
     User,
     parse_period_code,
 )
+from plans.periods import MONTH_FORMS, parse_any_period, parse_month_code
 
 
 class UpdateForm(forms.Form):
@@ -52,6 +53,7 @@ class UpdateForm(forms.Form):
             Status.objects.for_plan(plan).filter(means_no_update=False).order_by("order")
         )
         self.submitting = submitting
+        self.word = plan.period_word
 
     def clean(self) -> dict:
         data = super().clean()
@@ -63,7 +65,7 @@ class UpdateForm(forms.Form):
                 self.add_error("status", "Choose a status before you submit.")
             return data
         if "commentary" not in self.errors:
-            problem = commentary_problem(status, data.get("commentary"))
+            problem = commentary_problem(status, data.get("commentary"), self.word)
             if problem:
                 self.add_error("commentary", problem)
         return data
@@ -166,6 +168,11 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
+        if plan.is_monthly:
+            self.fields["period"].error_messages.update(
+                required="Choose the month it is withdrawn from.",
+                invalid_choice="Choose one of the months listed: closed months keep it.",
+            )
         # Only quarters not yet closed: a closed quarter keeps counting what it counted.
         self.fields["period"].queryset = (
             ReportingPeriod.objects.for_plan(plan)
@@ -175,16 +182,45 @@ class WithdrawForm(forms.Form):
 
 
 class PeriodCreateForm(forms.Form):
-    # Read by plans.periods.parse_period_code: Q1 2024/25, 2024/25 Q1 or 2024-25-Q1.
-    code = forms.CharField(
-        max_length=30, error_messages={"required": f"Enter the quarter, like {PERIOD_FORMS}."}
-    )
+    """A period to add to `plan`: a quarter of a quarterly plan (Q1 2024/25, 2024/25 Q1 or
+    2024-25-Q1), a month of a monthly one (May 2022 or 2022-05). The other kind is an error
+    that says which the plan takes, never a 500."""
 
-    def clean_code(self) -> tuple[int, int]:
+    code = forms.CharField(max_length=30)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        forms_ = MONTH_FORMS if plan.is_monthly else PERIOD_FORMS
+        self.fields["code"].error_messages["required"] = (
+            f"Enter the {plan.period_word}, like {forms_}."
+        )
+
+    def clean_code(self) -> tuple[int, int, int]:
+        """(year, quarter, month), month 0 for a quarter."""
+        typed = self.cleaned_data["code"]
         try:
-            return parse_period_code(self.cleaned_data["code"])
+            if self.plan.is_monthly:
+                return parse_month_code(typed)
+            return (*parse_period_code(typed), 0)
         except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+            other = _other_kind(typed, self.plan)
+            raise forms.ValidationError(other or str(error)) from None
+
+
+def _other_kind(typed: str, plan: Plan) -> str | None:
+    """What to say when `typed` is a period of the other kind than `plan` reports by."""
+    try:
+        _year, _quarter, month = parse_any_period(typed)
+    except ValueError:
+        return None
+    if bool(month) == plan.is_monthly:
+        return None
+    forms_ = MONTH_FORMS if plan.is_monthly else PERIOD_FORMS
+    return (
+        f"{plan.name} reports by {plan.period_word}, so add a {plan.period_word}: "
+        f"write it like {forms_}."
+    )
 
 
 class ColleagueForm(forms.Form):
@@ -249,6 +285,7 @@ class PeopleFilterForm(forms.Form):
                 ("none", none_label),
                 *[(str(u.pk), str(u)) for u in people.order_by("last_name", "first_name")],
             ]
+        self.fields["period"].label = f"In {plan.period_word}"
         self.fields["period"].choices = [
             ("", "Any"),
             *[(p.code, p.label) for p in ReportingPeriod.objects.for_plan(plan).newest_first()],

@@ -2,8 +2,9 @@
 
 Officers hear about actions with no update, a draft, or a returned update; approvers about
 updates waiting for them. Reminders go on chosen days before the deadline and after it, one
-email a person a quarter a day: the ReminderLog row is claimed before sending, so a second
-run on the same day (or two runs at once) cannot send the same person another.
+email a person a period (a quarter, or a monthly plan's month) a day: the ReminderLog row is
+claimed before sending, so a second run on the same day (or two runs at once) cannot send the
+same person another.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def reminders_send(
     before=DEFAULT_BEFORE,
     after=DEFAULT_AFTER,
 ) -> RunReport:
-    """Send today's reminders for every open quarter that has a deadline."""
+    """Send today's reminders for every open quarter or month that has a deadline."""
     report = RunReport()
     periods = ReportingPeriod.objects.open().exclude(due_on=None).select_related("plan")
     for period in periods:

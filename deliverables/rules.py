@@ -173,7 +173,7 @@ def out_of_scope_reason(action, period: ReportingPeriod) -> str:
         return f"Reported from {action.reported_from.label}"
     if action.completed_in is not None and action.completed_in.sort_key < period.sort_key:
         return f"Completed in {action.completed_in.label}"
-    return "Not in this quarter"
+    return f"Not in this {period.word}"
 
 
 # -- 3. an action's status in a period ---------------------------------------------------------

@@ -47,15 +47,15 @@ class StaleUpdate(WorkflowError):
         self.current = current
 
 
-def commentary_problem(status: Status, commentary: str) -> str | None:
+def commentary_problem(status: Status, commentary: str, word: str = "quarter") -> str | None:
     """Why a submitted update needs commentary it lacks: its status requires commentary (set
     per status on the plan's scale; Sandwell: every status but Complete). None when it is fine.
     The service enforces it whatever door the update comes through; the form shows it beside
-    the field."""
+    the field. `word`: the plan's period ("quarter", or "month" for a monthly plan)."""
     if (commentary or "").strip() or not status.requires_commentary:
         return None
     return (
-        f"Add commentary for the '{status.label}' status: say what has happened this quarter "
+        f"Add commentary for the '{status.label}' status: say what has happened this {word} "
         "and what comes next."
     )
 

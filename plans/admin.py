@@ -318,6 +318,27 @@ class ThemeAdmin(ImportExportAdmin):
     search_fields = ["name", "outcome__name"]
 
 
+class ReportingPeriodForm(forms.ModelForm):
+    """A quarter needs no month: left blank, it is the quarter itself (0). The plan's kind is
+    checked by ReportingPeriod.clean."""
+
+    month = forms.TypedChoiceField(
+        choices=[
+            (0, "None: the quarter itself (a quarterly plan)"),
+            (1, "First month of the quarter (a monthly plan)"),
+            (2, "Second month of the quarter"),
+            (3, "Third month of the quarter"),
+        ],
+        coerce=int,
+        required=False,
+        empty_value=0,
+    )
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["plan", "year", "quarter", "month"]
+
+
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(ImportExportAdmin):
     """Quarters are added here, upcoming; from then on their state and dates belong to the
@@ -326,6 +347,7 @@ class ReportingPeriodAdmin(ImportExportAdmin):
     never changes it, and deletes only one that has never closed."""
 
     resource_classes = [ReportingPeriodResource]
+    form = ReportingPeriodForm
     list_display = ["__str__", "plan", "state", "opens_on", "due_on", "closes_on"]
     list_filter = ["plan", "state", "year"]
     list_select_related = ["plan"]

@@ -113,7 +113,9 @@ class ThemeResource(SanitisedResource):
 class ReportingPeriodResource(SanitisedResource):
     """Quarters can be added, upcoming. Their state and dates change only through the quarter
     pages, which record who and why and keep one quarter open, so those are exported but never
-    imported."""
+    imported. A monthly plan's months carry their place in the quarter (1 to 3) in `month`; a
+    file without that column, or a blank in it, means quarters (0), as files did before months.
+    """
 
     plan = plan_field()
     opens_on = fields.Field(attribute="opens_on", column_name="opens_on", readonly=True)
@@ -123,5 +125,15 @@ class ReportingPeriodResource(SanitisedResource):
 
     class Meta:
         model = ReportingPeriod
-        import_id_fields = ["plan", "year", "quarter"]
-        fields = ["plan", "year", "quarter", "opens_on", "due_on", "closes_on", "state"]
+        import_id_fields = ["plan", "year", "quarter", "month"]
+        fields = ["plan", "year", "quarter", "month", "opens_on", "due_on", "closes_on", "state"]
+
+    def before_import(self, dataset, **kwargs) -> None:
+        if "month" not in (dataset.headers or []):
+            dataset.append_col([0] * len(dataset), header="month")
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs) -> None:
+        if row.get("month") in (None, ""):
+            row["month"] = 0
+        super().before_import_row(row, **kwargs)

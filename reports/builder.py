@@ -110,6 +110,8 @@ class ReportData:
     kind = "exceptions"
     document_name = "exception report"
     body_template = "reports/_report_body.html"
+    # "month" for a monthly plan's report; snapshots frozen before monthly plans read "quarter".
+    period_word: str = "quarter"
 
     @property
     def title(self) -> str:
@@ -297,6 +299,7 @@ def build_report(report: ExceptionReport) -> ReportData:
         action_label=plan.action_label,
         period_label=period.label,
         period_code=period.code,
+        period_word=period.word,
         period_closed=period.is_locked,
         previous_label=previous.label if previous else None,
         generated_on=long_date(timezone.localdate()),

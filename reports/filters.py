@@ -108,6 +108,13 @@ class RegisterFilter(django_filters.FilterSet):
             *[(str(s.pk), s.label) for s in scale.legend({AWAITING.pk, scale.no_update.pk})],
             ("none", "Not yet updated"),
         ]
+        if plan.is_monthly:  # the plan's own period, not a quarter
+            word = plan.period_word
+            fields["changed"].label = f"Since last {word}"
+            fields["changed"].extra["choices"] = [
+                ("yes", f"Reported a different status from last {word}"),
+                ("no", f"Reported the same status as last {word}"),
+            ]
 
     # The methods receive validated values; each narrows the queryset one way.
 

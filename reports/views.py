@@ -80,7 +80,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             trend=trend_chart(
                 "trend",
-                f"Share of actions in each status, {len(data.trend)} quarters to {period.label}",
+                f"Share of actions in each status, {len(data.trend)} {plan.period_words} to "
+                f"{period.label}",
                 data.trend,
                 data.legend,
             ),
@@ -209,7 +210,8 @@ def _export_rows(
     by_pk = scale.by_pk
     yield [
         "Reference", "Action", "Directorate", "Lead officer", "Deliverables",
-        f"Status {period.label}", f"Status {previous.label if previous else 'previous quarter'}",
+        f"Status {period.label}",
+        f"Status {previous.label if previous else 'previous ' + period.word}",
         f"Commentary {period.label}",
     ]  # fmt: skip
     chunk: list = []
@@ -258,7 +260,9 @@ def register_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     plan = plan_for(request.user, slug)
     found = _register(request, plan)
     if found is None:
-        return HttpResponse("This plan has no quarters yet.", status=404, content_type="text/plain")
+        return HttpResponse(
+            f"This plan has no {plan.period_words} yet.", status=404, content_type="text/plain"
+        )
     period, previous, scale, _filterset, queryset, _sort = found
     name = f"{plan.slug}-{period.code}-register"
     rows = _export_rows(queryset, scale, period, previous)

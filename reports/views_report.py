@@ -94,7 +94,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST, periods=ReportingPeriod.objects.for_plan(plan).newest_first()
     )
     if not form.is_valid():
-        messages.error(request, "Choose the quarter the report is for.")
+        messages.error(request, f"Choose the {plan.period_word} the report is for.")
         return redirect("reports:reports", slug=plan.slug)
     report = report_start(
         request.user,

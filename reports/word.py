@@ -304,7 +304,7 @@ def _section(document, data: ReportData, index: int, section, row) -> None:
         document.add_heading(f"Exceptions in {section.name}", level=2)
         _actions_table(document, data, section.exceptions, commentary=True)
     else:
-        document.add_paragraph(f"No exceptions in {section.name} this quarter.")
+        document.add_paragraph(f"No exceptions in {section.name} this {data.period_word}.")
     if data.has_indicators:
         document.add_heading(f"Indicators off target in {section.name}", level=2)
         if section.indicators:

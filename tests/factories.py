@@ -21,13 +21,16 @@ from plans import roles
 from plans.models import (
     Directorate,
     Plan,
+    PlanFrequency,
     ReportingPeriod,
     Status,
     StatusScale,
     StrategicOutcome,
+    Theme,
     User,
     parse_period_code,
 )
+from plans.periods import parse_month_code
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -258,3 +261,66 @@ def indicator_value(
         source=source,
         **fields,
     )
+
+
+def month(plan: Plan, code: str = "2022-05", state: str = "closed") -> ReportingPeriod:
+    """A month of a monthly plan, written 2022-05 or May 2022."""
+    year, quarter, place = parse_month_code(code)
+    return ReportingPeriod.objects.create(
+        plan=plan, year=year, quarter=quarter, month=place, state=state
+    )
+
+
+@dataclass
+class MonthlyPlan:
+    plan: Plan
+    outcomes: list[StrategicOutcome]
+    themes: list[Theme]
+    actions: list[Action]
+    months: list[ReportingPeriod]
+
+
+def monthly_plan(
+    dirs: dict[str, Directorate],
+    slug: str = "improvement-plan",
+    months: tuple[str, ...] = ("2022-04", "2022-05"),
+) -> MonthlyPlan:
+    """An Improvement Plan shaped plan reporting monthly: Theme > Workstream > Action, actions
+    straight under a workstream. Its months are closed but the last, which is open; the first
+    month holds approved updates (IP1 On Track, IP2 Delayed, IP3 Complete, IP4 none)."""
+    made = plan(
+        slug,
+        "Improvement Plan 2022",
+        frequency=PlanFrequency.MONTHLY,
+        outcome_label="Theme",
+        theme_label="Workstream",
+        deliverable_label="Deliverable",
+        action_label="Action",
+    )
+    made.first_year, made.last_year = 2022, 2023
+    made.save(update_fields=["first_year", "last_year"])
+    outcomes = [
+        StrategicOutcome.objects.create(plan=made, name="Organisational culture", order=1),
+        StrategicOutcome.objects.create(plan=made, name="Governance", order=2),
+    ]
+    themes = [
+        Theme.objects.create(outcome=outcomes[0], name="Leadership", order=1),
+        Theme.objects.create(outcome=outcomes[1], name="Decision making", order=1),
+    ]
+    actions = []
+    for index, (ref, directorate) in enumerate(
+        [("IP1", "CH"), ("IP2", "CH"), ("IP3", "PH"), ("IP4", "F")]
+    ):
+        theme = themes[index // 2]
+        made_action = Action.objects.create(
+            plan=made, ref=ref, title=f"Improvement action {ref}", directorate=dirs[directorate]
+        )
+        ActionPlacement.objects.create(action=made_action, outcome=theme.outcome, theme=theme)
+        actions.append(made_action)
+    periods = [
+        month(made, code, state="open" if code == months[-1] else "closed") for code in months
+    ]
+    for item, label in zip(actions, ["On Track", "Delayed", "Complete", None], strict=True):
+        if label:
+            update(item, periods[0], label, f"Commentary for {item.ref}")
+    return MonthlyPlan(made, outcomes, themes, actions, periods)

@@ -11,6 +11,7 @@ from django.contrib import admin
 from deliverables.indicators.definition import (
     comparator_is_fixed,
     fixed_fields,
+    plan_problem,
     target_change_problem,
 )
 from deliverables.models import Comparator, Indicator, IndicatorTarget, IndicatorValue
@@ -76,8 +77,19 @@ class TargetInline(admin.TabularInline):
     fields = ["year", "point", "value"]
 
 
+class IndicatorForm(forms.ModelForm):
+    """An indicator belongs to a quarterly plan (definition.plan_problem)."""
+
+    def clean_plan(self):
+        plan = self.cleaned_data.get("plan")
+        if problem := plan_problem(plan):
+            raise forms.ValidationError(problem)
+        return plan
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SanitisedAdmin):
+    form = IndicatorForm
     list_display = ["code", "title", "plan", "frequency", "polarity", "owner", "directorate"]
     list_filter = ["plan", "frequency", "polarity", "directorate", "is_active"]
     list_select_related = ["plan", "owner", "directorate"]

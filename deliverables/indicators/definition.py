@@ -18,9 +18,23 @@ from collections.abc import Iterable
 
 from deliverables.indicators import points as pts
 from deliverables.models import Comparator, Indicator, IndicatorValue
-from plans.models import PeriodState, ReportingPeriod
+from plans.models import PeriodState, Plan, ReportingPeriod
 
 READ = ["plan", "frequency", "cumulative", "unit"]
+
+
+def plan_problem(plan: Plan | None) -> str | None:
+    """Why `plan` cannot hold indicators, or None. Indicators are read and rated by quarter
+    (their points fall in a plan's quarters), so a monthly plan has none: the admin and the
+    indicator imports refuse it with this message."""
+    if plan is not None and plan.is_monthly:
+        return (
+            f"{plan.name} reports monthly, and indicators are reported by quarter: add the "
+            "indicator to a quarterly plan instead."
+        )
+    return None
+
+
 RATED = ["polarity", "tolerance_kind", "tolerance", "decimals"]
 LOCKED_STATES = [PeriodState.CLOSED, PeriodState.PUBLISHED]
 COUNTED = ["approved", "submitted"]

@@ -114,10 +114,11 @@ def first_quarter_for_new_action(plan: Plan) -> ReportingPeriod | None:
         periods.open().first() or periods.filter(state=PeriodState.UPCOMING).chronological().first()
     )
     if first is None and periods.exists():
+        word = plan.period_word
         raise WorkflowError(
-            f"Every quarter of {plan} is closed. Choose the quarter this action is first "
-            "reported in, or add the next quarter first, so it is not counted as No Update "
-            "in quarters closed before it existed."
+            f"Every {word} of {plan} is closed. Choose the {word} this action is first "
+            f"reported in, or add the next {word} first, so it is not counted as No Update "
+            f"in {word}s closed before it existed."
         )
     return first
 
@@ -141,11 +142,11 @@ def action_withdraw(user: User, action: Action, period: ReportingPeriod, *, reas
     if not reason:
         raise WorkflowError("Say why the action is being withdrawn.")
     if period.plan_id != action.plan_id:
-        raise NotAllowed("That quarter belongs to another plan.")
+        raise NotAllowed(f"That {period.word} belongs to another plan.")
     if period.is_locked:
         raise WorkflowError(
-            f"{period.label} is closed: withdraw the action from a quarter not yet closed, "
-            "so closed quarters keep counting it."
+            f"{period.label} is closed: withdraw the action from a {period.word} not yet "
+            f"closed, so closed {period.word}s keep counting it."
         )
     if action.withdrawn_from_id is not None:
         raise WorkflowError(
@@ -171,7 +172,8 @@ def action_reinstate(user: User, action: Action, *, reason: str) -> Action:
         # Reinstating would put it back into a closed quarter's figures.
         raise WorkflowError(
             f"{action.display_ref} was withdrawn from {action.withdrawn_from.label}, which is "
-            "closed: reopen that quarter first (the reason is recorded), then reinstate it."
+            f"closed: reopen that {action.withdrawn_from.word} first (the reason is recorded), "
+            "then reinstate it."
         )
     action.withdrawn_from = None
     save_with_history(action, user, f"Reinstated: {reason}", update_fields=["withdrawn_from"])

@@ -64,11 +64,11 @@ def period_open(user: User, period: ReportingPeriod, *, due_on) -> ReportingPeri
     period = locked_period(period, exclusive=True)
     if period.state != PeriodState.UPCOMING:
         raise WorkflowError(
-            f"{period.label} is {period.get_state_display().lower()}; only an upcoming quarter "
-            "can be opened. Use reopen for a closed one."
+            f"{period.label} is {period.get_state_display().lower()}; only an upcoming "
+            f"{period.word} can be opened. Use reopen for a closed one."
         )
     if ReportingPeriod.objects.filter(plan=period.plan, state=PeriodState.OPEN).exists():
-        raise WorkflowError("Another quarter of this plan is open. Close it first.")
+        raise WorkflowError(f"Another {period.word} of this plan is open. Close it first.")
     period.state = PeriodState.OPEN
     period.opens_on = timezone.localdate()
     period.due_on = due_on
@@ -139,12 +139,12 @@ def period_reopen(user: User, period: ReportingPeriod, *, reason: str) -> Report
     _require_manager(user)
     reason = sanitise_text(reason, max_length=1000)
     if not reason:
-        raise WorkflowError("Say why the quarter is being reopened: the reason is recorded.")
+        raise WorkflowError(f"Say why the {period.word} is being reopened: the reason is recorded.")
     period = locked_period(period, exclusive=True)
     if period.state not in (PeriodState.CLOSED, PeriodState.PUBLISHED):
         raise WorkflowError(f"{period.label} is not closed, so it cannot be reopened.")
     if ReportingPeriod.objects.filter(plan=period.plan, state=PeriodState.OPEN).exists():
-        raise WorkflowError("Another quarter of this plan is open. Close it first.")
+        raise WorkflowError(f"Another {period.word} of this plan is open. Close it first.")
     period.state = PeriodState.OPEN
     save_with_history(period, user, f"Reopened: {reason}")
     audit(AuditKind.QUARTER, f"{period.plan} {period.label} reopened: {reason}", user=user)

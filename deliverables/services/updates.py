@@ -58,7 +58,7 @@ def update_save(
     period = _check_entry(user, action, period, status=status, submit=submit)
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
     if submit:
-        problem = commentary_problem(status, commentary)
+        problem = commentary_problem(status, commentary, period.word)
         if problem:
             raise WorkflowError(problem)
     now = timezone.now()
@@ -196,7 +196,7 @@ def update_correct(
         raise WorkflowError("A submitted or approved update needs a status.")
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
     if status is not None and update.state in (UpdateState.SUBMITTED, UpdateState.APPROVED):
-        problem = commentary_problem(status, commentary)
+        problem = commentary_problem(status, commentary, period.word)
         if problem:
             raise WorkflowError(problem)
     update = conditional_update(

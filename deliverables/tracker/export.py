@@ -74,7 +74,10 @@ def export_quarter(period: ReportingPeriod, user) -> bytes:
     for rows in by_outcome.values():
         outcome = rows[0].outcome
         sheet = book.create_sheet(_sheet_title(outcome.short_name or outcome.name, used))
-        _write_heading(sheet, outcome.name, f"Q{period.quarter}")
+        # A monthly plan's month heads its columns as itself ("May 2022 Rating - RAG").
+        _write_heading(
+            sheet, outcome.name, period.label if period.is_month else f"Q{period.quarter}"
+        )
         _write_rows(sheet, sorted(rows, key=_row_order), readings)
     if not book.sheetnames:
         sheet = book.create_sheet("Tracker")

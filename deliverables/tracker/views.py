@@ -116,7 +116,7 @@ def _new_page(request: HttpRequest, form: ImportForm, status: int) -> HttpRespon
     quarters = (
         ReportingPeriod.objects.filter(plan__in=form.fields["plan"].queryset)
         .select_related("plan")
-        .order_by("plan__name", "-year", "-quarter")
+        .order_by("plan__name", "-year", "-quarter", "-month")
     )
     return render(
         request,

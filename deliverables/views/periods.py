@@ -1,4 +1,5 @@
-"""The performance team's quarters: add, open, extend, close, reopen, publish, with progress."""
+"""The performance team's periods (a plan's quarters, or a monthly plan's months): add, open,
+extend, close, reopen, publish, with progress. Pages speak of the plan's own period."""
 
 from __future__ import annotations
 
@@ -32,11 +33,19 @@ def _require_manager(user) -> None:
 def quarters_index(request: HttpRequest) -> HttpResponse:
     """Every plan with its quarters, for the performance team."""
     _require_manager(request.user)
-    plans = Plan.objects.visible_to(request.user).prefetch_related(
-        Prefetch("periods", queryset=ReportingPeriod.objects.newest_first())
+    plans = list(
+        Plan.objects.visible_to(request.user).prefetch_related(
+            Prefetch("periods", queryset=ReportingPeriod.objects.newest_first())
+        )
     )
     return render(
-        request, "deliverables/quarters_index.html", {"plans": plans, "nav_section": "quarters"}
+        request,
+        "deliverables/quarters_index.html",
+        {
+            "plans": plans,
+            "any_monthly": any(plan.is_monthly for plan in plans),
+            "nav_section": "quarters",
+        },
     )
 
 
@@ -48,7 +57,12 @@ def quarters(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliverables/quarters.html",
-        {"plan": plan, "periods": periods, "form": PeriodCreateForm(), "nav_section": "quarters"},
+        {
+            "plan": plan,
+            "periods": periods,
+            "form": PeriodCreateForm(plan=plan),
+            "nav_section": "quarters",
+        },
     )
 
 
@@ -56,11 +70,11 @@ def quarters(request: HttpRequest, slug: str) -> HttpResponse:
 def quarter_create(request: HttpRequest, slug: str) -> HttpResponse:
     _require_manager(request.user)
     plan = plan_for(request.user, slug)
-    form = PeriodCreateForm(request.POST)
+    form = PeriodCreateForm(request.POST, plan=plan)
     if form.is_valid():
-        year, quarter = form.cleaned_data["code"]
+        year, quarter, month = form.cleaned_data["code"]
         try:
-            period = services.period_create(request.user, plan, year, quarter)
+            period = services.period_create(request.user, plan, year, quarter, month)
         except WorkflowError as error:
             form.add_error("code", str(error))
         else:
@@ -126,7 +140,9 @@ def quarter_transition(request: HttpRequest, slug: str, code: str, transition: s
     try:
         if transition == "open":
             services.period_open(request.user, period, due_on=data["due_on"])
-            message = f"{period.label} is open. Updates are due {long_date(data['due_on'])}."
+            message = (
+                f"{period.label} is open for updates. Updates are due {long_date(data['due_on'])}."
+            )
         elif transition == "extend":
             services.period_extend(request.user, period, due_on=data["due_on"])
             message = f"Deadline for {period.label} moved to {long_date(data['due_on'])}."

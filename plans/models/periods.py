@@ -172,18 +172,14 @@ class ReportingPeriod(models.Model):
 
     def clean(self) -> None:
         if self.opens_on and self.due_on and self.due_on < self.opens_on:
-            raise ValidationError({"due_on": "The deadline cannot be before the quarter opens."})
-        if self.plan_id and bool(self.month) != self.plan.is_monthly:
             raise ValidationError(
-                {
-                    "month": f"{self.plan} reports by {self.plan.period_word}: "
-                    + (
-                        "give the month's place in its quarter (1 to 3)."
-                        if self.plan.is_monthly
-                        else "leave the month at 0."
-                    )
-                }
+                {"due_on": f"The deadline cannot be before the {self.word} opens."}
             )
+        # A quarterly plan has quarters and a monthly one months (the admin's form and its file
+        # import check it here; the months page through period_create).
+        if self.plan_id and bool(self.month) != self.plan.is_monthly:
+            word = self.plan.period_word
+            raise ValidationError(f"{self.plan} reports by {word}: add a {word}.")
 
     def previous(self) -> ReportingPeriod | None:
         """The plan's quarter before this one, if it has one."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from deliverables.indicators.definition import plan_problem
 from plans.models import Plan
 
 
@@ -23,6 +24,12 @@ class IndicatorUploadForm(forms.Form):
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
+
+    def clean_plan(self) -> Plan:
+        plan = self.cleaned_data["plan"]
+        if problem := plan_problem(plan):
+            raise forms.ValidationError(problem)
+        return plan
 
 
 class ConfirmForm(forms.Form):

@@ -1,6 +1,6 @@
-"""Write a quarter's exception report from the command line.
+"""Write a quarter's (or a monthly plan's month's) exception report from the command line.
 
-    python manage.py exception_report --plan PLAN_SLUG --period 2024-25-Q2 \
+    python manage.py exception_report --plan PLAN_SLUG --period 2024-25-Q2|2022-05 \
         --format pdf|docx|xlsx|html --output FILE [--report-version N] [--draft]
 
 Without --report-version it writes the latest published version; with none published (or with
@@ -15,7 +15,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 
-from plans.models import PERIOD_FORMS, Plan, ReportingPeriod, parse_period_code, period_code
+from plans.models import PERIOD_FORMS, Plan, ReportingPeriod, parse_any_period
+from plans.periods import MONTH_FORMS
 from reports.builder import build_report, report_data
 from reports.models import ExceptionReport, ReportKind, ReportState
 from reports.render import render_pdf, render_xlsx, report_context, status_css
@@ -38,7 +39,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", required=True)
-        parser.add_argument("--period", required=True, help=f"Like {PERIOD_FORMS}.")
+        parser.add_argument(
+            "--period", required=True, help=f"Like {PERIOD_FORMS}; a month like {MONTH_FORMS}."
+        )
         parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
         parser.add_argument("--output", required=True)
         parser.add_argument(
@@ -51,12 +54,13 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan {options['plan']!r}")
         try:
-            year, quarter = parse_period_code(options["period"])
+            year, quarter, month = parse_any_period(options["period"])
         except ValueError as error:
             raise CommandError(str(error)) from None
-        period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
+        wanted = ReportingPeriod(plan=plan, year=year, quarter=quarter, month=month)
+        period = ReportingPeriod.objects.for_plan(plan).by_code(wanted.code).first()
         if period is None:
-            raise CommandError(f"{plan.name} has no quarter {period_code(year, quarter)}")
+            raise CommandError(f"{plan.name} has no {wanted.word} {wanted.code}")
         reports = ExceptionReport.objects.filter(period=period, kind=ReportKind.EXCEPTIONS)
         if options["report_version"]:
             report = reports.filter(version=options["report_version"]).first()
