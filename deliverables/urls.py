@@ -7,6 +7,7 @@ from deliverables.views import (
     browse,
     indicator_imports,
     indicators,
+    milestones,
     people,
     periods,
     review,
@@ -83,6 +84,42 @@ urlpatterns = [
     path("plans/<slug:slug>/reassign/", actions.reassign, name="reassign"),
     path("plans/<slug:slug>/people/", people.people, name="people"),
     path("plans/<slug:slug>/people/confirm/", people.people_confirm, name="people_confirm"),
+    # An action's milestones (the performance team) and the timelines (deliverables.timeline).
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/",
+        milestones.milestone_list,
+        name="milestones",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/add/",
+        milestones.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/<id:milestone_pk>/edit/",
+        milestones.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/<id:milestone_pk>/delete/",
+        milestones.milestone_delete,
+        name="milestone_delete",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/<id:milestone_pk>/move/",
+        milestones.milestone_move,
+        name="milestone_move",
+    ),
+    path(
+        "plans/<slug:slug>/outcomes/<id:pk>/timeline/",
+        milestones.outcome_timeline,
+        name="outcome_timeline",
+    ),
+    path(
+        "plans/<slug:slug>/themes/<id:pk>/timeline/",
+        milestones.theme_timeline,
+        name="theme_timeline",
+    ),
     *tracker_urlpatterns,
     # Indicator history and comparators from files (deliverables.indicators.load).
     path("imports/indicators/", indicator_imports.indicator_import, name="indicator_import"),
