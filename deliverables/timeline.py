@@ -69,6 +69,13 @@ class Timeline:
     bar_height: int = BAR_HEIGHT
     radius: int = POINT_RADIUS
 
+    @property
+    def today_anchor(self) -> str:
+        """"Today" stays inside the chart at either edge."""
+        if self.today_x > WIDTH - 40:
+            return "end"
+        return "start" if self.today_x < 40 else "middle"
+
 
 def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     months, day = [], first.replace(day=1)
