@@ -71,7 +71,7 @@ class Timeline:
 
     @property
     def today_anchor(self) -> str:
-        """"Today" stays inside the chart at either edge."""
+        """The label of the today line stays inside the chart at either edge."""
         if self.today_x > WIDTH - 40:
             return "end"
         return "start" if self.today_x < 40 else "middle"
