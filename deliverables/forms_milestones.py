@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
 from deliverables.tracker.dates import UnreadableDate, parse_when
 
@@ -31,6 +32,18 @@ class MilestoneForm(forms.Form):
         error_messages={"max_length": "Write the dates in %(limit_value)d characters or fewer."},
     )
 
+    completed_on = forms.DateField(
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": "Enter the day it was completed, like 27/3/2024."},
+    )
+
+    def clean_completed_on(self) -> dt.date | None:
+        day = self.cleaned_data["completed_on"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The day it was completed must be today or earlier.")
+        return day
+
     def clean_when(self) -> tuple[dt.date | None, dt.date | None, str]:
         text = self.cleaned_data["when"]
         try:
@@ -41,16 +54,33 @@ class MilestoneForm(forms.Form):
             ) from None
 
 
+def _numeric(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _words(part: str) -> str:
+    """ "Autumn 2022, read as 1 September 2022" -> "Autumn 2022"."""
+    return part.split(", read as ")[0].strip()
+
+
 def when_initial(milestone) -> str:
-    """What the edit form shows: the words the council wrote, else the dates."""
-    if milestone.date_note and "read as" not in milestone.date_note:
-        return milestone.date_note
-    start, due = milestone.start_date, milestone.due_date
-    if start and due:
-        return f"{start:%d/%m/%Y} - {due:%d/%m/%Y}"
-    if due:
-        return f"by {due:%d/%m/%Y}"
-    return f"{start:%d/%m/%Y}" if start else ""
+    """What the edit form shows: the words the council wrote where it wrote words (so saving
+    unchanged keeps them), else the dates, in a form parse_when reads back the same."""
+    note, start, due = milestone.date_note, milestone.start_date, milestone.due_date
+    parts = dict(
+        part.split(": ", 1) for part in note.split("; ") if part.startswith(("Start: ", "Due: "))
+    )
+    if note and not parts:
+        return _words(note)
+    start_text = (
+        _words(parts["Start"]) if "Start" in parts else (f"{start:%d/%m/%Y}" if start else "")
+    )
+    due_text = _words(parts["Due"]) if "Due" in parts else (f"{due:%d/%m/%Y}" if due else "")
+    if start_text and due_text:
+        return f"{start_text} - {due_text}"
+    if due_text:
+        return f"by {due_text}" if due else due_text
+    return start_text
 
 
 class CompletionsForm(forms.Form):

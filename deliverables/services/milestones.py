@@ -20,6 +20,8 @@ from plans.models import User
 from plans.permissions import can_change_actions
 from plans.sanitise import sanitise_line
 
+UNCHANGED = object()
+
 
 def _check_may_change(user: User, action: Action) -> None:
     if not can_change_actions(user):
@@ -71,9 +73,15 @@ def milestone_change(
     start_date: dt.date | None,
     due_date: dt.date | None,
     date_note: str = "",
+    completed_on: dt.date | object | None = UNCHANGED,
 ) -> Milestone:
+    """Change a milestone; with `completed_on`, the performance team records (or clears) its
+    completion themselves, say from a report to the Leadership Team, outside any update."""
     _check_may_change(user, milestone.action)
     _check_dates(start_date, due_date)
+    if completed_on is not UNCHANGED and completed_on != milestone.completed_on:
+        milestone.completed_on = completed_on
+        milestone.completed_in = None  # no period's approved update reported it
     milestone.title = sanitise_line(title)
     milestone.start_date, milestone.due_date = start_date, due_date
     milestone.date_note = date_note[:200]

@@ -185,18 +185,14 @@ def parse_when(text: str) -> tuple[dt.date | None, dt.date | None, str]:
     text = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
     if not text:
         return None, None, ""
+    if match := _RANGE.match(text):
+        try:
+            return _range(match.group(1), match.group(2), text)
+        except UnreadableDate:
+            if not NOT_A_DATE.match(text):  # "TBC - to be agreed" is words, not a range
+                raise
     if NOT_A_DATE.match(text):
         return None, None, text
-    if match := _RANGE.match(text):
-        start, start_note = parse_date(match.group(1), end=False)
-        due, due_note = parse_date(match.group(2), end=True)
-        if start and due and due < start:
-            raise UnreadableDate(text)
-        notes = [
-            f"Start: {start_note}" if start_note else "",
-            f"Due: {due_note}" if due_note else "",
-        ]
-        return start, due, "; ".join(n for n in notes if n)
     if match := _BY.match(text):
         due, note = parse_date(match.group(1), end=True)
         return None, due, f"Due: {note}" if note else ""
@@ -206,3 +202,12 @@ def parse_when(text: str) -> tuple[dt.date | None, dt.date | None, str]:
         return None, due, ""
     # A month or a season spans its first day to its last; the note keeps the words.
     return start, due, f"{text}, read as {long_date(start)} to {long_date(due)}"
+
+
+def _range(first: str, second: str, text: str) -> tuple[dt.date | None, dt.date | None, str]:
+    start, start_note = parse_date(first, end=False)
+    due, due_note = parse_date(second, end=True)
+    if start and due and due < start:
+        raise UnreadableDate(text)
+    notes = [f"Start: {start_note}" if start_note else "", f"Due: {due_note}" if due_note else ""]
+    return start, due, "; ".join(n for n in notes if n)

@@ -56,11 +56,17 @@ def milestone_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _saved(request: HttpRequest, form: MilestoneForm, save) -> bool:
+def _saved(request: HttpRequest, form: MilestoneForm, save, **extra) -> bool:
     """Call `save` with the form's values; a refusal becomes the form's error."""
     start, due, note = form.cleaned_data["when"]
     try:
-        save(title=form.cleaned_data["title"], start_date=start, due_date=due, date_note=note)
+        save(
+            title=form.cleaned_data["title"],
+            start_date=start,
+            due_date=due,
+            date_note=note,
+            **extra,
+        )
     except WorkflowError as error:
         form.add_error("when", str(error))
         return False
@@ -91,12 +97,19 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int, milestone_pk: int) 
     milestone = _milestone_of(action, milestone_pk)
     form = MilestoneForm(
         request.POST or None,
-        initial={"title": milestone.title, "when": when_initial(milestone)},
+        initial={
+            "title": milestone.title,
+            "when": when_initial(milestone),
+            "completed_on": milestone.completed_on.strftime("%d/%m/%Y")
+            if milestone.completed_on
+            else "",
+        },
     )
     if form.is_valid() and _saved(
         request,
         form,
         lambda **values: services.milestone_change(request.user, milestone, **values),
+        completed_on=form.cleaned_data["completed_on"],
     ):
         messages.success(request, f"Milestone “{milestone.title}” saved.")
         return redirect("deliverables:milestones", slug=plan.slug, pk=action.pk)

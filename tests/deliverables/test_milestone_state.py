@@ -131,3 +131,34 @@ def test_a_range_keeps_the_words_of_a_season():
 def test_unreadable_or_backwards_dates_are_refused(text):
     with pytest.raises(UnreadableDate):
         parse_when(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "May 2022 - Jul 2022",
+        "Autumn 2022",
+        "May 2022",
+        "TBC",
+        "Ongoing",
+        "by 22 Jun 2022",
+        "by Autumn 2022",
+        "Summer 2022 - TBC",
+        "Ongoing - 31/03/2023",
+        "7 Jun 2022",
+        "",
+    ],
+)
+def test_the_edit_form_shows_words_that_read_back_the_same(text):
+    """Opening a milestone and saving it unchanged keeps its dates and its words."""
+    from types import SimpleNamespace
+
+    from deliverables.forms_milestones import when_initial
+
+    start, due, note = parse_when(text)
+    shown = when_initial(SimpleNamespace(start_date=start, due_date=due, date_note=note))
+    assert parse_when(shown) == (start, due, note)
+
+
+def test_a_range_from_ongoing_keeps_its_due_date():
+    assert parse_when("Ongoing - 31/03/2023") == (None, D(2023, 3, 31), "Start: Ongoing")

@@ -337,3 +337,20 @@ def test_the_milestone_list_query_count_is_fixed(client, cycle, django_assert_nu
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(list_url(cycle))
     assert len(response.context["milestones"]) == 12
+
+
+@pytest.mark.django_db
+def test_the_performance_team_records_and_clears_a_completion(client, cycle):
+    m = milestone(cycle.ch6, due=AGO)
+    edit = reverse("deliverables:milestone_edit", args=[cycle.plan.slug, cycle.ch6.pk, m.pk])
+    client.force_login(cycle.performance)
+    tomorrow = (TODAY + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(edit, {"title": m.title, "when": "", "completed_on": tomorrow})
+    assert "today or earlier" in response.content.decode()
+    client.post(edit, {"title": m.title, "when": "", "completed_on": AGO.strftime("%d/%m/%Y")})
+    m.refresh_from_db()
+    assert (m.completed_on, m.completed_in) == (AGO, None)
+    assert AGO.strftime("%d/%m/%Y") in client.get(edit).content.decode()
+    client.post(edit, {"title": m.title, "when": "", "completed_on": ""})
+    m.refresh_from_db()
+    assert m.completed_on is None
