@@ -8,6 +8,7 @@ from deliverables.views import (
     browse,
     indicator_imports,
     indicators,
+    milestones,
     people,
     periods,
     recommendations,
@@ -118,6 +119,42 @@ urlpatterns = [
         "plans/<slug:slug>/recommendations/<id:pk>/edit/",
         recommendations.recommendation_edit,
         name="recommendation_edit",
+    ),
+    # An action's milestones (the performance team) and the timelines (deliverables.timeline).
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/",
+        milestones.milestone_list,
+        name="milestones",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/add/",
+        milestones.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/<id:milestone_pk>/edit/",
+        milestones.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/<id:milestone_pk>/delete/",
+        milestones.milestone_delete,
+        name="milestone_delete",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<id:pk>/milestones/<id:milestone_pk>/move/",
+        milestones.milestone_move,
+        name="milestone_move",
+    ),
+    path(
+        "plans/<slug:slug>/outcomes/<id:pk>/timeline/",
+        milestones.outcome_timeline,
+        name="outcome_timeline",
+    ),
+    path(
+        "plans/<slug:slug>/themes/<id:pk>/timeline/",
+        milestones.theme_timeline,
+        name="theme_timeline",
     ),
     *tracker_urlpatterns,
     *setup_urlpatterns,

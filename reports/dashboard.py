@@ -15,6 +15,7 @@ from django.db.models import Count, IntegerField, Value
 from django.urls import reverse
 from django.utils import timezone
 
+from deliverables.milestone_reads import OverduePanel, overdue_panel
 from deliverables.models import QuarterlyUpdate, submission_progress
 from deliverables.rules import (
     MOVEMENTS,
@@ -84,6 +85,7 @@ class Dashboard:
     progress: list[dict] = field(default_factory=list)
     progress_totals: dict = field(default_factory=dict)
     days_left: int | None = None
+    milestones: OverduePanel | None = None  # None: the plan has no milestones
 
 
 def register_link(plan: Plan, period: ReportingPeriod, **filters) -> str:
@@ -139,6 +141,7 @@ def build_dashboard(plan: Plan, period: ReportingPeriod, user) -> Dashboard:
             for each, counts in trend_counts
         ],
     )
+    dashboard.milestones = overdue_panel(plan, period, timezone.localdate())
     if period.is_open:
         dashboard.days_left = period.days_left(timezone.localdate())
         rows, totals = submission_progress(period)

@@ -10,6 +10,10 @@ from deliverables.models import QuarterlyUpdate, UpdateState
 from deliverables.permissions import can_decide, can_return
 from deliverables.services.actions import actions_refresh_completion
 from deliverables.services.base import conditional_update, locked_period, record_history
+from deliverables.services.milestones import (
+    milestones_apply_completions,
+    milestones_revoke_completions,
+)
 from deliverables.workflow import NotAllowed, QuarterLocked, WorkflowError
 from plans.models import User
 from plans.sanitise import sanitise_text
@@ -38,6 +42,7 @@ def update_approve(
     )
     record_history([update], QuarterlyUpdate, user, "Approved")
     actions_refresh_completion([update.action_id])
+    milestones_apply_completions(update)  # the milestones it reported complete now count
     notifications.submission_settled(update)
     notifications.update_approved_happened(update)
     return update
@@ -77,6 +82,7 @@ def update_return(
     notifications.update_returned_happened(update)
     if was_approved:
         actions_refresh_completion([update.action_id])  # a returned Complete completes nothing
+        milestones_revoke_completions(update)
     return update
 
 

@@ -3,6 +3,8 @@ updates read from spreadsheets."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +25,7 @@ from deliverables.services.base import (
     record_history,
     save_with_history,
 )
+from deliverables.services.milestones import completions_save
 from deliverables.workflow import (
     NotAllowed,
     QuarterLocked,
@@ -50,10 +53,13 @@ def update_save(
     commentary: str,
     expected_version: int,
     submit: bool,
+    completions: dict[int, dt.date] | None = None,
 ) -> QuarterlyUpdate:
     """Save an officer's update as a draft, or submit it for approval.
 
     `expected_version` is the version the form was loaded with (0 for a new update).
+    `completions`: the action's milestones the update reports complete, and on which day
+    (None leaves what the update reported before); they count once it is approved.
     """
     period = _check_entry(user, action, period, status=status, submit=submit)
     commentary = sanitise_text(commentary, max_length=settings.COMMENTARY_MAX_LENGTH)
@@ -100,6 +106,8 @@ def update_save(
             **values,
         )
         record_history([update], QuarterlyUpdate, user, reason)
+    if completions is not None:
+        completions_save(update, completions)
     if submit:
         notifications.update_submitted_happened(update)
     # A submitted update does not complete an action: only an approval does.

@@ -168,3 +168,46 @@ def _from_text(text: str, end: bool) -> dt.date | Span:
 def _quarter(quarter: int, financial_year: int) -> Span:
     month = QUARTER_MONTHS[quarter]
     return _span(financial_year + (1 if quarter == 4 else 0), month, 3)
+
+
+# "May 2022 - Jul 2022": a start and a due date in one cell; spaces around the dash, so a
+# "2022-23" financial year or an ISO date is never split.
+_RANGE = re.compile(r"^(.+?)\s+(?:-|\u2013|\u2014|to)\s+(.+)$", re.I)
+_BY = re.compile(r"^(?:by|before|no later than)\s+(.+)$", re.I)
+
+
+def parse_when(text: str) -> tuple[dt.date | None, dt.date | None, str]:
+    """(start, due, note) from one "when" written as words, as improvement plans write their
+    milestones: "May 2022 - Jul 2022" (a start and a due date), "by 22 Jun 2022" or
+    "7 Jun 2022" (a due date), "Autumn 2022" (its span), "TBC" or "Ongoing" (no date, kept as
+    the note). The note keeps the words whenever they were read as something else, in the
+    importer's form ("Start: ...; Due: ..."). Raises UnreadableDate."""
+    text = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
+    if not text:
+        return None, None, ""
+    if match := _RANGE.match(text):
+        try:
+            return _range(match.group(1), match.group(2), text)
+        except UnreadableDate:
+            if not NOT_A_DATE.match(text):  # "TBC - to be agreed" is words, not a range
+                raise
+    if NOT_A_DATE.match(text):
+        return None, None, text
+    if match := _BY.match(text):
+        due, note = parse_date(match.group(1), end=True)
+        return None, due, f"Due: {note}" if note else ""
+    start, _ = parse_date(text, end=False)
+    due, _ = parse_date(text, end=True)
+    if start == due:  # one day: the day it is due
+        return None, due, ""
+    # A month or a season spans its first day to its last; the note keeps the words.
+    return start, due, f"{text}, read as {long_date(start)} to {long_date(due)}"
+
+
+def _range(first: str, second: str, text: str) -> tuple[dt.date | None, dt.date | None, str]:
+    start, start_note = parse_date(first, end=False)
+    due, due_note = parse_date(second, end=True)
+    if start and due and due < start:
+        raise UnreadableDate(text)
+    notes = [f"Start: {start_note}" if start_note else "", f"Due: {due_note}" if due_note else ""]
+    return start, due, "; ".join(n for n in notes if n)

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliverables import services
@@ -24,6 +25,7 @@ from deliverables.forms import (
 )
 from deliverables.history import action_timeline
 from deliverables.indicators.readings import quarter_readings
+from deliverables.milestone_reads import action_milestones
 from deliverables.models import (
     Action,
     ActionDelegate,
@@ -91,6 +93,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .order_by("order", "code")
     )
     period = period_for(plan, None) if indicators else None
+    sees_work = sees_work_of(request.user, action, {d.user_id for d in delegates})
     readings = quarter_readings(plan, period, request.user, indicators) if period else []
     return render(
         request,
@@ -103,7 +106,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "timeline": action_timeline(
                 action,
                 visible_ids,
-                work_in_progress=sees_work_of(request.user, action, {d.user_id for d in delegates}),
+                work_in_progress=sees_work,
             ),
             "delegates": delegates,
             "can_delegate": delegating,
@@ -120,6 +123,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "readings": readings,
             "reading_period": period,
             "serves": served_deliverables(request.user, action),  # the golden thread
+            "milestones": action_milestones(
+                request.user, action, timezone.localdate(), sees_work=sees_work
+            ),
             "nav_section": "plans",
         },
     )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from deliverables.access import period_for
 from deliverables.indicators.readings import quarter_readings
 from deliverables.indicators.selectors import indicators_of_outcome
-from deliverables.models import Indicator
+from deliverables.models import Indicator, Milestone
 from deliverables.selectors import outcome_tree, plan_overview
 from plans.access import outcome_for, plan_for
 from plans.models import ReportingPeriod
@@ -66,6 +66,10 @@ def outcome_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "sections": sections,
             "action_count": action_count,
             "readings": readings,
+            # Plans with milestones (the Improvement Plan) link to the timelines.
+            "has_milestones": Milestone.objects.filter(
+                action__placements__outcome=outcome
+            ).exists(),
             "nav_section": "plans",
         },
     )

@@ -22,6 +22,7 @@ from deliverables.forms import (
     ReturnForm,
 )
 from deliverables.indicators.queues import value_review_queue, values_waiting
+from deliverables.milestone_reads import claims_by_update
 from deliverables.models import (
     QuarterlyUpdate,
     UpdateState,
@@ -45,6 +46,9 @@ def review(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = plan_for(request.user, slug)
     period = period_by_code(plan, code)
     queue = review_queue(request.user, plan, period)
+    claims = claims_by_update([u.pk for u in queue["waiting"]])
+    for update in queue["waiting"]:
+        update.milestone_claims = claims.get(update.pk, [])  # the reviewer decides on these too
     return render(
         request,
         "deliverables/review.html",

@@ -19,7 +19,9 @@ from deliverables.forms import (
     DecisionForm,
     UpdateForm,
 )
+from deliverables.forms_milestones import CompletionsForm
 from deliverables.indicators.permissions import enters_values_q
+from deliverables.milestone_reads import my_overdue_milestones, open_milestones
 from deliverables.models import (
     Action,
     Indicator,
@@ -71,11 +73,17 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_updates(request: HttpRequest) -> HttpResponse:
     """Every action the user leads or was delegated, for each open quarter, by outcome."""
-    quarters, open_count = my_quarters(request.user, timezone.localdate())
+    today = timezone.localdate()
+    quarters, open_count = my_quarters(request.user, today)
     return render(
         request,
         "deliverables/my_updates.html",
-        {"quarters": quarters, "open_count": open_count, "nav_section": "updates"},
+        {
+            "quarters": quarters,
+            "open_count": open_count,
+            "overdue_milestones": my_overdue_milestones(request.user, today),
+            "nav_section": "updates",
+        },
     )
 
 
@@ -100,15 +108,24 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
         update = None  # the No Update a close wrote: the officer starts afresh
     conflict = None
     intent = request.POST.get("intent")
+    today = timezone.localdate()
+    # The milestones the officer may report complete with this update (deliverables.services.
+    # milestones: they count once the update is approved).
+    milestones = open_milestones(action, update, today)
+    milestone_form = CompletionsForm(
+        request.POST if request.method == "POST" else None, milestones=milestones, today=today
+    )
     if request.method == "POST" and intent == "copy":
         # Without a script, copying last quarter's commentary keeps what was typed.
         form = UpdateForm(
             _with_previous_commentary(request.POST, previous), plan=plan, submitting=False
         )
         form.errors.clear()
+        milestone_form.is_valid()
+        milestone_form.errors.clear()
     elif request.method == "POST":
         form = UpdateForm(request.POST, plan=plan, submitting=intent == "submit")
-        if form.is_valid():
+        if milestone_form.is_valid() and form.is_valid():
             try:
                 services.update_save(
                     request.user,
@@ -118,6 +135,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
                     commentary=form.cleaned_data["commentary"],
                     expected_version=form.cleaned_data["version"],
                     submit=intent == "submit",
+                    completions=milestone_form.completions() if milestones else None,
                 )
             except StaleUpdate as error:
                 conflict = error.current
@@ -146,6 +164,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
             "previous": previous,
             "previous_period": previous_period,
             "form": form,
+            "milestone_form": milestone_form,
             "editable": editable,
             "in_scope": in_scope,
             "out_of_scope": "" if in_scope else out_of_scope_reason(action, period),
@@ -153,7 +172,7 @@ def update_edit(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResp
             "no_commentary_needed": [
                 s for s in form.fields["status"].queryset if not s.requires_commentary
             ],
-            "days_left": period.days_left(timezone.localdate()),
+            "days_left": period.days_left(today),
             "nav_section": "updates",
         },
     )

@@ -86,9 +86,10 @@ def test_action_page_query_count_does_not_grow_with_quarters(
     client, users, small_plan, action, django_assert_num_queries
 ):
     client.force_login(users["viewer"])
-    # 16: one for the indicators that evidence the action (none here), one for the
-    # recommendations it answers, one for the deliverables of other plans it serves.
-    with django_assert_num_queries(16) as first:
+    # 17: one for the indicators that evidence the action (none here), one for the
+    # recommendations it answers, one for the deliverables of other plans it serves, one for
+    # its milestones.
+    with django_assert_num_queries(17) as first:
         client.get(action.get_absolute_url())
     for code in ["2023-24-Q4", "2024-25-Q1", "2024-25-Q2", "2024-25-Q3"]:
         factories.update(action, factories.period(small_plan.plan, code), "Delayed", code)

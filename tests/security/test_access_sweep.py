@@ -107,8 +107,83 @@ def _retired(w):
     return {"slug": w.retired.plan.slug}
 
 
+def _milestone(w, action=None):
+    """A milestone of CH6 (or `action`), made on first use."""
+    from deliverables.models import Milestone
+
+    return Milestone.objects.get_or_create(action=action or w.ch6, title="Phase 1 Engagement")[0]
+
+
+def _theme(w, small=None):
+    from plans.models import Theme
+
+    outcome = (small or w.small).outcomes[0]
+    return Theme.objects.get_or_create(outcome=outcome, name="First 1000 days")[0]
+
+
+def _milestone_url(w):
+    return {**_plan(w), "pk": w.ch6.pk, "milestone_pk": _milestone(w).pk}
+
+
+# Milestones are changed by the performance team, never in an archived plan, and a milestone
+# is reached only through its own action.
+MILESTONE_OUTSIDERS = [
+    "other_officer",
+    "viewer",
+    "officer",
+    "approver",
+    (
+        "performance",
+        lambda w: {
+            **_retired(w),
+            "pk": w.retired.actions[0].pk,
+            "milestone_pk": _milestone(w, w.retired.actions[0]).pk,
+        },
+    ),
+    (
+        "performance",
+        lambda w: {**_milestone_url(w), "pk": w.small.actions[1].pk},
+    ),
+]
+
+
 # name -> (kwargs for the URL, methods the view serves, outsiders: (user, kwargs maker)).
 ACCESS = {
+    "deliverables:milestones": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("GET",),
+        [
+            *MILESTONE_OUTSIDERS[:4],
+            ("performance", lambda w: {**_retired(w), "pk": w.retired.actions[0].pk}),
+        ],
+    ),
+    "deliverables:milestone_add": (
+        lambda w: {**_plan(w), "pk": w.ch6.pk},
+        ("GET", "POST"),
+        [
+            *MILESTONE_OUTSIDERS[:4],
+            ("performance", lambda w: {**_retired(w), "pk": w.retired.actions[0].pk}),
+        ],
+    ),
+    "deliverables:milestone_edit": (_milestone_url, ("GET", "POST"), MILESTONE_OUTSIDERS),
+    "deliverables:milestone_delete": (_milestone_url, ("GET", "POST"), MILESTONE_OUTSIDERS),
+    "deliverables:milestone_move": (_milestone_url, ("POST",), MILESTONE_OUTSIDERS),
+    "deliverables:outcome_timeline": (
+        lambda w: {**_plan(w), "pk": w.small.outcomes[0].pk},
+        ("GET",),
+        [
+            ("viewer", lambda w: {**_retired(w), "pk": w.retired.outcomes[0].pk}),
+            ("viewer", lambda w: {**_plan(w), "pk": w.retired.outcomes[0].pk}),
+        ],
+    ),
+    "deliverables:theme_timeline": (
+        lambda w: {**_plan(w), "pk": _theme(w).pk},
+        ("GET",),
+        [
+            ("viewer", lambda w: {**_retired(w), "pk": _theme(w, w.retired).pk}),
+            ("viewer", lambda w: {**_plan(w), "pk": _theme(w, w.retired).pk}),
+        ],
+    ),
     "home": (lambda w: {}, ("GET",), []),
     "counting": (lambda w: {}, ("GET",), []),
     "account": (lambda w: {}, ("GET", "POST"), []),
