@@ -51,7 +51,11 @@ def with_state(milestone: Milestone, today: dt.date) -> Milestone:
     """The milestone with `state`, `tag_class` and `when` for a template."""
     milestone.state = milestone_state(
         MilestoneDates(
-            milestone.start_date, milestone.due_date, milestone.completed_on, milestone.date_note
+            milestone.start_date,
+            milestone.due_date,
+            milestone.completed_on,
+            milestone.date_note,
+            milestone.complete_as_written,
         ),
         today,
     )
@@ -97,9 +101,9 @@ def open_milestones(action: Action, update, today: dt.date) -> list[Milestone]:
         )
     rows = [
         with_state(m, today)
-        for m in Milestone.objects.filter(action=action, completed_on__isnull=True).order_by(
-            "order", "pk"
-        )
+        for m in Milestone.objects.filter(
+            action=action, completed_on__isnull=True, complete_as_written=False
+        ).order_by("order", "pk")
     ]
     for row in rows:
         row.claimed_on = claimed.get(row.pk)

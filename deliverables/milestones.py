@@ -23,23 +23,32 @@ class MilestoneDates:
     due_date: dt.date | None
     completed_on: dt.date | None
     date_note: str = ""
+    complete_as_written: bool = False
 
 
 def milestone_state(milestone: MilestoneDates, today: dt.date) -> MilestoneState:
-    """Complete once a completion counts; overdue once its due date has passed without one;
-    in progress from its start date (or with no start date once written "Ongoing"); not started
-    before that. A milestone with no due date ("TBC", "Ongoing") is never overdue."""
-    if milestone.completed_on is not None:
+    """Complete once a completion counts, or when the plan itself records it complete;
+    overdue once its due date has passed without one; in progress from its start date; not
+    started before that. With no start date, a milestone is under way once it has a due date
+    ("by 22 Jun 2022") or is written "Ongoing", and not started while "TBC" or undated. A
+    milestone with no due date ("TBC", "Ongoing") is never overdue."""
+    if milestone.completed_on is not None or milestone.complete_as_written:
         return MilestoneState.COMPLETE
     if milestone.due_date is not None and milestone.due_date < today:
         return MilestoneState.OVERDUE
     if milestone.start_date is not None:
         started = milestone.start_date <= today
     else:
-        started = "ongoing" in milestone.date_note.lower()
+        started = milestone.due_date is not None or "ongoing" in milestone.date_note.lower()
     return MilestoneState.IN_PROGRESS if started else MilestoneState.NOT_STARTED
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
     """Milestones overdue on `today`, as SQL: the same rule as milestone_state."""
-    return Q(**{f"{prefix}completed_on__isnull": True, f"{prefix}due_date__lt": today})
+    return Q(
+        **{
+            f"{prefix}completed_on__isnull": True,
+            f"{prefix}complete_as_written": False,
+            f"{prefix}due_date__lt": today,
+        }
+    )

@@ -47,6 +47,14 @@ def read_written_date(text: str, *, end: bool) -> tuple[dt.date | None, str]:
     return None, text
 
 
+def _written_complete(milestone: dict) -> bool:
+    """The plan wrote "Complete" where a date would be: done before the plan was approved,
+    on a date it does not give (deliverables.milestones counts it complete)."""
+    return any(
+        " ".join(milestone.get(key, "").split()).lower() == "complete" for key in ("start", "due")
+    )
+
+
 def _dates(start_text: str, due_text: str) -> dict:
     start, start_note = read_written_date(start_text, end=False)
     due, due_note = read_written_date(due_text, end=True)
@@ -91,7 +99,11 @@ def plan_content_sync(plan: Plan, spec: dict) -> SyncCounts:
                 Milestone,
                 counts,
                 {"action": action, "title": milestone["title"]},
-                {"order": order, **_dates(milestone.get("start", ""), milestone.get("due", ""))},
+                {
+                    "order": order,
+                    **_dates(milestone.get("start", ""), milestone.get("due", "")),
+                    "complete_as_written": _written_complete(milestone),
+                },
             )
         linked = set(action.recommendations.values_list("pk", flat=True))
         for body, reference in action_spec.get("recommendations", []):

@@ -27,7 +27,13 @@ def _status_text(data: RecommendationsData, action) -> str:
 def _milestone_text(action) -> str:
     return "\n".join(
         f"{m.title}: {m.state_label}"
-        + (f" on {m.completed_on}" if m.completed_on else f" (due {m.due})")
+        + (
+            f" on {m.completed_on}"
+            if m.completed_on
+            else ""
+            if m.state == "complete"
+            else f" (due {m.due})"
+        )
         for m in action.milestones
     )
 

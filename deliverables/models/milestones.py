@@ -33,6 +33,12 @@ class Milestone(models.Model):
         related_name="+",
         help_text="The period whose approved update reported the completion.",
     )
+    complete_as_written = models.BooleanField(
+        "complete as the plan records it",
+        default=False,
+        help_text="The plan itself records it as complete, with no date (the Improvement "
+        'Plan\'s "Complete" in its due-date column).',
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()

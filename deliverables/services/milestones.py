@@ -124,7 +124,10 @@ def completions_save(update: QuarterlyUpdate, claims: dict[int, dt.date]) -> Non
     checked; only the action's milestones that do not count as complete already are kept."""
     open_ids = set(
         Milestone.objects.filter(
-            action=update.action_id, pk__in=list(claims), completed_on__isnull=True
+            action=update.action_id,
+            pk__in=list(claims),
+            completed_on__isnull=True,
+            complete_as_written=False,
         ).values_list("pk", flat=True)
     )
     MilestoneCompletion.objects.filter(update=update).exclude(milestone__in=open_ids).delete()
@@ -142,7 +145,7 @@ def milestones_apply_completions(update: QuarterlyUpdate) -> int:
     Called inside the approval's transaction. Returns how many milestones it completed."""
     done = 0
     for completion in MilestoneCompletion.objects.filter(
-        update=update, milestone__completed_on__isnull=True
+        update=update, milestone__completed_on__isnull=True, milestone__complete_as_written=False
     ).select_related("milestone"):
         milestone = completion.milestone
         milestone.completed_on = completion.completed_on
