@@ -281,6 +281,14 @@ class PlanAdmin(ImportExportAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OutcomeInline]
 
+    def get_readonly_fields(self, request, obj: Plan | None = None) -> list[str]:
+        # A plan's periods follow its frequency: once it has any, switching quarters for
+        # months would leave every period, update and report of the wrong kind.
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.periods.exists():
+            fixed.append("frequency")
+        return fixed
+
     def get_deleted_objects(self, objs, request):
         found = super().get_deleted_objects(objs, request)
         if found[3]:  # protected: its actions' updates keep the plan

@@ -174,3 +174,18 @@ def test_an_action_with_updates_is_withdrawn_not_deleted(client, cycle, users, w
     url = reverse("admin:deliverables_action_delete", args=[spare.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Action.objects.filter(pk=spare.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_switch_a_plan_with_periods_to_months(client, cycle, users):
+    """Its quarters, updates and reports would all be of the wrong kind: the frequency is shown,
+    not offered, once a period exists; a plan with none can still choose."""
+    client.force_login(users["superuser"])
+    page = client.get(reverse("admin:plans_plan_change", args=[cycle.plan.pk]))
+    assert 'name="frequency"' not in page.content.decode()
+    assert "Quarterly" in page.content.decode()
+    empty = Plan.objects.create(
+        name="Draft plan", slug="draft-plan", first_year=2025, last_year=2026
+    )
+    page = client.get(reverse("admin:plans_plan_change", args=[empty.pk]))
+    assert 'name="frequency"' in page.content.decode()
