@@ -177,10 +177,10 @@ def test_an_action_with_updates_is_withdrawn_not_deleted(client, cycle, users, w
 
 
 @pytest.mark.django_db
-def test_the_admin_cannot_switch_a_plan_with_periods_to_months(client, cycle, users):
+def test_the_admin_cannot_switch_a_plan_with_periods_to_months(client, cycle, superuser):
     """Its quarters, updates and reports would all be of the wrong kind: the frequency is shown,
     not offered, once a period exists; a plan with none can still choose."""
-    client.force_login(users["superuser"])
+    client.force_login(superuser)
     page = client.get(reverse("admin:plans_plan_change", args=[cycle.plan.pk]))
     assert 'name="frequency"' not in page.content.decode()
     assert "Quarterly" in page.content.decode()
