@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from deliverables.models import Action, QuarterlyUpdate
-from plans.models import Plan, ReportingPeriod
+from plans.models import PeriodState, Plan, ReportingPeriod
 
 
 def action_for(user, plan: Plan, pk: int) -> Action:
@@ -57,8 +57,10 @@ def update_to_withdraw(user, pk: int) -> QuarterlyUpdate:
 
 
 def period_for(plan: Plan, code: str | None, *, latest: bool = False) -> ReportingPeriod | None:
-    """The quarter asked for in ?period=; else the latest quarter (`latest`), or the latest
-    with an update that counts for everyone (deliverables.rules), falling back to the latest.
+    """The period asked for in ?period=; else the latest period (`latest`), or the latest
+    with an update that counts for everyone (deliverables.rules), falling back to the latest
+    that has opened (a plan with no approved update yet shows its open month, not the last
+    upcoming one of its years), then to its first.
 
     An unknown or malformed code is a 404: a bookmarked link to a quarter that is gone
     should say so, not quietly show another quarter.
@@ -71,7 +73,9 @@ def period_for(plan: Plan, code: str | None, *, latest: bool = False) -> Reporti
     else:
         counted = QuarterlyUpdate.objects.filter(period=OuterRef("pk")).counted_for(None)
         period = (
-            periods.filter(Exists(counted)).newest_first().first() or periods.newest_first().first()
+            periods.filter(Exists(counted)).newest_first().first()
+            or periods.exclude(state=PeriodState.UPCOMING).newest_first().first()
+            or periods.chronological().first()
         )
     if period is not None:
         period.plan = plan

@@ -19,23 +19,24 @@ maybe_days = st.none() | days
 notes = st.sampled_from(["", "TBC", "Ongoing", "Start: Ongoing", "Autumn 2022, read as ..."])
 
 
-def reference_state(start, due, completed, note, today) -> str:
-    """The rule in plain words: done is done; late once the due day has gone by; under way from
-    the start day (or when written "Ongoing" with no start); otherwise not started."""
-    if completed:
+def reference_state(start, due, completed, note, today, as_written=False) -> str:
+    """The rule in plain words: done is done (or the plan itself says "Complete"); late once the
+    due day has gone by; under way from the start day, or with no start day once it has a due
+    day or is written "Ongoing"; otherwise not started."""
+    if completed or as_written:
         return "complete"
     if due and today > due:
         return "overdue"
     if start:
         return "in_progress" if today >= start else "not_started"
-    return "in_progress" if "ongoing" in note.lower() else "not_started"
+    return "in_progress" if due or "ongoing" in note.lower() else "not_started"
 
 
 @settings(max_examples=400, deadline=None)
-@given(maybe_days, maybe_days, maybe_days, notes, days)
-def test_the_state_is_the_reference_rules(start, due, completed, note, today):
-    got = milestone_state(MilestoneDates(start, due, completed, note), today)
-    assert got == reference_state(start, due, completed, note, today)
+@given(maybe_days, maybe_days, maybe_days, notes, days, st.booleans())
+def test_the_state_is_the_reference_rules(start, due, completed, note, today, as_written):
+    got = milestone_state(MilestoneDates(start, due, completed, note, as_written), today)
+    assert got == reference_state(start, due, completed, note, today, as_written)
 
 
 @pytest.mark.parametrize(
@@ -60,6 +61,16 @@ def test_tbc_and_ongoing_are_never_overdue():
     assert milestone_state(late_done, far) == "complete"
 
 
+def test_a_milestone_the_plan_records_complete_is_complete_and_never_overdue():
+    """The Improvement Plan wrote "Complete" where 34 milestones' due dates would be."""
+    far = D(2030, 1, 1)
+    written = MilestoneDates(D(2022, 5, 1), None, None, "Start: May 2022; Due: Complete", True)
+    assert milestone_state(written, far) == "complete"
+    assert milestone_state(MilestoneDates(None, D(2022, 6, 22), None), D(2022, 6, 1)) == (
+        "in_progress"  # "by 22 Jun 2022": under way until it is due
+    )
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=25,
@@ -67,7 +78,9 @@ def test_tbc_and_ongoing_are_never_overdue():
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    st.lists(st.tuples(maybe_days, maybe_days, st.booleans()), min_size=1, max_size=8),
+    st.lists(
+        st.tuples(maybe_days, maybe_days, st.booleans(), st.booleans()), min_size=1, max_size=8
+    ),
     days,
 )
 def test_overdue_in_sql_is_overdue_in_python(small_plan, rows, today):
@@ -81,14 +94,20 @@ def test_overdue_in_sql_is_overdue_in_python(small_plan, rows, today):
             start_date=start,
             due_date=due,
             completed_on=(due or start or today) if done else None,
+            complete_as_written=as_written,
         )
-        for i, (start, due, done) in enumerate(rows)
+        for i, (start, due, done, as_written) in enumerate(rows)
     ]
     in_sql = set(Milestone.objects.filter(overdue_q(today), action=action).values_list("pk"))
     in_python = {
         (m.pk,)
         for m in made
-        if milestone_state(MilestoneDates(m.start_date, m.due_date, m.completed_on), today)
+        if milestone_state(
+            MilestoneDates(
+                m.start_date, m.due_date, m.completed_on, complete_as_written=m.complete_as_written
+            ),
+            today,
+        )
         == MilestoneState.OVERDUE
     }
     assert in_sql == in_python
