@@ -47,42 +47,32 @@ class PlacementInline(admin.TabularInline):
 
 
 class ContributionInline(admin.TabularInline):
-    """The golden thread: deliverables of other plans the action serves. The model's clean()
-    refuses one of the action's own plan. The pages (deliverables.views.thread) also record
-    each change in the action's history; here Django's admin log records it."""
+    """The golden thread, shown on the action: deliverables of other plans it serves. Shown,
+    not edited: links are made and removed on the action's page (deliverables.services.thread),
+    which refuses the action's own plan and archived plans and records each change in the
+    action's history, so the admin is not a second door around those rules."""
 
     model = ActionContribution
     extra = 0
     fields = ["deliverable", "added_by", "added_at"]
-    readonly_fields = ["added_by", "added_at"]
-    autocomplete_fields = ["deliverable"]
+    readonly_fields = fields
     verbose_name = "deliverable of another plan it serves"
-    verbose_name_plural = "deliverables of other plans it serves (the golden thread)"
+    verbose_name_plural = (
+        "deliverables of other plans it serves (the golden thread: change them on the "
+        "action's page)"
+    )
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        user = request.user
-
-        class StampedFormSet(formset):
-            def save_new(self, form, commit=True):
-                form.instance.added_by = user  # who linked it, as the pages record
-                return super().save_new(form, commit)
-
-        return StampedFormSet
-
-    # Whoever may change actions may change what they serve, as on the action's page; no
-    # permission of its own to hand out to the roles.
     def has_view_permission(self, request, obj=None) -> bool:
         return can_change_actions(request.user)
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return can_change_actions(request.user)
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return can_change_actions(request.user)
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return can_change_actions(request.user)
+        return False
 
 
 class ActionAddFormMixin:

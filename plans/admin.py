@@ -283,10 +283,14 @@ class PlanAdmin(ImportExportAdmin):
 
     def get_readonly_fields(self, request, obj: Plan | None = None) -> list[str]:
         # A plan's periods follow its frequency: once it has any, switching quarters for
-        # months would leave every period, update and report of the wrong kind.
+        # months would leave every period, update and report of the wrong kind. Archiving goes
+        # through Set up plans (deliverables.services.setup.plan_archive), which refuses while a
+        # period is open, so an existing plan's Active box is shown, not offered.
         fixed = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.periods.exists():
-            fixed.append("frequency")
+        if obj is not None:
+            fixed.append("is_active")
+            if obj.periods.exists():
+                fixed.append("frequency")
         return fixed
 
     def get_deleted_objects(self, objs, request):
@@ -295,7 +299,7 @@ class PlanAdmin(ImportExportAdmin):
             self.message_user(
                 request,
                 "A plan whose actions have quarterly updates is kept with its record, not "
-                "deleted. Untick Active to retire it.",
+                "deleted. Archive it from Set up plans instead.",
                 level=messages.WARNING,
             )
         return found

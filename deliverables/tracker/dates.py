@@ -150,7 +150,7 @@ def _from_text(text: str, end: bool) -> dt.date | Span:
     if (match := _MONTH_YEAR.match(text)) and (match.group(1) or match.group(3)) in MONTHS:
         month = MONTHS[match.group(1) or match.group(3)]
         year = _year(match.group(2) or match.group(4))
-        return _month_end(year, month) if end else dt.date(year, month, 1)
+        return _month_end(year, month) if end else _day(year, month, 1, text)
     if match := _SEASON.match(text):
         season, year, _ = match.groups()
         return _span(int(year), SEASONS[season], 3)

@@ -159,7 +159,9 @@ class YearQuarters:
     def period(self, quarter: int) -> ReportingPeriod:
         if quarter not in self.periods and not self._loaded:
             self._loaded = True
-            for saved in ReportingPeriod.objects.filter(plan=self.plan, year=self.chosen.year):
+            for saved in ReportingPeriod.objects.filter(
+                plan=self.plan, year=self.chosen.year, month=0
+            ):
                 self.periods.setdefault(saved.quarter, saved)
         period = self.periods.get(quarter)
         if period is None:

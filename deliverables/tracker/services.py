@@ -59,7 +59,7 @@ def _target_period(plan: Plan, period_code: str) -> ReportingPeriod:
     """The quarter to import into; a quarter not yet in the plan is prepared, unsaved, as closed:
     a back-catalogue quarter is history, not a quarter for officers to fill in."""
     year, quarter = parse_period_code(period_code)
-    period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
+    period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter, month=0).first()
     if period is None:
         period = ReportingPeriod(plan=plan, year=year, quarter=quarter, state=PeriodState.CLOSED)
     period.plan = plan
@@ -191,6 +191,13 @@ def _preview(
         code, refusal = canonical_period_code(period_code), ""
     except ValueError as error:
         code, refusal = period_code.strip()[: ImportRecord.period_code.field.max_length], str(error)
+    if plan is not None and plan.is_monthly and not refusal:
+        # Trackers hold quarters' columns; a monthly plan's months are not a quarter's, and
+        # guessing which month a quarter's column means would be a guess written as history.
+        refusal = (
+            f"{plan.name} reports by month, and the tracker import reads quarterly trackers: "
+            "nothing was imported. Enter its months' updates on the pages."
+        )
     record = ImportRecord(
         plan=plan,
         period_code=code,

@@ -26,7 +26,7 @@ from deliverables.tracker.catalogue import (
     read_clue,
     tracker_files,
 )
-from plans.models import StrategicOutcome
+from plans.models import ReportingPeriod, StrategicOutcome
 from plans.workbook import open_tracker
 from tests import factories
 
@@ -545,3 +545,17 @@ def test_a_column_map_folds_headers_and_keeps_a_repeated_headers_number():
         "q3 rating rag": "q3_status",
         "status#2": "q2_status",
     }
+
+
+def test_a_quarterly_tracker_is_refused_for_a_monthly_plan_and_writes_nothing(tmp_path, plan):
+    """A quarter's column is no month's: the import says so instead of choosing a month (or
+    adding a quarter to a plan of months)."""
+    plan.frequency = "monthly"
+    plan.save(update_fields=["frequency"])
+    for code in ("2023-10", "2023-11", "2023-12"):
+        factories.month(plan, code)
+    path = tracker(tmp_path / "tracker.xlsx", [row("Delayed", "Behind.")])
+    out, err = run(path, "--period", "2023-24-Q3", plan=plan, expect_exit=1)
+    assert "reports by month" in out + err
+    assert not QuarterlyUpdate.objects.exists()
+    assert not ReportingPeriod.objects.filter(plan=plan, month=0).exists()

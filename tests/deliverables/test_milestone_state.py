@@ -181,3 +181,9 @@ def test_the_edit_form_shows_words_that_read_back_the_same(text):
 
 def test_a_range_from_ongoing_keeps_its_due_date():
     assert parse_when("Ongoing - 31/03/2023") == (None, D(2023, 3, 31), "Start: Ongoing")
+
+
+@pytest.mark.parametrize("text", ["May 0000", "Jan 0000", "May 0001"])
+def test_a_month_of_an_impossible_year_is_unreadable_not_an_error(text):
+    with pytest.raises(UnreadableDate):
+        parse_when(text)

@@ -163,7 +163,7 @@ def test_an_action_with_updates_is_withdrawn_not_deleted(client, cycle, users, w
     # Nor by deleting the plan above them.
     url = reverse("admin:plans_plan_delete", args=[cycle.plan.pk])
     response = client.post(url, {"post": "yes"})
-    assert "Untick Active to retire it" in response.content.decode()
+    assert "Archive it from Set up plans instead" in response.content.decode()
     assert Plan.objects.filter(pk=cycle.plan.pk).exists()
     assert QuarterlyUpdate.objects.count() == updates
     # Every other door refuses it too.
@@ -189,3 +189,27 @@ def test_the_admin_cannot_switch_a_plan_with_periods_to_months(client, cycle, su
     )
     page = client.get(reverse("admin:plans_plan_change", args=[empty.pk]))
     assert 'name="frequency"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_archive_a_plan_past_the_open_period_check(client, cycle, superuser):
+    """Archiving goes through Set up plans, which refuses while a period is open: the admin's
+    form posted without the Active box leaves the plan active."""
+    client.force_login(superuser)
+    url = reverse("admin:plans_plan_change", args=[cycle.plan.pk])
+    assert 'name="is_active"' not in client.get(url).content.decode()
+    form = {
+        "name": cycle.plan.name,
+        "slug": cycle.plan.slug,
+        "first_year": cycle.plan.first_year,
+        "last_year": cycle.plan.last_year,
+        "outcome_label": "Outcome",
+        "theme_label": "Theme",
+        "deliverable_label": "Deliverable",
+        "action_label": "Action",
+        "outcomes-TOTAL_FORMS": 0,
+        "outcomes-INITIAL_FORMS": 0,
+    }
+    client.post(url, form)
+    cycle.plan.refresh_from_db()
+    assert cycle.plan.is_active
