@@ -9,7 +9,15 @@ from django.utils.text import slugify
 from deliverables.models import Action, Deliverable
 from deliverables.permissions import users_who_may_enter_updates
 from deliverables.services.setup import StatusRow, scale_problems
-from plans.models import HEX_COLOUR, Directorate, Plan, ReportingPeriod, StrategicOutcome, Theme
+from plans.models import (
+    HEX_COLOUR,
+    Directorate,
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    StrategicOutcome,
+    Theme,
+)
 from plans.sanitise import sanitise_line, sanitise_text
 from plans.statuses import Rag
 
@@ -304,11 +312,20 @@ class ActionForm(forms.ModelForm):
         )
         for name in ("start_date", "due_date"):
             self.fields[name].error_messages["invalid"] = "Enter a real date, like 31 3 2025."
-        # Blank: the plan's open or next period (services.first_quarter_for_new_action).
+        # Blank: the plan's open or next period (services.first_quarter_for_new_action). A closed
+        # or published period is not offered: an action added there would count as No Update
+        # in a period whose record is closed (the admin's add form and the importer, with its
+        # "change closed quarters" option, are the doors for history).
         periods = self.fields["reported_from"]
-        periods.queryset = ReportingPeriod.objects.for_plan(self.instance.plan).chronological()
+        periods.queryset = (
+            ReportingPeriod.objects.for_plan(self.instance.plan)
+            .exclude(state__in=[PeriodState.CLOSED, PeriodState.PUBLISHED])
+            .chronological()
+        )
         periods.label_from_instance = lambda period: period.label
-        periods.error_messages["invalid_choice"] = "Choose one of the plan's periods."
+        periods.error_messages["invalid_choice"] = (
+            "Choose one of the plan's open or upcoming periods."
+        )
 
     def clean_ref(self) -> str:
         return sanitise_line(self.cleaned_data["ref"], max_length=40)

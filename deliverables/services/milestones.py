@@ -30,6 +30,19 @@ def _check_may_change(user: User, action: Action) -> None:
         raise NotAllowed("The plan is archived: its milestones can no longer be changed.")
 
 
+def _check_completion_unlocked(milestone: Milestone, doing: str) -> None:
+    """A completion approved in a period now closed is that period's record: changed only
+    after the period is reopened (with its recorded reason), as its updates are."""
+    period = milestone.completed_in
+    if period is not None:
+        period.refresh_from_db(fields=["state"])  # as it stands now, not as the page read it
+        if period.is_locked:
+            raise WorkflowError(
+                f"Its completion was approved in {period.label}, which is {period.state}: "
+                f"reopen {period.label} before you {doing}."
+            )
+
+
 def _check_dates(start: dt.date | None, due: dt.date | None) -> None:
     if start and due and due < start:
         raise WorkflowError("The due date must be on or after the start date.")
@@ -80,6 +93,7 @@ def milestone_change(
     _check_may_change(user, milestone.action)
     _check_dates(start_date, due_date)
     if completed_on is not UNCHANGED and completed_on != milestone.completed_on:
+        _check_completion_unlocked(milestone, "change its completion")
         milestone.completed_on = completed_on
         milestone.completed_in = None  # no period's approved update reported it
     milestone.title = sanitise_line(title)
@@ -94,6 +108,7 @@ def milestone_change(
 def milestone_delete(user: User, milestone: Milestone) -> None:
     """Deleting a milestone deletes the completions reported for it (history keeps both)."""
     _check_may_change(user, milestone.action)
+    _check_completion_unlocked(milestone, "delete it")
     milestone._change_reason = "Deleted"
     milestone.delete()
 

@@ -132,8 +132,12 @@ def milestone_delete(request: HttpRequest, slug: str, pk: int, milestone_pk: int
     plan, action = _action_to_change(request, slug, pk)
     milestone = _milestone_of(action, milestone_pk)
     if request.method == "POST":
-        services.milestone_delete(request.user, milestone)
-        messages.success(request, f"Milestone “{milestone.title}” deleted.")
+        try:
+            services.milestone_delete(request.user, milestone)
+        except WorkflowError as error:  # its completion is a closed period's record
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Milestone “{milestone.title}” deleted.")
         return redirect("deliverables:milestones", slug=plan.slug, pk=action.pk)
     return render(
         request,

@@ -354,3 +354,21 @@ def test_the_performance_team_records_and_clears_a_completion(client, cycle):
     client.post(edit, {"title": m.title, "when": "", "completed_on": ""})
     m.refresh_from_db()
     assert m.completed_on is None
+
+
+@pytest.mark.django_db
+def test_a_completion_approved_in_a_closed_quarter_is_kept_until_it_is_reopened(client, cycle):
+    """The team may not clear, or delete with its milestone, what a closed quarter recorded."""
+    done = milestone(cycle.ch6, due=dt.date(2023, 12, 1))
+    done.completed_on, done.completed_in = dt.date(2023, 11, 20), cycle.q3  # Q3 is closed
+    done.save()
+    client.force_login(cycle.performance)
+    edit = reverse("deliverables:milestone_edit", args=[cycle.plan.slug, cycle.ch6.pk, done.pk])
+    response = client.post(edit, {"title": done.title, "when": "by 01/12/2023", "completed_on": ""})
+    assert response.status_code == 200
+    assert "reopen Q3 2023/24" in response.content.decode()
+    delete = reverse("deliverables:milestone_delete", args=[cycle.plan.slug, cycle.ch6.pk, done.pk])
+    response = client.post(delete, follow=True)
+    assert "reopen Q3 2023/24 before you delete it" in response.content.decode()
+    done.refresh_from_db()
+    assert (done.completed_on, done.completed_in) == (dt.date(2023, 11, 20), cycle.q3)

@@ -468,10 +468,13 @@ def test_an_action_under_a_deliverable_or_straight_under_an_outcome(team, small_
     team.post(add, {"place": f"deliverable:{b3.pk}", "ref": "CH9", "title": "Ninth"})
     placement = ActionPlacement.objects.get(action__ref="CH9")
     assert (placement.outcome, placement.deliverable, placement.theme) == (b3.outcome, b3, None)
-    q3 = small_plan.period
+    q3, q4 = small_plan.period, ReportingPeriod.objects.get(plan=plan, year=2023, quarter=4)
     data = {"place": f"outcome:{small_plan.outcomes[1].pk}", "title": "No reference"}
-    team.post(add, {**data, "reported_from": str(q3.pk)})
-    assert Action.objects.get(title="No reference").reported_from == q3
+    refused = team.post(add, {**data, "reported_from": str(q3.pk)})  # closed: its record stands
+    assert "Choose one of the plan's open or upcoming periods" in text_of(refused)
+    assert not Action.objects.filter(title="No reference").exists()
+    team.post(add, {**data, "reported_from": str(q4.pk)})
+    assert Action.objects.get(title="No reference").reported_from == q4
     placement = ActionPlacement.objects.get(action__title="No reference")
     assert (placement.outcome, placement.deliverable) == (small_plan.outcomes[1], None)
 
@@ -486,7 +489,7 @@ def test_an_action_under_a_deliverable_or_straight_under_an_outcome(team, small_
         ({"place": ""}, "Choose where it goes"),
         ({"place": "outcome:999999"}, "Choose one of the places listed"),
         ({"start_date": "2024-02-30"}, "Enter a real date"),
-        ({"reported_from": "999999"}, "Choose one of the plan's periods"),
+        ({"reported_from": "999999"}, "Choose one of the plan's open or upcoming periods"),
     ],
 )
 def test_an_action_that_cannot_be_added_says_why(team, small_plan, overrides, message):
