@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from deliverables.milestones import MilestoneDates, MilestoneState, milestone_state, overdue_q
+from deliverables.milestones import MilestoneState, counted_q, overdue_q, state_of
 from deliverables.models import Action, Milestone, MilestoneCompletion, UpdateState
-from deliverables.rules import in_scope, sees_work_of
+from deliverables.rules import sees_work_of
 from plans.models import Plan, ReportingPeriod, StrategicOutcome, Theme
 
 # The tag colour for each state; the state's words are always written beside it.
@@ -49,16 +49,7 @@ def when_written(milestone: Milestone) -> str:
 
 def with_state(milestone: Milestone, today: dt.date) -> Milestone:
     """The milestone with `state`, `tag_class` and `when` for a template."""
-    milestone.state = milestone_state(
-        MilestoneDates(
-            milestone.start_date,
-            milestone.due_date,
-            milestone.completed_on,
-            milestone.date_note,
-            milestone.complete_as_written,
-        ),
-        today,
-    )
+    milestone.state = state_of(milestone, today)
     milestone.tag_class = TAG_CLASSES[milestone.state]
     milestone.when = when_written(milestone)
     return milestone
@@ -82,10 +73,12 @@ def action_milestones(
                 to_attr="claims",
             )
         )
-    rows = [with_state(m, today) for m in milestones]
-    for row in rows:
+    rows = []
+    for milestone in milestones:
+        milestone.action = action  # its completion is the milestones' too (state_of)
+        rows.append(with_state(milestone, today))
         if not sees_work:
-            row.claims = []
+            milestone.claims = []
     return rows
 
 
@@ -99,14 +92,13 @@ def open_milestones(action: Action, update, today: dt.date) -> list[Milestone]:
                 "milestone_id", "completed_on"
             )
         )
-    rows = [
-        with_state(m, today)
-        for m in Milestone.objects.filter(
-            action=action, completed_on__isnull=True, complete_as_written=False
-        ).order_by("order", "pk")
-    ]
-    for row in rows:
-        row.claimed_on = claimed.get(row.pk)
+    rows = []
+    for milestone in Milestone.objects.filter(
+        action=action, completed_on__isnull=True, complete_as_written=False
+    ).order_by("order", "pk"):
+        milestone.action = action
+        milestone.claimed_on = claimed.get(milestone.pk)
+        rows.append(with_state(milestone, today))
     return rows
 
 
@@ -121,13 +113,13 @@ def claims_by_update(update_ids: list[int]) -> dict[int, list[MilestoneCompletio
 
 
 def my_overdue_milestones(user, today: dt.date) -> list[Milestone]:
-    """Overdue milestones of the actions whose updates `user` enters, in active plans."""
-    actions = Action.objects.editable_by(user).filter(
-        plan__is_active=True, withdrawn_from__isnull=True
-    )
+    """Overdue milestones of the actions whose updates `user` enters, in active plans: each one
+    the officer can still report complete with an update (its action neither complete nor
+    withdrawn)."""
+    actions = Action.objects.editable_by(user).filter(plan__is_active=True)
     return [
         with_state(m, today)
-        for m in Milestone.objects.filter(overdue_q(today), action__in=actions)
+        for m in Milestone.objects.filter(overdue_q(today), counted_q(), action__in=actions)
         .select_related("action__plan")
         .order_by("due_date", "pk")
     ]
@@ -147,11 +139,13 @@ class OverduePanel:
 
 
 def overdue_panel(plan: Plan, period: ReportingPeriod, today: dt.date) -> OverduePanel | None:
-    """Overdue milestones of the actions the plan counts in `period` (in scope, not withdrawn);
-    None when the plan has no milestones at all, so plans without them show no panel."""
+    """The plan's overdue milestones as of `today` (deliverables.milestones: of actions neither
+    complete nor withdrawn), as the timelines and recommendations count them; None when the
+    plan has no milestones at all, so plans without them show no panel. Overdue is a matter of
+    today's date, so the count does not change with the period the dashboard shows."""
     if not Milestone.objects.filter(action__plan=plan).exists():
         return None
-    overdue = Milestone.objects.filter(overdue_q(today), action__in=in_scope(plan, period))
+    overdue = Milestone.objects.filter(overdue_q(today), counted_q(), action__plan=plan)
     counts = dict(
         overdue.values_list("action__placements__outcome")
         .annotate(n=Count("pk", distinct=True))
@@ -182,7 +176,7 @@ def group_milestones(
         )
     else:
         placed = Q(action__placements__outcome=outcome)
-    ids = Milestone.objects.filter(placed, action__plan=plan).values("pk")
+    ids = Milestone.objects.filter(placed, counted_q(), action__plan=plan).values("pk")
     return list(
         Milestone.objects.filter(pk__in=ids)
         .select_related("action")

@@ -24,15 +24,22 @@ class MilestoneDates:
     completed_on: dt.date | None
     date_note: str = ""
     complete_as_written: bool = False
+    action_complete: bool = False
 
 
 def milestone_state(milestone: MilestoneDates, today: dt.date) -> MilestoneState:
-    """Complete once a completion counts, or when the plan itself records it complete;
+    """Complete once a completion counts, when the plan itself records it complete, or once
+    its action is complete (an approved update closed it: its steps are done, and nothing more
+    can be reported for them);
     overdue once its due date has passed without one; in progress from its start date; not
     started before that. With no start date, a milestone is under way once it has a due date
     ("by 22 Jun 2022") or is written "Ongoing", and not started while "TBC" or undated. A
     milestone with no due date ("TBC", "Ongoing") is never overdue."""
-    if milestone.completed_on is not None or milestone.complete_as_written:
+    if (
+        milestone.completed_on is not None
+        or milestone.complete_as_written
+        or milestone.action_complete
+    ):
         return MilestoneState.COMPLETE
     if milestone.due_date is not None and milestone.due_date < today:
         return MilestoneState.OVERDUE
@@ -49,6 +56,30 @@ def overdue_q(today: dt.date, prefix: str = "") -> Q:
         **{
             f"{prefix}completed_on__isnull": True,
             f"{prefix}complete_as_written": False,
+            f"{prefix}action__completed_in__isnull": True,
             f"{prefix}due_date__lt": today,
         }
+    )
+
+
+def counted_q(prefix: str = "") -> Q:
+    """The milestones every count and list reads (dashboard, my updates, timelines,
+    recommendations): those of actions not withdrawn from the plan. A withdrawn action's
+    milestones stay on its own page, with its history."""
+    return Q(**{f"{prefix}action__withdrawn_from__isnull": True})
+
+
+def state_of(milestone, today: dt.date) -> MilestoneState:
+    """milestone_state of a Milestone row; its `action` should be loaded (select_related, or
+    set by the caller) so a list costs no query per row."""
+    return milestone_state(
+        MilestoneDates(
+            milestone.start_date,
+            milestone.due_date,
+            milestone.completed_on,
+            milestone.date_note,
+            milestone.complete_as_written,
+            milestone.action.completed_in_id is not None,
+        ),
+        today,
     )

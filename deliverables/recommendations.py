@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from deliverables.milestones import MilestoneState, milestone_state
+from deliverables.milestones import MilestoneState, counted_q, state_of
 from deliverables.models import Action, Milestone, Recommendation
 from deliverables.rules import in_scope, out_of_scope_reason, with_statuses
 from plans.models import Plan, ReportingPeriod
@@ -118,8 +118,11 @@ def recommendation_progress(
             .order_by()
         )
     milestones_of: dict[int, list[MilestoneLine]] = {}
-    for milestone in Milestone.objects.filter(action_id__in=ids).order_by("action", "order", "pk"):
-        line = MilestoneLine(milestone, milestone_state(milestone, today))
+    for milestone in Milestone.objects.filter(counted_q(), action_id__in=ids).order_by(
+        "action", "order", "pk"
+    ):
+        milestone.action = actions[milestone.action_id]
+        line = MilestoneLine(milestone, state_of(milestone, today))
         milestones_of.setdefault(milestone.action_id, []).append(line)
 
     def progress_of(action: Action) -> ActionProgress:

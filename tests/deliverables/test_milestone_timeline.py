@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 from django.urls import reverse
@@ -33,6 +34,7 @@ def test_bars_points_and_today_are_placed_by_date():
             self.title, self.start_date, self.due_date = title, start, due
             self.completed_on, self.date_note = None, note
             self.complete_as_written = False
+            self.action = types.SimpleNamespace(completed_in_id=None)
 
     rows = [
         with_state(M("Span", D(2022, 5, 1), D(2022, 7, 31)), D(2022, 6, 15)),

@@ -372,3 +372,35 @@ def test_a_completion_approved_in_a_closed_quarter_is_kept_until_it_is_reopened(
     assert "reopen Q3 2023/24 before you delete it" in response.content.decode()
     done.refresh_from_db()
     assert (done.completed_on, done.completed_in) == (dt.date(2023, 11, 20), cycle.q3)
+
+
+@pytest.mark.django_db
+def test_overdue_is_one_count_on_every_surface_and_a_closed_action_owes_nothing(client, cycle):
+    """PH5 was completed in Q3: its unreported milestone is complete with it, so no page asks
+    its officer to report it (they cannot: PH5 owes no Q4 update). F1 is withdrawn: its
+    milestone leaves every count. CH6's overdue milestone is counted the same everywhere."""
+    from deliverables.milestone_reads import group_milestones, my_overdue_milestones, overdue_panel
+    from deliverables.models import Recommendation
+    from deliverables.recommendations import recommendation_progress
+    from deliverables.services.actions import action_withdraw
+
+    late = dt.date(2023, 6, 1)
+    live = milestone(cycle.ch6, "CH6 step", due=late)
+    closed = milestone(cycle.ph5, "PH5 step", due=late)
+    dropped = milestone(cycle.f1, "F1 step", due=late)
+    action_withdraw(cycle.performance, cycle.f1, cycle.q4, reason="No longer needed")
+    review = Recommendation.objects.create(plan=cycle.plan, body="CIPFA", reference="1.5")
+    review.actions.add(cycle.ch6, cycle.ph5, cycle.f1)
+
+    assert [m.pk for m in my_overdue_milestones(cycle.other_officer, TODAY)] == []
+    assert [m.pk for m in my_overdue_milestones(cycle.officer, TODAY)] == [live.pk]
+    assert overdue_panel(cycle.plan, cycle.q4, TODAY).total == 1
+    (row,) = recommendation_progress(cycle.plan, cycle.q4, cycle.viewer, today=TODAY)
+    assert (row.milestones_overdue, row.milestones_complete, row.milestones_total) == (1, 1, 2)
+    outcome = cycle.ch6.placements.first().outcome
+    shown = {m.pk for m in group_milestones(cycle.plan, outcome=outcome)}
+    assert dropped.pk not in shown
+    assert "PH5 step" in page(client, cycle.viewer, cycle.ph5)
+    assert closed.pk not in {
+        m.pk for m in my_overdue_milestones(cycle.other_officer, TODAY)
+    }  # complete with its action

@@ -70,15 +70,16 @@ def recommended_worlds(draw):
     return world, recommendations, milestones
 
 
-def milestone_state(spec: dict) -> str:
-    """README "Milestones", restated."""
-    if spec["done"] is not None:
+def milestone_state(spec: dict, *, action_complete: bool) -> str:
+    """README "Milestones", restated: an action's completion completes its milestones."""
+    if spec["done"] is not None or action_complete:
         return "complete"
     if spec["due"] is not None and spec["due"] < TODAY:
         return "overdue"
-    started = (
-        spec["start"] <= TODAY if spec["start"] is not None else "ongoing" in spec["note"].lower()
-    )
+    if spec["start"] is not None:
+        started = spec["start"] <= TODAY
+    else:
+        started = spec["due"] is not None or "ongoing" in spec["note"].lower()
     return "in_progress" if started else "not_started"
 
 
@@ -104,7 +105,13 @@ class RecReference(Reference):
             if key is not None:
                 rag[key] = rag.get(key, 0) + 1
             complete += done
-        states = [milestone_state(m) for index in members for m in milestones[index]]
+        # A withdrawn action's milestones leave the counts; a complete one's are complete.
+        states = [
+            milestone_state(m, action_complete=self.completed_in(a) is not None)
+            for index in members
+            if (a := self.world.actions[index]).withdrawn_from is None
+            for m in milestones[index]
+        ]
         return (
             len(members),
             complete,
