@@ -75,6 +75,22 @@ def test_a_reported_completion_counts_only_once_approved(client, cycle):
 
 
 @pytest.mark.django_db
+def test_the_action_page_s_milestones_scroll_in_their_own_region_on_a_phone(client, cycle):
+    # Found by the browser journey: at 390 px the four columns (a state tag, "September",
+    # "Completed") made the whole page scroll sideways; the house's scroll region keeps the
+    # page within the window, named and reachable by keyboard.
+    milestone(cycle.ch6, title="Phase 1 engagement: starting the conversation", due=AGO)
+    html = page(client, cycle.viewer, cycle.ch6)
+    region = (
+        f'<div class="app-table-scroll" role="region" aria-label="Milestones of '
+        f'{cycle.ch6.display_ref}" tabindex="0">'
+    )
+    assert region in html
+    caption = f"Milestones of {cycle.ch6.display_ref}</caption>"
+    assert html.index(region) < html.index(caption) < html.index("Phase 1 engagement")
+
+
+@pytest.mark.django_db
 def test_a_returned_update_completes_nothing(client, cycle):
     m = milestone(cycle.ch6, due=AGO)
     client.force_login(cycle.officer)
