@@ -59,3 +59,15 @@ def require_no_refusal(record: ImportRecord) -> None:
     """A preview carrying a refusal imports nothing: its columns need other meanings first."""
     if refusal := refusal_of(record):
         raise WorkflowError(f"Nothing was imported: the file cannot be, as it is read. {refusal}")
+
+
+def monthly_plan_refusal(plan) -> str:
+    """Why a tracker cannot go into `plan`, or "": trackers hold quarters' columns, and a
+    monthly plan's months are not a quarter's. Guessing which month a quarter's column means
+    would be a guess written as history."""
+    if plan is None or not plan.is_monthly:
+        return ""
+    return (
+        f"{plan.name} reports by month, and the tracker import reads quarterly trackers: "
+        "nothing was imported. Enter its months' updates on the pages."
+    )

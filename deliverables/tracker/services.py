@@ -21,7 +21,7 @@ from deliverables.tracker.importer import ImportPreview, prepare_import
 from deliverables.tracker.layout import ReadResult, read_tracker
 from deliverables.tracker.meanings import Mapping
 from deliverables.tracker.new_plan import plan_name_taken, proposed_plan
-from deliverables.tracker.refusals import refusal_hold, require_no_refusal
+from deliverables.tracker.refusals import monthly_plan_refusal, refusal_hold, require_no_refusal
 from deliverables.tracker.saved_layouts import (
     layout_for_signature,
     layout_mark_used,
@@ -191,13 +191,7 @@ def _preview(
         code, refusal = canonical_period_code(period_code), ""
     except ValueError as error:
         code, refusal = period_code.strip()[: ImportRecord.period_code.field.max_length], str(error)
-    if plan is not None and plan.is_monthly and not refusal:
-        # Trackers hold quarters' columns; a monthly plan's months are not a quarter's, and
-        # guessing which month a quarter's column means would be a guess written as history.
-        refusal = (
-            f"{plan.name} reports by month, and the tracker import reads quarterly trackers: "
-            "nothing was imported. Enter its months' updates on the pages."
-        )
+    refusal = refusal or monthly_plan_refusal(plan)
     record = ImportRecord(
         plan=plan,
         period_code=code,
