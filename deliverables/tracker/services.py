@@ -56,8 +56,7 @@ def _require_importer(user: User | None) -> None:
 
 
 def _target_period(plan: Plan, period_code: str) -> ReportingPeriod:
-    """The quarter to import into; a quarter not yet in the plan is prepared, unsaved, as closed:
-    a back-catalogue quarter is history, not a quarter for officers to fill in."""
+    """The quarter to import into; one not yet in the plan is prepared, unsaved, as closed."""
     year, quarter = parse_period_code(period_code)
     period = ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter, month=0).first()
     if period is None:
