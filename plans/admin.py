@@ -282,16 +282,10 @@ class PlanAdmin(ImportExportAdmin):
     inlines = [OutcomeInline]
 
     def get_readonly_fields(self, request, obj: Plan | None = None) -> list[str]:
-        # A plan's periods follow its frequency: once it has any, switching quarters for
-        # months would leave every period, update and report of the wrong kind. Archiving goes
-        # through Set up plans (deliverables.services.setup.plan_archive), which refuses while a
-        # period is open, so an existing plan's Active box is shown, not offered.
-        fixed = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            fixed.append("is_active")
-            if obj.periods.exists():
-                fixed.append("frequency")
-        return fixed
+        # Periods follow the frequency (fixed once there are any); archiving goes through Set up
+        # plans, which refuses while a period is open.
+        fixed = [*super().get_readonly_fields(request, obj), *(["is_active"] if obj else [])]
+        return [*fixed, "frequency"] if obj and obj.periods.exists() else fixed
 
     def get_deleted_objects(self, objs, request):
         found = super().get_deleted_objects(objs, request)
