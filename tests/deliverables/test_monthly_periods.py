@@ -551,3 +551,17 @@ def test_the_admin_file_import_adds_months_and_reads_old_files_as_quarters(
     quarters.append([monthly.plan.slug, 2023, 1])
     result = ReportingPeriodResource().import_data(quarters, dry_run=True, user=users["admin"])
     assert result.has_validation_errors()
+
+
+@pytest.mark.django_db
+def test_an_officer_with_updates_open_in_two_plans_reads_one_page_with_one_main_heading(
+    client, monthly, cycle
+):
+    """A month of the Improvement Plan and a quarter of the Corporate Plan at once: one h1, a
+    section (h2) for each, linked from the top."""
+    client.force_login(cycle.officer)
+    page = text(client.get(reverse("deliverables:my_updates")))
+    assert page.count("<h1") == 1
+    assert '<h1 class="govuk-heading-xl">My updates</h1>' in page
+    assert "My updates for May 2022</h2>" in page and "My updates for Q4 2023/24</h2>" in page
+    assert "Updates are open in 2 plans" in page
