@@ -68,8 +68,11 @@ def period_for(plan: Plan, code: str | None, *, latest: bool = False) -> Reporti
     periods = ReportingPeriod.objects.for_plan(plan)
     if code:
         period = get_object_or_404(periods.by_code(code))
-    elif latest:
-        period = periods.newest_first().first()
+    elif latest:  # the latest that has opened: an upcoming period has nothing to show yet
+        period = (
+            periods.exclude(state=PeriodState.UPCOMING).newest_first().first()
+            or periods.chronological().first()
+        )
     else:
         counted = QuarterlyUpdate.objects.filter(period=OuterRef("pk")).counted_for(None)
         period = (

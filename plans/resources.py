@@ -64,9 +64,16 @@ class PlanResource(SanitisedResource):
         model = Plan
         import_id_fields = ["slug"]
         fields = [
-            "slug", "name", "description", "first_year", "last_year", "outcome_label",
-            "theme_label", "deliverable_label", "action_label", "is_active",
-        ]  # fmt: skip
+            "slug",
+            "name",
+            "description",
+            "first_year",
+            "last_year",
+            "outcome_label",
+            "theme_label",
+            "deliverable_label",
+            "action_label",
+        ]  # fmt: skip  (archiving is Set up plans', which refuses while a period is open)
 
 
 class DirectorateResource(SanitisedResource):

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliverables.access import period_by_code
+from deliverables.access import period_by_code, period_for
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
@@ -80,7 +80,11 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "plan": plan,
             "reports": reports,
-            "form": ReportStartForm(periods=periods),
+            # Offered first: the period the dashboard and register open on (deliverables.access).
+            "form": ReportStartForm(
+                periods=periods,
+                initial={"period": getattr(period_for(plan, None, latest=True), "code", None)},
+            ),
             "nav_section": "reports",
         },
     )

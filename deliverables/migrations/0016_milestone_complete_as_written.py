@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def mark_written_complete(apps, schema_editor):
+    """Milestones already stored whose dates the plan wrote as "Complete" (the note keeps the
+    words, alone or as "Due: Complete") are complete as written; nothing else changes."""
+    Milestone = apps.get_model("deliverables", "Milestone")
+    for milestone in Milestone.objects.filter(
+        completed_on__isnull=True, date_note__icontains="complete"
+    ).only("pk", "date_note"):
+        parts = [part.strip().lower() for part in milestone.date_note.split(";")]
+        if any(part in {"complete", "due: complete", "start: complete"} for part in parts):
+            Milestone.objects.filter(pk=milestone.pk).update(complete_as_written=True)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("deliverables", "0015_milestone_progress_recommendations_golden_thread"),
@@ -27,4 +39,5 @@ class Migration(migrations.Migration):
                 verbose_name="complete as the plan records it",
             ),
         ),
+        migrations.RunPython(mark_written_complete, migrations.RunPython.noop),
     ]

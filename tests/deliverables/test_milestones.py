@@ -420,3 +420,32 @@ def test_overdue_is_one_count_on_every_surface_and_a_closed_action_owes_nothing(
     assert closed.pk not in {
         m.pk for m in my_overdue_milestones(cycle.other_officer, TODAY)
     }  # complete with its action
+
+
+@pytest.mark.django_db
+def test_a_milestone_completed_with_its_action_says_so_in_its_row(client, cycle):
+    """PH5 closed in Q3: its unreported milestone's row names that, never "Not yet" beside a
+    Complete tag."""
+    milestone(cycle.ph5, "Phase X", due=TODAY - dt.timedelta(days=400))
+    shown = page(client, cycle.viewer, cycle.ph5)
+    assert "With its action's completion, Q3 2023/24" in shown
+    assert "Not yet" not in shown
+
+
+@pytest.mark.django_db
+def test_stored_milestones_written_complete_are_marked_by_the_migration(cycle):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "deliverables.migrations.0016_milestone_complete_as_written"
+    )
+    written = milestone(cycle.ch6, "Done before", note="Start: May 2022; Due: Complete")
+    alone = milestone(cycle.ch6, "Done too", note="Complete", order=2)
+    words = milestone(cycle.ch6, "Not done", note="Due: Completed by the board", order=3)
+    migration.mark_written_complete(apps, None)
+    assert [
+        m.complete_as_written
+        for m in Milestone.objects.filter(pk__in=[written.pk, alone.pk, words.pk]).order_by("pk")
+    ] == [True, True, False]

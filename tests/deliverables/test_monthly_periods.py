@@ -565,3 +565,18 @@ def test_an_officer_with_updates_open_in_two_plans_reads_one_page_with_one_main_
     assert '<h1 class="govuk-heading-xl">My updates</h1>' in page
     assert "My updates for May 2022</h2>" in page and "My updates for Q4 2023/24</h2>" in page
     assert "Updates are open in 2 plans" in page
+
+
+@pytest.mark.django_db
+def test_the_latest_period_pages_open_on_one_that_has_opened_never_an_upcoming_one(
+    client, monthly, users
+):
+    """The dashboard, the register and the reports page's first choice agree on May 2022 (open),
+    not a June still to come, where nothing can have been reported."""
+    factories.month(monthly.plan, "2022-06", state="upcoming")
+    client.force_login(users["performance"])
+    slug = monthly.plan.slug
+    for name in ("reports:dashboard", "reports:register"):
+        assert client.get(reverse(name, args=[slug])).context["period"].code == "2022-05", name
+    reports = text(client.get(reverse("reports:reports", args=[slug])))
+    assert '<option value="2022-05" selected>' in reports

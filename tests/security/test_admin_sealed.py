@@ -213,3 +213,15 @@ def test_the_admin_cannot_archive_a_plan_past_the_open_period_check(client, cycl
     client.post(url, form)
     cycle.plan.refresh_from_db()
     assert cycle.plan.is_active
+
+
+@pytest.mark.django_db
+def test_the_plan_file_import_cannot_archive_a_plan(cycle, users):
+    """Archiving is Set up plans' (it refuses while a period is open), not a column of a file."""
+    from plans.resources import PlanResource
+
+    data = tablib.Dataset(headers=["slug", "name", "first_year", "last_year", "is_active"])
+    data.append([cycle.plan.slug, cycle.plan.name, 2023, 2026, 0])
+    PlanResource().import_data(data, dry_run=False, user=users["admin"])
+    cycle.plan.refresh_from_db()
+    assert cycle.plan.is_active
