@@ -47,6 +47,19 @@ class StatusInfo:
     def pk(self) -> int:  # templates and charts call statuses by pk
         return self.id
 
+    @classmethod
+    def of(cls, status, *, is_exception: bool = False) -> StatusInfo:
+        """A scale's status as a report freezes it."""
+        return cls(
+            id=status.pk,
+            label=status.label,
+            colour=status.colour,
+            text_colour=status.text_colour,
+            rag=status.rag,
+            order=status.order,
+            is_exception=is_exception,
+        )
+
 
 @dataclass
 class ActionLine:
@@ -304,18 +317,7 @@ def build_report(report: ExceptionReport) -> ReportData:
         previous_label=previous.label if previous else None,
         generated_on=long_date(timezone.localdate()),
         introduction=report.introduction,
-        statuses=[
-            StatusInfo(
-                id=s.pk,
-                label=s.label,
-                colour=s.colour,
-                text_colour=s.text_colour,
-                rag=s.rag,
-                order=s.order,
-                is_exception=s.pk in exception_ids,
-            )
-            for s in legend
-        ],
+        statuses=[StatusInfo.of(s, is_exception=s.pk in exception_ids) for s in legend],
         exception_ids=sorted(exception_ids),
         overview_counts=overview,
         overview_total=len(actions),

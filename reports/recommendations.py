@@ -212,18 +212,7 @@ def build_recommendations(report: ExceptionReport) -> RecommendationsData:
         period_closed=period.is_locked,
         generated_on=long_date(timezone.localdate()),
         introduction=report.introduction,
-        statuses=[
-            StatusInfo(
-                id=s.pk,
-                label=s.label,
-                colour=s.colour,
-                text_colour=s.text_colour,
-                rag=s.rag,
-                order=s.order,
-                is_exception=False,
-            )
-            for s in scale.legend(used)
-        ],
+        statuses=[StatusInfo.of(s) for s in scale.legend(used)],
         recommendations=lines,
         version=report.version,
         state=report.state,
