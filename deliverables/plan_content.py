@@ -18,7 +18,7 @@ from django.db import transaction
 
 from deliverables.models import Action, ActionPlacement, Deliverable, Milestone
 from deliverables.models.links import ActionContribution, Recommendation
-from deliverables.tracker.dates import UnreadableDate, parse_date
+from deliverables.tracker.dates import RANGE, UnreadableDate, parse_date
 from plans.models import Directorate, Plan, Theme
 from plans.refs import normalise_ref
 from plans.services import SyncCounts, sync_row
@@ -26,7 +26,6 @@ from plans.services import SyncCounts, sync_row
 # "by 22 Jun 2022", "Est. Dec 2022", "Aug 2022 and then quarterly": a date with words around
 # it; the date is read and the words kept.
 _AROUND = re.compile(r"^(?:by|est\.)\s+(.+)$|^(.+?)\s+and then .+$", re.I)
-_RANGE = re.compile(r"^(.+?)\s+-\s+(.+)$")
 
 
 def read_written_date(text: str, *, end: bool) -> tuple[dt.date | None, str]:
@@ -34,7 +33,7 @@ def read_written_date(text: str, *, end: bool) -> tuple[dt.date | None, str]:
     text = " ".join((text or "").split())
     if not text:
         return None, ""
-    if match := _RANGE.match(text):  # "Mar 2022 - Jun 2022": its start, or its end
+    if match := RANGE.match(text):  # "Mar 2022 - Jun 2022": its start, or its end
         day, _ = read_written_date(match.group(2 if end else 1), end=end)
         return day, text
     try:
@@ -58,7 +57,7 @@ def _written_complete(milestone: dict) -> bool:
 def _dates(start_text: str, due_text: str) -> dict:
     start, start_note = read_written_date(start_text, end=False)
     due, due_note = read_written_date(due_text, end=True)
-    if _RANGE.match(" ".join(start_text.split())) and not due_text:
+    if RANGE.match(" ".join(start_text.split())) and not due_text:
         due, _ = read_written_date(start_text, end=True)
     if start and due and due < start:
         due = None  # as the tracker importer does; the note keeps the words

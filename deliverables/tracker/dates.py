@@ -172,7 +172,9 @@ def _quarter(quarter: int, financial_year: int) -> Span:
 
 # "May 2022 - Jul 2022": a start and a due date in one cell; spaces around the dash, so a
 # "2022-23" financial year or an ISO date is never split.
-_RANGE = re.compile(r"^(.+?)\s+(?:-|\u2013|\u2014|to)\s+(.+)$", re.I)
+# A span written "May 2022 - Jul 2022" (a hyphen or dash, or "to"): read here and by
+# deliverables.plan_content, one pattern for both.
+RANGE = re.compile(r"^(.+?)\s+(?:-|\u2013|\u2014|to)\s+(.+)$", re.I)
 _BY = re.compile(r"^(?:by|before|no later than)\s+(.+)$", re.I)
 
 
@@ -185,7 +187,7 @@ def parse_when(text: str) -> tuple[dt.date | None, dt.date | None, str]:
     text = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
     if not text:
         return None, None, ""
-    if match := _RANGE.match(text):
+    if match := RANGE.match(text):
         try:
             return _range(match.group(1), match.group(2), text)
         except UnreadableDate:
