@@ -38,3 +38,6 @@ class AuditKind(models.TextChoices):
     NOT_FOUND = "not_found", "Not found, or not theirs to see"
     CSRF_FAILED = "csrf_failed", "Form refused: its security token was missing or wrong"
     ACCESS = "access", "Roles, directorates, permissions or account status changed"
+    PUBLIC = "public", "Public pages switched on or off"
+    API_TOKEN = "api_token", "API token made or revoked"
+    API = "api", "API read with a token"

@@ -19,6 +19,16 @@ def can_manage_plans(user) -> bool:
     return _has(user, "plans.change_plan")
 
 
+def can_open_to_public(user) -> bool:
+    """Switches a plan's public pages on or off (the performance team, who publish)."""
+    return _has(user, "reports.publish_report")
+
+
+def can_manage_api_tokens(user) -> bool:
+    """Makes and revokes the API's service-account tokens (administrators)."""
+    return _has(user, "api.manage_tokens")
+
+
 def can_manage_periods(user) -> bool:
     """Opens, extends, closes, reopens and publishes quarters (the performance team)."""
     return _has(user, "plans.manage_periods")

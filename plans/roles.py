@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("plans", "user"),
         *_crud("auth", "group", ("view",)),
         "plans.view_auditevent",
+        "api.manage_tokens",
         *_crud("deliverables", "quarterlyupdate", ("view", "change")),
         *_INDICATOR_VALUES,
     ],

@@ -135,6 +135,10 @@ INSTALLED_APPS = [
     "plans",
     "deliverables",
     "reports",
+    # Published performance in the open: public pages, open data and the feed (public), and
+    # the read-only API for other systems (api). Both read from the apps beneath them.
+    "public",
+    "api",
 ]
 # Measuring and demo tools (bench, loadtest, generate_demo_data, make_tracker_workbook): for
 # the tests and developers, never in production's command list.
@@ -375,6 +379,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "performance@lo
 
 # Where the app is reached, for links in emails (reminders are sent from a command).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Public pages (/public/): a plan's published periods, for plans the performance team opens.
+# Lead officers' names are not shown to the public unless the council chooses to show them.
+PUBLIC_SHOW_OFFICER_NAMES = env_bool("PUBLIC_SHOW_OFFICER_NAMES", False)
+# How long a public page or open data file is kept in the cache; publishing, reopening or
+# switching a plan's public pages clears it at once.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 600)
 
 # Longest commentary an officer may type; the council's longest in 2023/24 was 1,720.
 COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)

@@ -1,7 +1,8 @@
 """The codebase's shape: each app imports only from the apps beneath it.
 
 plans (plans, scales, periods, people) <- deliverables (deliverables, actions, updates, the
-quarterly cycle, the tracker) <- reports (dashboards, register, exception reports). devtools
+quarterly cycle, the tracker) <- reports (dashboards, register, exception reports) <- public
+(public pages, open data, the feed) and api (the read-only API). devtools
 and the project package sit on top. Every import is read, function-level ones included.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-LAYERS = {"plans": 0, "deliverables": 1, "reports": 2}
+LAYERS = {"plans": 0, "deliverables": 1, "reports": 2, "public": 3, "api": 3}
 ROOT = Path(settings.BASE_DIR)
 
 

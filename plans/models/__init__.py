@@ -121,6 +121,12 @@ class Plan(models.Model):
     is_active = models.BooleanField(
         "active", default=True, help_text="Untick to archive: an archived plan is read-only."
     )
+    public = models.BooleanField(
+        "public pages",
+        default=False,
+        help_text="Show this plan's published periods to everyone at /public/, without signing "
+        "in: approved statuses and commentary, counts, indicators and published reports.",
+    )
 
     objects = PlanQuerySet.as_manager()
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    """Published performance for everyone: public pages, open data and the feed."""
+
+    name = "public"
+    verbose_name = "Public pages and open data"
