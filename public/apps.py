@@ -6,3 +6,8 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = "Public pages and open data"
+
+    def ready(self) -> None:
+        from public.cache import connect
+
+        connect()
