@@ -18,6 +18,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_sandwell --if-empty --demo-users
+	DJANGO_DEBUG=1 $(PY) manage.py open_demo_to_public
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

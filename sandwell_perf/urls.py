@@ -47,7 +47,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("deliverables.urls")),
     path("", include("reports.urls")),
-    path("public/", include("public.urls")),
+    path("", include("public.urls")),  # /public/ and /manage/plans/<slug>/public/
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
