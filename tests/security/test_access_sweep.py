@@ -24,6 +24,9 @@ from tests import factories
 PUBLIC = {"login", "plans:status_css", "favicon"}
 # Single sign-on's start and return (404 unless configured; tests/security/test_oidc.py).
 PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}
+# The public pages of plans opened to the public (tests/public/test_pages.py: 404 for
+# anything unpublished, GET only).
+PUBLIC |= {"public:index", "public:plan", "public:period", "public:outcome"}
 DENIED = {403, 404}
 
 
@@ -123,6 +126,18 @@ def _theme(w, small=None):
 
 def _milestone_url(w):
     return {**_plan(w), "pk": w.ch6.pk, "milestone_pk": _milestone(w).pk}
+
+
+def _public_outcome(w):
+    """An outcome of a plan open to the public, in its published quarter, made on first use."""
+    plan = Plan.objects.filter(slug="open-plan").first()
+    if plan is None:
+        small = factories.small_plan(factories.directorates(), slug="open-plan")
+        Plan.objects.filter(pk=small.plan.pk).update(public=True)
+        small.period.state = "published"
+        small.period.save()
+        plan = small.plan
+    return {"slug": plan.slug, "code": "2023-24-Q3", "pk": plan.outcomes.first().pk}
 
 
 # Milestones are changed by the performance team, never in an archived plan, and a milestone
@@ -473,6 +488,9 @@ ACCESS = {
     "reports:report_pdf": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_docx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_xlsx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    # Public pages: no outsiders (everyone may read them); listed for the id sweep.
+    "public:outcome": (_public_outcome, ("GET",), []),
+    "public:manage": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
 }
 
 
