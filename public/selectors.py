@@ -50,6 +50,7 @@ def index_plans() -> list[PublicPlan]:
 
 
 def _switched_on(plan: Plan) -> Plan:
+    """A copy of the plan with its public pages on, to ask the rule what they would show."""
     preview = copy.copy(plan)
     preview.public = True
     return preview
