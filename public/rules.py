@@ -38,6 +38,11 @@ def public_periods(plan: Plan) -> QuerySet[ReportingPeriod]:
     return plan.periods.filter(state=PeriodState.PUBLISHED).newest_first()
 
 
+def every_public_period() -> QuerySet[ReportingPeriod]:
+    """Every public plan's published periods (the feed of all plans asks for them at once)."""
+    return ReportingPeriod.objects.filter(plan__in=public_plans(), state=PeriodState.PUBLISHED)
+
+
 def public_plan_for(slug: str) -> Plan:
     """The public plan at `slug`, or 404 (the same answer as a plan that does not exist)."""
     plan = public_plans().filter(slug=slug).first()
