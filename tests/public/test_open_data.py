@@ -248,3 +248,22 @@ def test_query_counts_are_pinned_and_flat(client, directorates, django_assert_nu
         assert response.status_code == 200
         with django_assert_num_queries(WARM):
             assert client.get(address).content == response.content
+
+
+@pytest.mark.django_db
+def test_the_indicators_of_the_period_as_everyone_reads_them(client, kpis, published):
+    response = client.get(url("public:indicators_csv", published))
+    assert response.status_code == 200
+    assert "test-plan-2023-24-Q3-indicators.csv" in response["Content-Disposition"]
+    assert 'rel="license"' in response["Link"]
+    header, *rows = read_csv(response)
+    assert header[:4] == ["Code", "Indicator", "Point", "Value"] and "Owner" not in header
+    by_code = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_code["BIRTH"]["Value"] == "97.9"
+    assert by_code["CHECKS"]["RAG"] == "Off target"
+    text = response.content.decode()
+    assert "Q4 dip" not in text and "draft" not in text  # the open quarter's work
+    assert_nothing_secret(text)
+    data = json.loads(client.get(url("public:data_json", published)).content)
+    assert [i["Code"] for i in data["indicators"]] == [row[0] for row in rows]
+    assert "Owner" not in data["indicators"][0]
