@@ -13,7 +13,7 @@ from public.cache import clear_plan
 from reports.models import ReportKind
 from reports.public_copy import without_names
 from reports.recommendations import report_content
-from reports.services import report_publish, report_start
+from reports.services import report_edit, report_publish, report_start
 from tests.public import test_open_data
 from tests.public.test_open_data import NAMES, assert_nothing_secret
 
@@ -88,8 +88,18 @@ def test_the_pdf(client, published):
 def test_drafts_and_reports_not_public_are_not_found(client, published):
     draft = report_start(published.cycle.performance, published.q3, ReportKind.EXCEPTIONS)
     assert draft.version == 2
+    report_edit(
+        published.cycle.performance, draft, introduction="DRAFT-INTRODUCTION",
+        narratives={}, extra_statuses=[],
+    )  # fmt: skip
     for name in ("public:report", "public:report_pdf", "public:report_css"):
         assert client.get(report_url(published, draft, name)).status_code == 404, name
+    for address in (
+        report_url(published, published.report),
+        reverse("public:feed"),
+        reverse("public:data_json", args=[published.plan.slug, published.q3.code]),
+    ):
+        assert "DRAFT-INTRODUCTION" not in client.get(address).content.decode(), address
     # A published report of the open Q4 (its period not published).
     q4 = report_start(published.cycle.performance, published.q4, ReportKind.EXCEPTIONS)
     report_publish(published.cycle.performance, q4)
