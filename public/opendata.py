@@ -21,6 +21,7 @@ from deliverables.indicators.selectors import outcome_ids_by_indicator
 from deliverables.models import ActionPlacement
 from deliverables.rules import MOVEMENTS, movement_of
 from deliverables.selectors import plan_overview
+from plans.formulae import unescape_formula
 from plans.models import Plan, ReportingPeriod
 from plans.statuses import Scale
 from public.rules import PUBLIC_READER, every_public_period, shows_officer_names
@@ -285,15 +286,19 @@ def indicator_rows(plan: Plan, period: ReportingPeriod) -> list[list]:
 
 
 def indicator_records(rows: list[list]) -> list[dict]:
-    """The indicator rows as JSON objects keyed by their column headers."""
+    """The indicator rows as JSON objects keyed by their column headers: texts as written
+    (the spreadsheet's formula escaping taken off), figures as text so no decimal is lost."""
     if not rows:
         return []
     header, *body = rows
+
+    def value_of(value: object) -> object:
+        if value is None or isinstance(value, int):
+            return value
+        return unescape_formula(str(value))
+
     return [
-        {
-            name: (str(value) if value is not None and not isinstance(value, int) else value)
-            for name, value in zip(header, row, strict=True)
-        }
+        {unescape_formula(name): value_of(value) for name, value in zip(header, row, strict=True)}
         for row in body
     ]
 
