@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Prefetch, QuerySet
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -21,27 +21,20 @@ from openpyxl import Workbook
 
 from deliverables.access import period_for
 from deliverables.models import ActionPlacement
-from deliverables.rules import MOVEMENTS, in_scope, with_statuses
+from deliverables.rules import MOVEMENTS
 from plans.access import plan_for
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
 from plans.permissions import can_change_actions
-from plans.refs import ref_sort_key
 from plans.statuses import Scale
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
 from reports.filters import SORT_LABELS, RegisterFilter, sort_order
 from reports.indicators import indicator_panel
+from reports.selectors import deliverable_labels, register_actions
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
-
-
-def _deliverable_labels(deliverables) -> list[str]:
-    """Each deliverable once, by its reference read naturally (B3 before B10); one with no
-    reference by the start of its title, after those with one."""
-    ordered = sorted(set(deliverables), key=lambda d: (ref_sort_key(d.ref), d.title, d.pk))
-    return list(dict.fromkeys(d.ref or d.title[:40] for d in ordered))
 
 
 @require_GET
@@ -107,21 +100,7 @@ def _register(request: HttpRequest, plan: Plan):
         return None
     scale = Scale.of(plan)
     previous = period.previous()
-    orders = {s.pk: s.order for s in scale.legend(set(scale.by_pk))}
-
-    def order_of(field: str) -> Case:
-        return Case(
-            *[When(**{field: pk}, then=Value(order)) for pk, order in orders.items()],
-            default=Value(999),
-            output_field=IntegerField(),
-        )
-
-    actions = with_statuses(
-        in_scope(plan, period), period, previous, scale, request.user, commentary=True
-    )
-    actions = actions.annotate(
-        status_order=order_of("status_now"), previous_order=order_of("status_before")
-    )
+    actions = register_actions(plan, period, previous, scale, request.user)
     filterset = RegisterFilter(request.GET, actions, plan=plan, scale=scale, request=request)
     sort, fields = sort_order(request.GET.get("sort"))
     queryset = filterset.qs.select_related("directorate", "lead_officer").order_by(*fields)
@@ -158,7 +137,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         action.plan = plan
         action.now = by_pk.get(action.status_now)
         action.before = by_pk.get(action.status_before)
-        action.deliverable_refs = _deliverable_labels(
+        action.deliverable_refs = deliverable_labels(
             p.deliverable for p in action.placements.all() if p.deliverable
         )
     sort_links = []
@@ -231,7 +210,7 @@ def _export_rows(
                     action.title,
                     action.directorate.name if action.directorate else "",
                     str(action.lead_officer) if action.lead_officer else "",
-                    "; ".join(_deliverable_labels(served.get(action.pk, []))),
+                    "; ".join(deliverable_labels(served.get(action.pk, []))),
                     now.label if now else "Not yet updated",
                     before.label if before else "",
                     action.commentary_now or "",
