@@ -71,7 +71,7 @@ def reports(
     return page(queryset, paging, _report_out)
 
 
-@api.get("/reports/{report_id}", response={200: ReportDetail, **ERRORS}, tags=["reports"])
+@api.get("/reports/{id:report_id}", response={200: ReportDetail, **ERRORS}, tags=["reports"])
 def report_detail(request: HttpRequest, report_id: int):
     """One report; a published exception report with each outcome's frozen counts."""
     report = (

@@ -28,5 +28,5 @@ urlpatterns = [
     path("api/", include((_token_only(_patterns), _app), namespace=_namespace)),
     path("manage/api-tokens/", views.tokens, name="tokens"),
     path("manage/api-tokens/new/", views.token_new, name="token_new"),
-    path("manage/api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("manage/api-tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

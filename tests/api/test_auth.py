@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -138,9 +139,7 @@ def _api_paths() -> list[str]:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, route)
             elif isinstance(pattern, URLPattern) and route.startswith("api/"):
-                found.append(
-                    "/" + route.replace("<slug>", "test-plan").replace("<int:report_id>", "1")
-                )
+                found.append("/" + re.sub(r"<(\w+:)?(\w+)>", "1", route))
 
     walk(get_resolver().url_patterns, "")
     return found
@@ -159,3 +158,16 @@ def test_every_write_method_on_every_path_is_refused(cycle, method):
             assert response.status_code in (401, 405), (method, path, response.status_code)
             if signed:
                 assert response.status_code == 405, (method, path)
+
+
+def test_every_endpoint_refuses_a_visitor_without_a_token(cycle):
+    for path in _api_paths():
+        if path.endswith("openapi.json") or path == "/api/":
+            continue
+        _refused(Client().get(path))
+
+
+def test_an_id_too_large_for_the_database_is_not_found(cycle):
+    client = ApiClient(token_for(cycle.performance))
+    assert client.get(f"/reports/{10**30 - 1}").status_code == 404
+    assert client.get(f"/reports/{2**63 - 1}").status_code == 404

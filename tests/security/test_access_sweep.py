@@ -24,6 +24,26 @@ from tests import factories
 PUBLIC = {"login", "plans:status_css", "favicon"}
 # Single sign-on's start and return (404 unless configured; tests/security/test_oidc.py).
 PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}
+# The read-only API: a token, never a sign-in, opens it; without one every endpoint answers 401
+# itself (tests/api/test_auth.py), and its description holds no data.
+API_ENDPOINTS = {
+    f"api:v1:{name}"
+    for name in (
+        "openapi-json",
+        "api-root",
+        "plans",
+        "plan_detail",
+        "periods",
+        "outcomes",
+        "themes",
+        "deliverables",
+        "actions",
+        "updates",
+        "reports",
+        "report_detail",
+    )
+}
+PUBLIC |= API_ENDPOINTS
 DENIED = {403, 404}
 
 
@@ -96,6 +116,15 @@ def world(db, directorates, users):
         indicator_value=indicator_value,
         retired=retired,
         **users,
+    )
+
+
+def _api_token(w):
+    from api.models import ApiToken, hash_token
+
+    token = ApiToken.objects.first()
+    return token or ApiToken.objects.create(
+        name="Sweep", user=w.viewer, key_hash=hash_token("spt_sweep"), key_prefix="spt_sweep"
     )
 
 
@@ -473,6 +502,14 @@ ACCESS = {
     "reports:report_pdf": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_docx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_xlsx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    # API tokens: administrators only.
+    "api:tokens": (lambda w: {}, ("GET",), ["viewer", "officer", "approver", "performance"]),
+    "api:token_new": (lambda w: {}, ("GET", "POST"), ["viewer", "approver", "performance"]),
+    "api:token_revoke": (
+        lambda w: {"pk": _api_token(w).pk},
+        ("GET", "POST"),
+        ["viewer", "officer", "performance"],
+    ),
 }
 
 
@@ -627,7 +664,7 @@ def test_an_id_too_large_for_the_database_is_not_found_anywhere(client, world):
     client.force_login(world.admin)  # sees every object: nothing else could refuse first
     checked = 0
     for name, pattern in walk(get_resolver().url_patterns):
-        if name.startswith("admin:"):
+        if name.startswith("admin:") or name in API_ENDPOINTS:  # API: tests/api
             continue
         numbers = [key for key, c in pattern.pattern.converters.items() if c.regex == "[0-9]+"]
         for key in numbers:
