@@ -144,3 +144,23 @@ def test_revoking_one_of_two_tokens_of_an_account_keeps_the_account(users):
 
 def test_an_unknown_token_is_404(users):
     assert signed_in(users["admin"]).get(reverse("api:token_revoke", args=[999])).status_code == 404
+
+
+def test_service_accounts_are_offered_as_no_ones_lead_or_approver(users, directorates):
+    from deliverables.permissions import users_who_may_approve_updates, users_who_may_enter_updates
+
+    client = signed_in(users["admin"])
+    client.post(
+        reverse("api:token_new"),
+        {"name": "Approvals feed", "role": "Approver", "directorates": [directorates["CH"].pk]},
+    )
+    account = ApiToken.objects.get().user
+    assert account.has_perm("deliverables.approve_update")  # it reads as an approver ...
+    assert account not in users_who_may_approve_updates()  # ... but is no one's approver
+    assert account not in users_who_may_enter_updates()
+    assert users["approver"] in users_who_may_approve_updates()
+
+
+def test_the_account_page_links_administrators_to_the_tokens(users):
+    assert "Manage API tokens" in signed_in(users["admin"]).get("/account/").content.decode()
+    assert "Manage API tokens" not in signed_in(users["viewer"]).get("/account/").content.decode()
