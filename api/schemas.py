@@ -171,3 +171,22 @@ DeliverablePage = page_of("DeliverablePage", DeliverableOut)
 ActionPage = page_of("ActionPage", ActionOut)
 UpdatePage = page_of("UpdatePage", UpdateOut)
 ReportPage = page_of("ReportPage", ReportOut)
+
+
+class IndicatorOut(Schema):
+    code: str
+    title: str
+    unit: str
+    frequency: str
+    point: str = Field(description="The point the period reads: a month, quarter or year.")
+    value: str | None = Field(description="Exact decimal as text; null: no figure counts.")
+    value_text: str = Field(description="The figure, or why there is none.")
+    awaiting: bool
+    target: str | None
+    rag: str
+    rag_label: str
+    direction: str | None
+    commentary: str
+
+
+IndicatorPage = page_of("IndicatorPage", IndicatorOut)

@@ -4,7 +4,13 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from api import endpoints_plans, endpoints_reports, endpoints_work, views  # noqa: F401 (routes)
+from api import (  # noqa: F401 (each module adds its routes)
+    endpoints_indicators,
+    endpoints_plans,
+    endpoints_reports,
+    endpoints_work,
+    views,
+)
 from api.base import api
 
 app_name = "api"

@@ -119,6 +119,7 @@ def test_openapi_description_is_served_without_a_token_and_lists_every_path(cycl
         "/api/updates",
         "/api/reports",
         "/api/reports/{report_id}",
+        "/api/indicators",
     }
     for path, methods in schema["paths"].items():
         assert set(methods) == {"get"}, path

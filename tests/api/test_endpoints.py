@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from plans.models import Plan
@@ -237,3 +239,23 @@ def test_list_queries_are_pinned_and_flat(world, django_assert_num_queries, path
         extra = factories.action(world.plan, f"CH{50 + index}", directorate=world.ch6.directorate)
         factories.update(extra, world.q3, "On Track", "More words")
     _list_queries(world, path, django_assert_num_queries, queries)
+
+
+def test_indicators_read_as_each_account_reads_them(kpis, users):
+    viewer = ApiClient(token_for(users["viewer"])).json(
+        "/indicators", {"plan": "test-plan", "period": "2023-24-Q4"}
+    )
+    birth = {item["code"]: item for item in viewer["items"]}["BIRTH"]
+    assert birth["value"] is None and birth["awaiting"] is True
+    assert birth["value_text"] == "Awaiting approval"
+    assert "Q4 dip" not in str(viewer)
+    officer = ApiClient(token_for(users["officer"])).json(
+        "/indicators", {"plan": "test-plan", "period": "2023-24-Q4"}
+    )
+    birth = {item["code"]: item for item in officer["items"]}["BIRTH"]
+    assert Decimal(birth["value"]) == Decimal("93") and birth["commentary"] == "Q4 dip, submitted"
+    q3 = ApiClient(token_for(users["viewer"])).json(
+        "/indicators", {"plan": "test-plan", "period": "2023-24-Q3"}
+    )
+    birth = {item["code"]: item for item in q3["items"]}["BIRTH"]
+    assert (Decimal(birth["value"]), birth["rag"]) == (Decimal("97.9"), "green")

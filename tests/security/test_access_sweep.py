@@ -41,6 +41,7 @@ API_ENDPOINTS = {
         "updates",
         "reports",
         "report_detail",
+        "indicators",
     )
 }
 PUBLIC |= API_ENDPOINTS
