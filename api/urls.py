@@ -12,6 +12,7 @@ from api import (  # noqa: F401 (each module adds its routes)
     views,
 )
 from api.base import api
+from plans import urls as _plans_urls  # noqa: F401 (registers the `id` converter used below)
 
 app_name = "api"
 

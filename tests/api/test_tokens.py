@@ -30,6 +30,7 @@ def test_an_administrator_makes_a_token_and_sees_it_once(users, directorates):
     assert token.startswith("spt_")
     assert "Copy the token now" in response.content.decode()
     assert token in response.content.decode()
+    assert "no-store" in response["Cache-Control"]  # no browser or proxy keeps the page
     record = ApiToken.objects.get()
     assert record.key_hash == hash_token(token)
     assert record.created_by == users["admin"]
@@ -164,3 +165,26 @@ def test_service_accounts_are_offered_as_no_ones_lead_or_approver(users, directo
 def test_the_account_page_links_administrators_to_the_tokens(users):
     assert "Manage API tokens" in signed_in(users["admin"]).get("/account/").content.decode()
     assert "Manage API tokens" not in signed_in(users["viewer"]).get("/account/").content.decode()
+
+
+def _token_list_queries(client, django_assert_num_queries, expected: int) -> None:
+    client.get(reverse("api:tokens"))  # warm
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("api:tokens")).status_code == 200
+
+
+def test_the_token_list_costs_the_same_queries_for_3_or_10_tokens(
+    users, directorates, django_assert_num_queries
+):
+    from api.services import api_token_create
+
+    client = signed_in(users["admin"])
+    for index in range(3):
+        api_token_create(users["admin"], f"System {index}", "Approver", [directorates["CH"]])
+    _token_list_queries(client, django_assert_num_queries, QUERIES_FOR_TOKEN_LIST)
+    for index in range(7):
+        api_token_create(users["admin"], f"More {index}", "Viewer", [])
+    _token_list_queries(client, django_assert_num_queries, QUERIES_FOR_TOKEN_LIST)
+
+
+QUERIES_FOR_TOKEN_LIST = 7
