@@ -66,6 +66,10 @@ def _users_with(permission: str) -> QuerySet:
         get_user_model()
         .objects.filter(is_active=True)
         .filter(Q(is_superuser=True) | granted | own)
+        # Not the API's service accounts (a user with a token; the api app above holds them):
+        # they read with their role but never sign in, so they are offered as no one's lead
+        # officer, delegate or approver, and asked for no decision.
+        .filter(api_tokens__isnull=True)
         .distinct()
     )
 

@@ -48,6 +48,6 @@ urlpatterns = [
     path("", include("deliverables.urls")),
     path("", include("reports.urls")),
     path("", include("public.urls")),  # /public/ and /manage/plans/<slug>/public/
-    path("api/", include("api.urls")),
+    path("", include("api.urls")),  # /api/ and /manage/api-tokens/
     path("admin/", admin.site.urls),
 ]

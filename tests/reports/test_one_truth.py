@@ -6,9 +6,9 @@ quarters closed, published, open (reopened, holding the No Updates a close wrote
 and updates in every state. For each audience (a viewer, an officer of another directorate,
 the action's officer, its directorate's approver, the performance team) the plan page, the
 outcome pages, the action register and its CSV, the dashboard, the tracker workbook, the
-quarter's progress and the exception report must give the statuses and counts of
-`Reference`, which restates README "How actions are counted" in plain Python and shares no
-code with the product.
+quarter's progress, the exception report and the read-only API (a token per reader) must
+give the statuses and counts of `Reference`, which restates README "How actions are counted"
+in plain Python and shares no code with the product.
 
 The number of examples is bounded (HYPOTHESIS_EXAMPLES, default 20) so the suite stays fast on
 both databases; raise it to search harder.
@@ -421,6 +421,7 @@ def check_reader(reader: str, world: World, ref: Reference, plan, periods, users
     check_outcome_pages(sight)
     check_dashboard(sight)
     check_tracker(sight)
+    check_api(sight)
 
 
 def check_register_csv(s: Sight) -> dict:
@@ -546,6 +547,59 @@ def check_tracker(s: Sight) -> None:
     assert {k: {s for _, s in v} for k, v in exported.items()} == {
         code: {ref.reading(a, q, reader)} for code, a in in_scope.items() if ref.outcomes_of(a)
     }, (reader, "tracker")
+
+
+def check_api(s: Sight) -> None:
+    """The read-only API, with a token acting as the reader: each action's status, previous
+    status and commentary, the counts they make, and which updates it may read at all."""
+    from api.models import ApiToken, hash_token
+
+    reader, q, period, previous, ref = s.reader, s.q, s.period, s.previous, s.ref
+    ApiToken.objects.create(
+        name=reader, user=s.users[reader], key_hash=hash_token(f"t-{reader}"), key_prefix="t"
+    )
+    headers = {"Authorization": f"Bearer t-{reader}"}
+    body = (
+        Client()
+        .get(
+            "/api/actions",
+            {"plan": s.plan.slug, "period": period.code, "limit": 200},
+            headers=headers,
+        )
+        .json()
+    )
+    got = {item["ref"]: item for item in body["items"]}
+    assert set(got) == set(s.in_scope) and body["count"] == len(s.in_scope), (reader, "api")
+    counts: dict = {}
+    for code, a in s.in_scope.items():
+        now = got[code]["status"]["label"] if got[code]["status"] else NOT_YET
+        assert now == ref.reading(a, q, reader), (reader, code, "api now")
+        before = ref.reading(a, previous, reader) if previous is not None else None
+        api_before = got[code]["previous_status"]
+        assert (api_before["label"] if api_before else None) == (
+            before if before != NOT_YET else None
+        ), (reader, code, "api before")
+        assert got[code]["commentary"] == ref.commentary(a, q, reader), (reader, code)
+        counts[now] = counts.get(now, 0) + 1
+    assert counts == ref.counts(q, reader), (reader, "api counts")
+    updates = (
+        Client().get("/api/updates", {"plan": s.plan.slug, "limit": 200}, headers=headers).json()
+    )
+    readable = {
+        (a.ref, QUARTERS[index])
+        for a in ref.world.actions
+        for index, u in a.updates.items()
+        if u.state == "approved" or ref.sees_work(reader, a)
+    }
+    assert {
+        (u["action"]["ref"], tuple(int(x) for x in _quarter_of(u["period"])))
+        for u in updates["items"]
+    } == readable, (reader, "api updates")
+
+
+def _quarter_of(code: str) -> tuple[int, int]:
+    """2023-24-Q3 -> (2023, 3), as QUARTERS writes them."""
+    return int(code[:4]), int(code[-1])
 
 
 def outcomes(plan) -> list[StrategicOutcome]:

@@ -33,6 +33,27 @@ PUBLIC |= {
     "public:data_json", "public:indicators_csv", "public:report", "public:report_pdf",
     "public:report_css",
 }  # fmt: skip
+# The read-only API: a token, never a sign-in, opens it; without one every endpoint answers 401
+# itself (tests/api/test_auth.py), and its description holds no data.
+API_ENDPOINTS = {
+    f"api:v1:{name}"
+    for name in (
+        "openapi-json",
+        "api-root",
+        "plans",
+        "plan_detail",
+        "periods",
+        "outcomes",
+        "themes",
+        "deliverables",
+        "actions",
+        "updates",
+        "reports",
+        "report_detail",
+        "indicators",
+    )
+}
+PUBLIC |= API_ENDPOINTS
 DENIED = {403, 404}
 
 
@@ -105,6 +126,15 @@ def world(db, directorates, users):
         indicator_value=indicator_value,
         retired=retired,
         **users,
+    )
+
+
+def _api_token(w):
+    from api.models import ApiToken, hash_token
+
+    token = ApiToken.objects.first()
+    return token or ApiToken.objects.create(
+        name="Sweep", user=w.viewer, key_hash=hash_token("spt_sweep"), key_prefix="spt_sweep"
     )
 
 
@@ -497,6 +527,14 @@ ACCESS = {
     # Public pages: no outsiders (everyone may read them); listed for the id sweep.
     "public:outcome": (_public_outcome, ("GET",), []),
     "public:manage": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
+    # API tokens: administrators only.
+    "api:tokens": (lambda w: {}, ("GET",), ["viewer", "officer", "approver", "performance"]),
+    "api:token_new": (lambda w: {}, ("GET", "POST"), ["viewer", "approver", "performance"]),
+    "api:token_revoke": (
+        lambda w: {"pk": _api_token(w).pk},
+        ("GET", "POST"),
+        ["viewer", "officer", "performance"],
+    ),
 }
 
 
@@ -651,7 +689,7 @@ def test_an_id_too_large_for_the_database_is_not_found_anywhere(client, world):
     client.force_login(world.admin)  # sees every object: nothing else could refuse first
     checked = 0
     for name, pattern in walk(get_resolver().url_patterns):
-        if name.startswith("admin:") or name in PUBLIC:  # public ones: tests/public
+        if name.startswith("admin:") or name in PUBLIC:  # public and API: tests/public, tests/api
             continue
         numbers = [key for key, c in pattern.pattern.converters.items() if c.regex == "[0-9]+"]
         for key in numbers:
