@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -14,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from plans.formulae import escape_formula
 from reports.models import ReportState
 from reports.recommendations import RecommendationsData
-from reports.word import _paragraphs, _status_cell, _table
+from reports.word import _paragraphs, _status_cell, _table, start_document
 
 
 def _status_text(data: RecommendationsData, action) -> str:
@@ -95,18 +94,12 @@ def render_recommendations_xlsx(data: RecommendationsData) -> bytes:
 
 
 def render_recommendations_docx(data: RecommendationsData) -> bytes:
-    """Cover, the overview table, then a section per recommendation with its actions."""
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(10)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(1.8)
+    """Cover, the overview table, then a section per recommendation with its actions; one
+    Heading 1 (the title) and a Heading 2 a part, as the PDF's h1 and h2."""
+    document = start_document(data)
     title = f"{data.plan_name}: progress against recommendations, {data.period_label}"
-    document.core_properties.title = title
-    document.core_properties.author = data.council
     document.add_paragraph(data.council).runs[0].font.size = Pt(14)
-    document.add_heading(title, level=0)
+    document.add_heading(title, level=1)
     if data.state == ReportState.PUBLISHED:
         document.add_paragraph(
             f"Published {data.published_at} by {data.published_by} · version {data.version}"
@@ -116,14 +109,17 @@ def render_recommendations_docx(data: RecommendationsData) -> bytes:
             f"Draft built {data.generated_on} from the live data · version {data.version}"
         )
     if data.introduction:
-        document.add_heading("Introduction", level=1)
+        document.add_heading("Introduction", level=2)
         _paragraphs(document, data.introduction)
-    document.add_heading("Overview", level=1)
+    document.add_heading("Overview", level=2)
     table = _table(
         document,
         ["Recommendation", f"{data.action_label}s complete", "By RAG", "Milestones complete",
          "Milestones overdue"],
         [5.0, 2.6, 4.4, 2.6, 2.4],
+        f"Progress by recommendation, {data.period_label}",
+        f"One row a recommendation: its {data.action_label.lower()}s complete and by RAG, "
+        "and its milestones complete and overdue.",
     )  # fmt: skip
     for line in data.recommendations:
         cells = table.add_row().cells
@@ -134,7 +130,7 @@ def render_recommendations_docx(data: RecommendationsData) -> bytes:
         cells[4].text = str(line.milestones_overdue)
     for line in data.recommendations:
         document.add_page_break()
-        document.add_heading(line.name, level=1)
+        document.add_heading(line.name, level=2)
         if line.source or line.made_on:
             document.add_paragraph(", ".join(filter(None, [line.source, line.made_on])))
         if line.text:
@@ -144,7 +140,9 @@ def render_recommendations_docx(data: RecommendationsData) -> bytes:
             continue
         table = _table(
             document, ["Ref", data.action_label, "Lead", "Status", "Milestones"],
-            [1.6, 5.4, 3.0, 3.0, 4.0],
+            [1.6, 5.4, 3.0, 3.0, 4.0], f"{data.action_label}s answering {line.name}",
+            f"One row a {data.action_label.lower()}: its lead, status in {data.period_label} "
+            "and milestones.",
         )  # fmt: skip
         for action in line.actions:
             cells = table.add_row().cells

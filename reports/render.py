@@ -12,6 +12,8 @@ from openpyxl.utils import get_column_letter
 from plans.formulae import escape_formula
 from reports.builder import ReportData
 from reports.charts import bar_chart
+from reports.models import ReportState
+from reports.recommendations import RecommendationsData
 
 
 def status_css(data: ReportData) -> str:
@@ -52,14 +54,60 @@ def report_context(data: ReportData) -> dict:
     }
 
 
-def render_pdf(data: ReportData) -> bytes:
-    """A4, page numbers, repeated table headers, vector charts."""
+# Councils publish these files, and the accessibility regulations cover documents: every PDF
+# is tagged PDF/UA-1 (a structure tree of headings, tables, figures with their alternative
+# text, MarkInfo, the language, the title shown instead of the file name, and the PDF/UA
+# identifier in the XMP metadata). WeasyPrint always embeds (subsets of) the fonts it uses.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
+def document_title(data: ReportData | RecommendationsData) -> str:
+    """The file's title, as its cover names it: plan, report, period and version."""
+    draft = "" if data.state == ReportState.PUBLISHED else ", draft"
+    return (
+        f"{data.plan_name}: {data.document_name}, {data.period_label}, "
+        f"version {data.version}{draft}"
+    )
+
+
+def document_subject(data: ReportData | RecommendationsData) -> str:
+    """A sentence saying what the file holds, for its properties (PDF Subject, Word subject)."""
+    if data.kind == "exceptions":
+        return (
+            f"{data.council}'s {data.plan_name}: actions by status in {data.period_label}, "
+            "the exceptions with their commentary, and the actions with no approved update."
+        )
+    return (
+        f"{data.council}'s {data.plan_name}: progress in {data.period_label} of the actions "
+        "answering each recommendation, with their milestones."
+    )
+
+
+def write_pdf(html: str) -> bytes:
+    """The one way the app turns its HTML into a PDF: tagged PDF/UA-1 (see PDF_OPTIONS)."""
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
 
-    html = render_to_string(
-        "reports/report_pdf.html", {**report_context(data), "status_css": status_css(data)}
+    return HTML(string=html, base_url="/").write_pdf(**PDF_OPTIONS)
+
+
+def pdf_html(data: ReportData | RecommendationsData) -> str:
+    """The PDF's markup, which carries its own print stylesheet and the file's properties."""
+    return render_to_string(
+        "reports/report_pdf.html",
+        {
+            **report_context(data),
+            "status_css": status_css(data),
+            "document_title": document_title(data),
+            "document_subject": document_subject(data),
+            "for_pdf": True,
+        },
     )
-    return HTML(string=html, base_url="/").write_pdf()
+
+
+def render_pdf(data: ReportData | RecommendationsData) -> bytes:
+    """A4, page numbers, repeated table headers, vector charts; tagged, with bookmarks from
+    the headings (h1 > h2 > h3, never skipping a level)."""
+    return write_pdf(pdf_html(data))
 
 
 def render_xlsx(data: ReportData) -> bytes:

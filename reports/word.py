@@ -1,137 +1,31 @@
 """The exception report as a Word document, for councils that edit before Cabinet.
 
 Headings, tables whose header row repeats on every page, status cells shaded in the
-status's colour, and the charts as PNG pictures drawn with Pillow from the same geometry
-as the SVG charts (colour, pattern and numbers).
+status's colour, and the charts as PNG pictures (reports.chart_png) drawn from the same
+geometry as the SVG charts (colour, pattern and numbers).
+
+Councils publish these files, so they are built to pass Word's accessibility checker: the
+headings use the built-in Heading 1/2/3 styles in order (as the PDF's h1/h2/h3), every table
+has a caption and description and a header row marked to repeat, every chart picture has
+alternative text, and the document says its title, subject and language (en-GB).
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from PIL import Image, ImageDraw, ImageFont
 
 from reports.builder import ActionLine, ReportData
-from reports.charts import WIDTH, bar_chart
+from reports.chart_png import chart_png, rgb
+from reports.charts import bar_chart
 from reports.indicators import IndicatorLine
 from reports.models import ReportState
-
-SCALE = 1.6  # PNG pixels per chart unit: sharp when printed at 16 cm
-FONT_FILES = [
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-]
-
-
-def _font(size: int) -> ImageFont.ImageFont:
-    for path in FONT_FILES:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size=size)
-
-
-def _hex(colour: str) -> tuple[int, int, int]:
-    colour = colour.lstrip("#")
-    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
-
-
-INK = (11, 12, 12, 90)
-
-
-def _diagonals(draw, box, step: int) -> None:
-    x0, y0, x1, y1 = box
-    for offset in range(-(y1 - y0), x1 - x0, step):
-        draw.line([(x0 + offset, y1), (x0 + offset + (y1 - y0), y0)], fill=INK, width=3)
-
-
-def _rows_of_lines(draw, box, start: int, step: int) -> None:
-    x0, y0, x1, y1 = box
-    for y in range(y0 + start, y1, step):
-        draw.line([(x0, y), (x1, y)], fill=INK, width=3)
-
-
-def _columns_of_lines(draw, box, start: int, step: int) -> None:
-    x0, y0, x1, y1 = box
-    for x in range(x0 + start, x1, step):
-        draw.line([(x, y0), (x, y1)], fill=INK, width=3)
-
-
-def _grid_of(draw, box, start: int, step: int, shape) -> None:
-    x0, y0, x1, y1 = box
-    for y in range(y0 + start, y1, step):
-        for x in range(x0 + start, x1, step):
-            shape(draw, x, y)
-
-
-# A status's place on the scale -> how its bar is hatched, as in the SVG charts.
-_PATTERNS = {
-    1: lambda d, b: _diagonals(d, b, 14),
-    2: lambda d, b: _grid_of(
-        d, b, 7, 14, lambda dr, x, y: dr.ellipse([x - 3, y - 3, x + 3, y + 3], fill=INK)
-    ),
-    3: lambda d, b: (_diagonals(d, b, 14), _rows_of_lines(d, b, 7, 14)),
-    4: lambda d, b: _rows_of_lines(d, b, 6, 12),
-    5: lambda d, b: _columns_of_lines(d, b, 6, 12),
-    6: lambda d, b: _diagonals(d, b, 17),
-    7: lambda d, b: _grid_of(
-        d, b, 4, 12, lambda dr, x, y: dr.rectangle([x, y, x + 4, y + 4], fill=INK)
-    ),
-}
-
-
-def _hatch(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], pattern: int) -> None:
-    """The pattern for a status's place on the scale, as in the SVG charts."""
-    if pattern in _PATTERNS:
-        _PATTERNS[pattern](draw, box)
-
-
-def chart_png(chart) -> bytes:
-    width, height = int(WIDTH * SCALE), int(chart.height * SCALE)
-    image = Image.new("RGBA", (width, height), (255, 255, 255, 255))
-    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))  # the patterns, laid over the fills
-    draw = ImageDraw.Draw(image)
-    label_font, count_font = _font(int(17 * SCALE)), _font(int(16 * SCALE))
-    for bar in chart.rows:
-        draw.text(
-            (0, int((bar.label_y - 15) * SCALE)),
-            f"{bar.row.label} ({bar.row.total})",
-            fill=(11, 12, 12),
-            font=label_font,
-        )
-        for rect in bar.rects:
-            box = tuple(
-                int(v * SCALE) for v in (rect.x, rect.y, rect.x + rect.width, rect.y + rect.height)
-            )
-            if rect.segment.status is None:
-                draw.rectangle(box, fill=(255, 255, 255), outline=(80, 90, 95), width=2)
-            else:
-                draw.rectangle(box, fill=_hex(rect.fill), outline=(255, 255, 255), width=1)
-                hatch_layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
-                _hatch(ImageDraw.Draw(hatch_layer), box, rect.pattern)
-                mask = Image.new("L", image.size, 0)
-                ImageDraw.Draw(mask).rectangle(box, fill=255)
-                overlay.paste(hatch_layer, (0, 0), mask)
-    image = Image.alpha_composite(image, overlay)
-    draw = ImageDraw.Draw(image)
-    for bar in chart.rows:
-        for rect in bar.rects:
-            if rect.show_count:
-                draw.text(
-                    (int(rect.text_x * SCALE), int((rect.y + rect.height / 2) * SCALE)),
-                    str(rect.segment.count),
-                    fill=_hex(rect.ink),
-                    font=count_font,
-                    anchor="mm",
-                )
-    output = io.BytesIO()
-    image.convert("RGB").save(output, format="PNG", optimize=True)
-    return output.getvalue()
+from reports.render import document_subject, document_title
 
 
 def _shade(cell, colour: str) -> None:
@@ -144,10 +38,47 @@ def _shade(cell, colour: str) -> None:
 
 
 def _repeat_header(row) -> None:
+    """Marks the row as the table's header: Word repeats it on each page, and screen readers
+    and the accessibility checker read it as the header row."""
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+def _describe_table(table, caption: str, description: str) -> None:
+    """The table's title and description (Table Properties > Alt Text in Word), which
+    CT_TblPr keeps last, after tblLook."""
+    properties = table._tbl.tblPr
+    for tag, text in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), text)
+        properties.append(element)
+
+
+def start_document(data) -> Document:
+    """A new document with the house style and the file's properties: title, subject,
+    author, and British English as the language of every style (the styles' defaults)."""
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(1.8)
+    properties = document.core_properties
+    properties.title = document_title(data)
+    properties.subject = document_subject(data)
+    properties.author = data.council
+    properties.language = "en-GB"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = run_defaults.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_defaults.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "en-GB")
+    return document
 
 
 def _status_cell(cell, data: ReportData, status_id: int | None) -> None:
@@ -157,10 +88,11 @@ def _status_cell(cell, data: ReportData, status_id: int | None) -> None:
     run.bold = True
     if status is not None:
         _shade(cell, status.colour)
-        run.font.color.rgb = RGBColor(*_hex(status.text_colour))
+        run.font.color.rgb = RGBColor(*rgb(status.text_colour))
 
 
-def _table(document, headers: list[str], widths: list[float]):
+def _table(document, headers: list[str], widths: list[float], caption: str, description: str = ""):
+    """A table whose first row is its header, named by its caption (and described)."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -169,18 +101,25 @@ def _table(document, headers: list[str], widths: list[float]):
         cell.paragraphs[0].add_run(text).bold = True
         cell.width = Cm(width)
     _repeat_header(table.rows[0])
+    _describe_table(table, caption, description or caption)
     return table
 
 
 def _actions_table(
-    document, data: ReportData, lines: list[ActionLine], *, commentary: bool
+    document, data: ReportData, lines: list[ActionLine], caption: str, *, commentary: bool
 ) -> None:
     headers = ["Ref", data.action_label, "Directorate and lead", "Status"]
     widths = [1.6, 6.0, 3.4, 3.0]
     if commentary:
         headers.append(f"{data.period_label} commentary")
         widths = [1.4, 4.4, 2.8, 2.6, 6.8]
-    table = _table(document, headers, widths)
+    table = _table(
+        document,
+        headers,
+        widths,
+        caption,
+        f"One row a {data.action_label.lower()}: " + ", ".join(headers[1:]).lower() + ".",
+    )
     for line in lines:
         cells = table.add_row().cells
         cells[0].text = line.ref or "-"
@@ -194,12 +133,14 @@ def _actions_table(
 
 
 def _counts_table(
-    document, data: ReportData, label: str, counts: dict[str, int], total: int
+    document, data: ReportData, header: str, label: str, counts: dict[str, int], total: int
 ) -> None:
     table = _table(
         document,
-        ["", *[s.label for s in data.statuses], "Total"],
+        [header, *[s.label for s in data.statuses], "Total"],
         [4.0, *[1.9] * len(data.statuses), 1.5],
+        f"{label}: actions by status, {data.period_label}",
+        f"The numbers in the chart above: {label}'s actions in each status, and the total.",
     )
     cells = table.add_row().cells
     cells[0].text = label
@@ -209,32 +150,37 @@ def _counts_table(
 
 
 def _chart(document, chart) -> None:
-    document.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16.5))
+    picture = document.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16.5))
+    # The picture's alternative text (Word's "Alt Text"): its title and what it shows.
+    properties = picture._inline.docPr
+    properties.set("title", chart.title)
+    properties.set("descr", f"{chart.title}. {chart.summary}")
     document.add_paragraph(chart.summary).runs[0].font.size = Pt(8)
 
 
 def render_docx(data: ReportData) -> bytes:
     """The report as a Word document: cover, overview, a section per outcome, the appendix."""
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(10)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(1.8)
-    document.core_properties.title = f"{data.plan_name}: exception report, {data.period_label}"
-    document.core_properties.author = data.council
+    document = start_document(data)
     _cover(document, data)
     _overview(document, data)
     for index, (section, row) in enumerate(data.section_rows(), start=1):
         _section(document, data, index, section, row)
     if data.unlinked_indicators:
         document.add_page_break()
-        document.add_heading("Indicators not linked to an outcome", level=1)
-        _indicators_table(document, data.unlinked_indicators)
+        document.add_heading("Indicators not linked to an outcome", level=2)
+        _indicators_table(
+            document, data.unlinked_indicators, "Indicators off target not linked to an outcome"
+        )
     document.add_page_break()
-    document.add_heading("Appendix: actions with no approved update", level=1)
+    document.add_heading("Appendix: actions with no approved update", level=2)
     if data.no_update:
-        _actions_table(document, data, data.no_update, commentary=False)
+        _actions_table(
+            document,
+            data,
+            data.no_update,
+            f"Actions with no approved update for {data.period_label}",
+            commentary=False,
+        )
     else:
         document.add_paragraph(f"Every action has an approved update for {data.period_label}.")
     output = io.BytesIO()
@@ -249,7 +195,8 @@ def _paragraphs(document, text: str) -> None:
 
 def _cover(document, data: ReportData) -> None:
     document.add_paragraph(data.council).runs[0].font.size = Pt(14)
-    document.add_heading(f"{data.plan_name}: exception report, {data.period_label}", level=0)
+    # Heading 1, as the PDF's h1: Word's Title style is not a heading level.
+    document.add_heading(f"{data.plan_name}: exception report, {data.period_label}", level=1)
     if data.state == ReportState.PUBLISHED:
         document.add_paragraph(
             f"Published {data.published_at} by {data.published_by} · version {data.version}"
@@ -259,7 +206,13 @@ def _cover(document, data: ReportData) -> None:
             f"Draft built {data.generated_on} from the live data · version {data.version}"
         )
     document.add_heading("Status key", level=2)
-    key = _table(document, ["Status", "Meaning"], [5.0, 11.0])
+    key = _table(
+        document,
+        ["Status", "Meaning"],
+        [5.0, 11.0],
+        "Status key",
+        "Each status of the scale, its colour, and whether it is listed as an exception.",
+    )
     for status in data.statuses:
         cells = key.add_row().cells
         _status_cell(cells[0], data, status.id)
@@ -273,7 +226,7 @@ def _cover(document, data: ReportData) -> None:
 
 
 def _overview(document, data: ReportData) -> None:
-    document.add_heading("Overview", level=1)
+    document.add_heading("Overview", level=2)
     document.add_paragraph(
         f"{data.overview_total} actions in {data.period_label}; {data.exception_count} listed as "
         f"exceptions ({' or '.join(s.label for s in data.exception_statuses)})."
@@ -287,48 +240,66 @@ def _overview(document, data: ReportData) -> None:
             data.statuses,
         ),
     )
-    _counts_table(document, data, data.plan_name, data.overview_counts, data.overview_total)
+    _counts_table(
+        document, data, data.plan_name, data.plan_name, data.overview_counts, data.overview_total
+    )
 
 
 def _section(document, data: ReportData, index: int, section, row) -> None:
     document.add_page_break()
-    document.add_heading(section.name, level=1)
+    document.add_heading(section.name, level=2)
     if section.narrative:
         _paragraphs(document, section.narrative)
     _chart(
         document,
         bar_chart(f"section-{index}", f"{section.name}: actions by status", [row], data.statuses),
     )
-    _counts_table(document, data, section.name, section.counts, section.total)
+    _counts_table(document, data, data.outcome_label, section.name, section.counts, section.total)
     if section.exceptions:
-        document.add_heading(f"Exceptions in {section.name}", level=2)
-        _actions_table(document, data, section.exceptions, commentary=True)
+        document.add_heading(f"Exceptions in {section.name}", level=3)
+        _actions_table(
+            document, data, section.exceptions, f"Exceptions in {section.name}", commentary=True
+        )
     else:
         document.add_paragraph(f"No exceptions in {section.name} this {data.period_word}.")
     if data.has_indicators:
-        document.add_heading(f"Indicators off target in {section.name}", level=2)
+        document.add_heading(f"Indicators off target in {section.name}", level=3)
         if section.indicators:
-            _indicators_table(document, section.indicators)
+            _indicators_table(
+                document, section.indicators, f"Indicators off target in {section.name}"
+            )
         else:
             document.add_paragraph(f"No indicator of {section.name} is off target.")
     if not data.previous_label:
         return
-    for heading, lines in (
-        (f"Moved into an exception status since {data.previous_label}", section.moved_in),
-        (f"Recovered since {data.previous_label}", section.recovered),
+    for heading, caption, lines in (
+        (
+            f"Moved into an exception status since {data.previous_label}",
+            f"Newly exceptions in {section.name}",
+            section.moved_in,
+        ),
+        (
+            f"Recovered since {data.previous_label}",
+            f"Recovered in {section.name}",
+            section.recovered,
+        ),
     ):
-        document.add_heading(heading, level=2)
+        document.add_heading(heading, level=3)
         if lines:
-            _actions_table(document, data, lines, commentary=False)
+            _actions_table(document, data, lines, caption, commentary=False)
         else:
             document.add_paragraph("None.")
 
 
-def _indicators_table(document, lines: list[IndicatorLine]) -> None:
+def _indicators_table(document, lines: list[IndicatorLine], caption: str) -> None:
     """Off-target indicators as the web page and PDF list them."""
     widths = [4.0, 2.8, 3.2, 2.2, 4.8]
     table = _table(
-        document, ["Indicator", "Value and target", "RAG rule", "Direction", "Commentary"], widths
+        document,
+        ["Indicator", "Value and target", "RAG rule", "Direction", "Commentary"],
+        widths,
+        caption,
+        "One row an indicator: its figure, target, RAG rule, direction and commentary.",
     )
     for line in lines:
         cells = table.add_row().cells

@@ -13,22 +13,18 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.template.loader import render_to_string
 
 from plans.models import PERIOD_FORMS, Plan, ReportingPeriod, parse_any_period
 from plans.periods import MONTH_FORMS
 from reports.builder import build_report, report_data
 from reports.models import ExceptionReport, ReportKind, ReportState
-from reports.render import render_pdf, render_xlsx, report_context, status_css
+from reports.render import pdf_html, render_pdf, render_xlsx
 from reports.word import render_docx
 
 
 def render_html(data) -> bytes:
     """A standalone page: the PDF's markup, which carries its own print stylesheet."""
-    html = render_to_string(
-        "reports/report_pdf.html", {**report_context(data), "status_css": status_css(data)}
-    )
-    return html.encode("utf-8")
+    return pdf_html(data).encode("utf-8")
 
 
 RENDERERS = {"pdf": render_pdf, "docx": render_docx, "xlsx": render_xlsx, "html": render_html}
