@@ -33,7 +33,7 @@ def test_full_text_on_postgresql_and_words_as_typed_on_sqlite(small_plan):
         # Stemmed English: other forms of a word find it, and stop words do not get in the way.
         assert found(plan, "improving") == ["CH9"]
         assert found(plan, "improvements to attendance") == ["CH9"]
-        assert found(plan, "childs") == ["CH9"]
+        assert found(plan, "attending") == ["CH5", "CH9"]
     else:
         # SQLite has no stemmer: the words are matched as typed (the app's behaviour before).
         assert found(plan, "improving") == []
