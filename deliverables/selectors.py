@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 
 from deliverables.indicators.permissions import enters_values_q
 from deliverables.indicators.queues import my_indicator_rows
@@ -22,9 +22,9 @@ from deliverables.models import (
     ref_ordering,
 )
 from deliverables.rules import in_scope, out_of_scope_reason, with_statuses
+from deliverables.search import action_search_q
 from deliverables.workflow import workflow_state
 from plans.models import Plan, ReportingPeriod, StrategicOutcome
-from plans.refs import normalise_ref
 from plans.statuses import Scale
 
 # -- the plan and its outcomes ------------------------------------------------------------------
@@ -311,10 +311,7 @@ def people_actions(plan: Plan, filters: dict):
     actions = Action.objects.for_plan(plan)
     words = filters.get("q", "").strip()
     if words:
-        condition = Q(ref__icontains=words) | Q(title__icontains=words)
-        if normalise_ref(words):
-            condition |= Q(ref_normalised=normalise_ref(words))
-        actions = actions.filter(condition)
+        actions = actions.filter(action_search_q(words))  # the register's search, less commentary
     if "outcome" in filters:
         actions = actions.in_outcome(filters["outcome"])
     for name in ("directorate", "lead_officer", "approver"):

@@ -30,6 +30,31 @@ from plans.refs import ref_sort_key
 from plans.statuses import PseudoStatus, Scale
 
 TREND_QUARTERS = 8
+# The dashboard lists this many turned-red and red actions, then links to the register for all:
+# at county size the full lists were most of a 195 KB page.
+LIST_SHOWN = 10
+
+
+@dataclass
+class Bounded:
+    """The first LIST_SHOWN of a list, how many there are, and the register filtered to all."""
+
+    first: list
+    total: int
+    link: str
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.first)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self):
+        return iter(self.first)
+
+    def __len__(self) -> int:
+        return len(self.first)
 
 
 @dataclass
@@ -79,8 +104,8 @@ class Dashboard:
     outcomes: list[Row]
     directorates: list[Row]
     movement: dict[str, tuple[int, str]]
-    turned_red: list
-    red_streaks: list[tuple]
+    turned_red: Bounded
+    red_streaks: Bounded  # of (action, quarters red in a row), longest first
     trend: list[TrendColumn]
     progress: list[dict] = field(default_factory=list)
     progress_totals: dict = field(default_factory=dict)
@@ -132,10 +157,17 @@ def build_dashboard(plan: Plan, period: ReportingPeriod, user) -> Dashboard:
             for (name, pk), counts in sorted(by_directorate.items())
         ],
         movement=_movement(pairs, scale, link) if previous is not None else {},
-        turned_red=[a for a in red_now if turned_red(a.status_now, a.status_before, scale)]
-        if previous is not None
-        else [],
-        red_streaks=_red_streaks(plan, period, red_now, red, user),
+        turned_red=_bounded(
+            sorted(
+                (a for a in red_now if turned_red(a.status_now, a.status_before, scale)),
+                key=lambda a: (ref_sort_key(a.ref), a.pk),
+            )
+            if previous is not None
+            else [],
+            link(movement="turned_red"),
+        ),
+        # The register's "red" filter is the same status ids as red_now (Scale.red_ids).
+        red_streaks=_bounded(_red_streaks(plan, period, red_now, red, user), link(rag="red")),
         trend=[
             TrendColumn(each, _segments(counts, legend, partial(register_link, plan, each)))
             for each, counts in trend_counts
@@ -149,6 +181,10 @@ def build_dashboard(plan: Plan, period: ReportingPeriod, user) -> Dashboard:
             row["link"] = link(directorate=row["directorate_id"] or "none", status="none")
         dashboard.progress, dashboard.progress_totals = rows, totals
     return dashboard
+
+
+def _bounded(items: list, link: str) -> Bounded:
+    return Bounded(items[:LIST_SHOWN], len(items), link)
 
 
 def _grouped(actions) -> tuple[dict, dict, dict]:

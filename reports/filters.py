@@ -12,11 +12,12 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
-from deliverables.models import Action, ActionPlacement, Deliverable, ref_ordering
+from deliverables.models import Action, ActionPlacement, ref_ordering
 from deliverables.rules import MOVEMENTS, movement_filter
-from plans.models import Directorate, Plan, Rag, StrategicOutcome, Theme, User
-from plans.refs import normalise_ref
+from deliverables.search import action_search_q
+from plans.models import Directorate, Plan, Rag, StrategicOutcome, Theme
 from plans.statuses import AWAITING, Scale
+from reports import choices
 
 # Each key's columns; every key then sorts by reference (deliverables.models.ref_ordering).
 SORTS = {
@@ -58,13 +59,13 @@ class RegisterFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(
         queryset=Theme.objects.none(), method="in_theme", label="Theme"
     )
-    deliverable = django_filters.ModelChoiceFilter(
-        queryset=Deliverable.objects.none(), method="in_deliverable", label="Deliverable"
-    )
+    # Typed, not chosen from a list: a county plan has ~1,700 deliverables and officers, too
+    # many to send as <option>s on every page (reports.choices offers them as you type).
+    # A number is the chosen one's id, as older links and saved filters have it; words find
+    # every deliverable or officer they name.
+    deliverable = django_filters.CharFilter(method="in_deliverable", label="Deliverable")
     directorate = django_filters.ChoiceFilter(method="of_directorate", label="Directorate")
-    lead_officer = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), field_name="lead_officer", label="Lead officer"
-    )
+    lead_officer = django_filters.CharFilter(method="of_lead_officer", label="Lead officer")
     status = django_filters.ChoiceFilter(method="with_status", label="Status")
     rag = django_filters.ChoiceFilter(choices=Rag.choices, method="with_rag", label="RAG")
     changed = django_filters.ChoiceFilter(
@@ -92,18 +93,12 @@ class RegisterFilter(django_filters.FilterSet):
         fields["theme"].queryset = Theme.objects.filter(outcome__plan=plan).order_by(
             "outcome__order", "order"
         )
-        fields["deliverable"].queryset = Deliverable.objects.filter(outcome__plan=plan).order_by(
-            "outcome__order", "order"
-        )
         fields["directorate"].extra["choices"] = [
             *[(str(d.pk), d.name) for d in Directorate.objects.order_by("name")],
             ("none", "No directorate"),
         ]
-        fields["lead_officer"].queryset = (
-            User.objects.filter(led_actions__plan=plan)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
+        # What a typed deliverable or officer turned out to mean (reports.choices.Picked).
+        self.picked: dict[str, choices.Picked] = {}
         fields["status"].extra["choices"] = [
             *[(str(s.pk), s.label) for s in scale.legend({AWAITING.pk, scale.no_update.pk})],
             ("none", "Not yet updated"),
@@ -119,15 +114,8 @@ class RegisterFilter(django_filters.FilterSet):
     # The methods receive validated values; each narrows the queryset one way.
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        words = value.strip()
-        if not words:
-            return queryset
-        condition = (
-            Q(ref__icontains=words) | Q(title__icontains=words) | Q(commentary_now__icontains=words)
-        )
-        if normalise_ref(words):
-            condition |= Q(ref_normalised=normalise_ref(words))
-        return queryset.filter(condition)
+        # commentary_now holds only the commentary this reader may read (with_statuses).
+        return queryset.filter(action_search_q(value, commentary="commentary_now"))
 
     def in_outcome(self, queryset, name, value):
         return queryset.filter(
@@ -141,9 +129,18 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset.filter(Exists(placed))
 
     def in_deliverable(self, queryset, name, value):
+        found, self.picked[name] = choices.resolve(self.plan, name, value)
         return queryset.filter(
-            Exists(ActionPlacement.objects.filter(action=OuterRef("pk"), deliverable=value))
+            Exists(
+                ActionPlacement.objects.filter(
+                    action=OuterRef("pk"), deliverable__in=found.values("pk")
+                )
+            )
         )
+
+    def of_lead_officer(self, queryset, name, value):
+        found, self.picked[name] = choices.resolve(self.plan, name, value)
+        return queryset.filter(lead_officer__in=found.values("pk"))
 
     def of_directorate(self, queryset, name, value):
         if value == "none":

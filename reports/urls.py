@@ -1,12 +1,17 @@
 from django.urls import path
 
-from reports import views, views_report
+from reports import views, views_choices, views_report
 
 app_name = "reports"
 
 urlpatterns = [
     path("plans/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/register/", views.register, name="register"),
+    path(
+        "plans/<slug:slug>/register/choices/",
+        views_choices.register_choices,
+        name="register_choices",
+    ),
     path(
         "plans/<slug:slug>/register.csv", views.register_export, {"fmt": "csv"}, name="register_csv"
     ),

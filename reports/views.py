@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
@@ -16,6 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -27,6 +29,7 @@ from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
 from plans.permissions import can_change_actions
 from plans.statuses import Scale
+from reports import choices
 from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
 from reports.filters import SORT_LABELS, RegisterFilter, sort_order
@@ -164,8 +167,26 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         export_query=_query_without(request, "page"),
         statuses=scale.legend(set(scale.by_pk)),
         people_query=_people_query(request, period) if can_change_actions(request.user) else None,
+        typed=_typed_filters(plan, filterset),
     )
     return render(request, "reports/register.html", context)
+
+
+def _typed_filters(plan: Plan, filterset: RegisterFilter) -> dict[str, dict]:
+    """The deliverable and lead-officer boxes: what each shows, what it found, and where its
+    suggestions come from (reports.choices; the page no longer lists them all)."""
+    source = reverse("reports:register_choices", args=[plan.slug])
+    typed = {}
+    for name in choices.FIELDS:
+        raw = filterset.form[name].value() or ""
+        picked = filterset.picked.get(name)
+        typed[name] = {
+            "raw": raw,
+            "text": picked.text if picked else raw,
+            "matches": picked.matches if picked else None,
+            "source": f"{source}?{urlencode({'field': name})}",
+        }
+    return typed
 
 
 # The register's filters that the assign-people page has too; its quarter is "in quarter".
@@ -176,8 +197,10 @@ def _people_query(request: HttpRequest, period: ReportingPeriod) -> str:
     """The assign-people page's query string for the actions the register is showing."""
     query = QueryDict(mutable=True)
     for name in PEOPLE_FILTERS:
-        if request.GET.get(name):
-            query[name] = request.GET[name]
+        value = request.GET.get(name, "")
+        # That page picks a lead officer by id only; words typed here are not carried over.
+        if value and (name != "lead_officer" or value.isdigit()):
+            query[name] = value
     query["period"] = period.code
     return query.urlencode()
 

@@ -1,10 +1,12 @@
 // Loaded as a module from every page (no inline script, so a strict CSP holds).
 import { initAll } from "./govuk-frontend.min.js";
 import { initForms } from "./forms.js";
+import { initAutocomplete } from "./autocomplete.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 initForms();
+initAutocomplete();
 
 // "Select all on this page" for a table of tick boxes (data-select-all names the boxes).
 // Added by script: without it, each row still has its own tick box.

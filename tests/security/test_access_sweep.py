@@ -512,6 +512,7 @@ ACCESS = {
     ),
     "reports:dashboard": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register": (_plan, ("GET",), [("viewer", _retired)]),
+    "reports:register_choices": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register_csv": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:register_xlsx": (_plan, ("GET",), [("viewer", _retired)]),
     "reports:reports": (_plan, ("GET",), [("viewer", _retired)]),

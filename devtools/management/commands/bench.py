@@ -115,10 +115,16 @@ class Command(BaseCommand):
         parser.add_argument("--import-rows", type=int, default=10_000)
         parser.add_argument("--import-only", action="store_true", help="time only the import")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="time only the dashboard and register pages (no report, import or indicators)",
+        )
 
     def handle(self, *args, **options) -> None:
         plan = self.choose_plan(options["plan"])
         repeat = max(1, options["repeat"])
+        self.pages_only = options["pages_only"]
         results: list[Result] = []
         period = (
             ReportingPeriod.objects.for_plan(plan)
@@ -130,7 +136,8 @@ class Command(BaseCommand):
             if period is None:
                 raise CommandError(f"{plan} has no quarterly updates to measure.")
             results += self.page_results(plan, period, repeat)
-        results += self.import_results(plan, options["import_rows"])
+        if not self.pages_only:
+            results += self.import_results(plan, options["import_rows"])
         summary = {
             "database": connection.vendor,
             "plan": plan.slug,
@@ -180,6 +187,8 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=host.lstrip("."))
             signed_in(client, performance)
             results += self.pages(client, plan, period, repeat, performance)
+            if self.pages_only:
+                return results
             results += indicator_results(self, client, plan, period, repeat, self.readers(plan))
             if officer is not None:
                 signed_in(client, officer)
@@ -224,12 +233,16 @@ class Command(BaseCommand):
         return User.objects.get(pk=user.pk)  # fresh permission cache
 
     def page(self, client, name, url, repeat, floor, note="") -> Result:
+        size: dict[str, int] = {}
+
         def get() -> None:
             response = client.get(url, secure=True)
             if response.status_code != 200:
                 raise CommandError(f"{name}: {url} answered {response.status_code}")
-            if response.streaming:
-                b"".join(response.streaming_content)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            # What the page weighs, and how many <option>s it builds: the register's filter
+            # choices once grew with every deliverable and officer.
+            size.update(bytes=len(body), options=body.count(b"<option"))
 
         self.stderr.write(f"  {name}…")
         times = timed(get, repeat)
@@ -237,6 +250,9 @@ class Command(BaseCommand):
             get()
         floor_times = timed(floor, repeat)
         median, floor_median = statistics.median(times), statistics.median(floor_times)
+        if "PDF" not in name:
+            weight = f"{size.get('bytes', 0) / 1024:.0f} KB, {size.get('options', 0)} options"
+            note = f"{note}; {weight}" if note else weight
         return Result(
             name, median, p95(times), len(queries), floor_median,
             median / floor_median if floor_median else 0.0, note,
@@ -328,6 +344,8 @@ class Command(BaseCommand):
                     sql(first_page.format(extra=""), [period.pk, *shown, plan.pk]),
                 ),
             ]  # fmt: skip
+        if getattr(self, "pages_only", False):
+            return results
         # The report is published for a quarter once it closes: measure the newest closed one.
         report_period = (
             ReportingPeriod.objects.for_plan(plan)
