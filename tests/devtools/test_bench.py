@@ -61,6 +61,7 @@ def test_bench_measures_every_page_against_its_floor():
         "dashboard", "register", "register, red only", "register, text search",
         "dashboard, viewer", "register, viewer", "dashboard, approver", "register, approver",
         "exception report, page", "exception report, PDF",
+        "public period page, built", "public period page, cached", "API actions, 100 a page",
         "indicator readings, performance", "indicator readings, viewer",
         "indicator readings, approver",
         "indicator list", "indicator page",
@@ -73,6 +74,8 @@ def test_bench_measures_every_page_against_its_floor():
     pages = [r for r in figures["results"] if not r["name"].startswith("import")]
     assert all(r["queries"] > 0 for r in pages)
     assert figures["actions"] == 60 and figures["database"]
+    # The public page and the API were measured on a period made public, then rolled back.
+    assert not Plan.objects.filter(public=True).exists()
     # The import was measured, then rolled back.
     assert not Plan.objects.filter(slug__startswith="bench-import").exists()
 

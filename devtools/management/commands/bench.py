@@ -6,12 +6,13 @@ In one process, through the whole Django stack (middleware, views, templates) bu
 network: the dashboard, the action register (unfiltered, filtered to red, a text search),
 "my updates", an action page, the exception report as a page and as a PDF, saving an update,
 the indicators' quarter readings, the indicator list and an indicator page
-(devtools.bench_indicators), and importing a generated tracker workbook (then the same file
-again, which changes nothing; --import-only times just these). For each: the median and 95th
-percentile over --repeat runs (after one warm-up), the queries one run makes, and the
-*floor*: the time of the bare SQL that fetches the same numbers or rows (for the import,
-openpyxl alone reading the workbook). The ratio to the floor is what the page adds on top
-of its data.
+(devtools.bench_indicators), the public period page (built, and from its cache) and the
+API's list of actions (devtools.bench_open), and importing a generated tracker workbook (then
+the same file again, which changes nothing; --import-only times just these). For each: the
+median and 95th percentile over --repeat runs (after one warm-up), the queries one run
+makes, and the *floor*: the time of the bare SQL that fetches the same numbers or rows (for
+the import, openpyxl alone reading the workbook). The ratio to the floor is what the page
+adds on top of its data.
 
 The dashboard and register are timed for the performance team, and again for a viewer and an
 approver: what counts depends on who reads.
@@ -48,6 +49,7 @@ from django.urls import reverse
 from deliverables.models import Action, QuarterlyUpdate
 from deliverables.tracker.services import tracker_import
 from devtools.bench_indicators import indicator_results
+from devtools.bench_open import open_results
 from plans import roles, second_factor
 from plans.models import Plan, ReportingPeriod, User
 from reports.services import report_start
@@ -187,6 +189,8 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=host.lstrip("."))
             signed_in(client, performance)
             results += self.pages(client, plan, period, repeat, performance)
+            viewer = self.readers(plan)[0][1]
+            results += open_results(self, plan, period, repeat, viewer, host.lstrip("."))
             if self.pages_only:
                 return results
             results += indicator_results(self, client, plan, period, repeat, self.readers(plan))
