@@ -99,6 +99,15 @@ def world(db, directorates, users):
     )
 
 
+def _report_file(w):
+    from reports.models import FileState, ReportFile
+
+    file, _ = ReportFile.objects.get_or_create(
+        report=w.report, fmt="pdf", defaults={"state": FileState.FAILED, "message": "x"}
+    )
+    return {"pk": w.report.pk, "file_id": file.pk}
+
+
 def _plan(w):
     return {"slug": w.plan.slug}
 
@@ -473,6 +482,11 @@ ACCESS = {
     "reports:report_pdf": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_docx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_xlsx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    # A draft report's file, made in the background: its progress page, status, download, retry.
+    "reports:report_file": (_report_file, ("GET",), ["viewer", "officer"]),
+    "reports:report_file_status": (_report_file, ("GET",), ["viewer", "officer"]),
+    "reports:report_file_download": (_report_file, ("GET",), ["viewer", "officer"]),
+    "reports:report_file_retry": (_report_file, ("POST",), ["viewer", "officer"]),
 }
 
 

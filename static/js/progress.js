@@ -1,0 +1,47 @@
+// A progress page that follows its file without reloading: it reads the status endpoint
+// every few seconds and, once the file is ready, shows the download and starts it. Without
+// script the page refreshes itself (<meta http-equiv="refresh">) and says the same.
+
+const POLL_MS = 2000;
+
+function follow(root) {
+  const label = root.querySelector("[data-progress-label]");
+  const message = root.querySelector("[data-progress-message]");
+  const ready = root.querySelector("[data-progress-ready]");
+  // The script takes over from the page's own refresh.
+  for (const meta of document.querySelectorAll('meta[http-equiv="refresh"]')) meta.remove();
+
+  async function poll() {
+    let status;
+    try {
+      const response = await fetch(root.dataset.progressStatus, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      status = await response.json();
+    } catch {
+      window.setTimeout(poll, POLL_MS * 2); // a dropped connection: try again a little later
+      return;
+    }
+    if (label) label.textContent = status.label;
+    if (message) message.textContent = status.message;
+    if (status.download && ready) {
+      const link = ready.querySelector("a");
+      link.href = status.download;
+      ready.hidden = false;
+      window.location.assign(status.download);
+      return;
+    }
+    if (status.finished) {
+      window.location.reload(); // failed: the page shows why and how to try again
+      return;
+    }
+    window.setTimeout(poll, POLL_MS);
+  }
+  window.setTimeout(poll, POLL_MS);
+}
+
+for (const root of document.querySelectorAll("[data-progress-status]")) {
+  if (root.dataset.progressFinished !== "true") follow(root);
+}
