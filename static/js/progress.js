@@ -1,6 +1,6 @@
-// A progress page that follows its file without reloading: it reads the status endpoint
-// every few seconds and, once the file is ready, shows the download and starts it. Without
-// script the page refreshes itself (<meta http-equiv="refresh">) and says the same.
+// A progress page (a report file's, an import's) that follows its work: it reads the status
+// endpoint every few seconds; a ready file is downloaded, a finished import shows its page.
+// Without script the page refreshes itself (<meta http-equiv="refresh">) and says the same.
 
 const POLL_MS = 2000;
 
@@ -26,6 +26,14 @@ function follow(root) {
     }
     if (label) label.textContent = status.label;
     if (message) message.textContent = status.message;
+    if (status.result) {
+      window.location.assign(status.result); // an import: its page shows what was done
+      return;
+    }
+    if (root.dataset.progressState && status.state !== root.dataset.progressState) {
+      window.location.reload(); // a new stage: the page lists the steps done
+      return;
+    }
     if (status.download && ready) {
       const link = ready.querySelector("a");
       link.href = status.download;

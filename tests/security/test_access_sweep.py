@@ -364,6 +364,17 @@ ACCESS = {
         ["performance", "viewer", "officer"],
     ),
     "deliverables:import": (lambda w: {"pk": w.record.pk}, ("GET",), ["performance", "viewer"]),
+    # A confirmed import written in the background: its progress page and status.
+    "deliverables:import_progress": (
+        lambda w: {"pk": w.record.pk},
+        ("GET",),
+        ["performance", "viewer", "officer"],
+    ),
+    "deliverables:import_progress_status": (
+        lambda w: {"pk": w.record.pk},
+        ("GET",),
+        ["performance", "viewer", "officer"],
+    ),
     "deliverables:import_apply": (
         lambda w: {"pk": w.record.pk},
         ("POST",),
