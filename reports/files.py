@@ -77,6 +77,14 @@ def report_files_start(report_id: int) -> list[ReportFile]:
     return [file_request(report, fmt) for fmt in FileFormat.values]
 
 
+def stored_file_id(report: ExceptionReport, fmt: str) -> int | None:
+    """The id of a published version's stored file in `fmt`, once it is made."""
+    if not report.is_published:
+        return None
+    made = ReportFile.objects.filter(report=report, fmt=fmt, frozen=True, state=FileState.DONE)
+    return made.values_list("pk", flat=True).first()
+
+
 def file_request(report: ExceptionReport, fmt: str, user: User | None = None) -> ReportFile:
     """The file of `report` in `fmt`, made or on its way: a published version's one stored
     file, or a new file of the draft as it stands (one being made already is reused)."""

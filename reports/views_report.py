@@ -13,7 +13,7 @@ from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
 from plans.permissions import can_build_reports, can_publish_reports
-from reports.files import file_request
+from reports.files import file_request, stored_file_id
 from reports.forms import ReportEditForm, ReportStartForm
 from reports.limits import RENDERS_PER_USER, render_slot
 from reports.models import ExceptionReport, FileState, ReportKind
@@ -196,6 +196,8 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     takes one of a person's few slots (reports.limits), so one account cannot flood the queue
     (or, with no worker, hold every web worker)."""
     report = report_for(request.user, pk)
+    if stored := stored_file_id(report, fmt):  # no slot needed: nothing is made
+        return file_response(report, stored)
     with render_slot(request.user) as free:
         if not free:
             response = render(

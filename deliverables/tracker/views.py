@@ -282,8 +282,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     # Written in the background (deliverables.tasks); the progress page follows it.
     record = import_enqueue(request.user, record)
     if record.status != ImportStatus.APPLIED:
-        if record.stage == ImportStage.DONE and record.stage_message:
-            messages.error(request, record.stage_message)  # refused at once: say why
+        if record.stage == ImportStage.DONE:  # refused at once: its page says why
             return redirect(record)
         return redirect("deliverables:import_progress", pk=record.pk)
     created = record.summary["created"]

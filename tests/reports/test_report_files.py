@@ -244,3 +244,21 @@ def test_the_status_endpoint_reads_without_the_files_bytes(
         client.get(url)
     selected = [q["sql"].split(" FROM ")[0] for q in captured.captured_queries]
     assert not [s for s in selected if '"reports_reportfile"."content"' in s], selected
+
+
+@pytest.mark.django_db
+def test_a_stored_file_is_served_even_while_the_persons_other_files_are_being_made(
+    client, cycle, published, task_worker
+):
+    from contextlib import ExitStack
+
+    from reports.limits import RENDERS_PER_USER, render_slot
+
+    task_worker()
+    client.force_login(cycle.viewer)
+    with ExitStack() as renders:
+        for _ in range(RENDERS_PER_USER):
+            assert renders.enter_context(render_slot(cycle.viewer))
+        response = client.get(reverse("reports:report_pdf", args=[published.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
