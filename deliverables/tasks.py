@@ -19,9 +19,23 @@ from deliverables.tracker.services import tracker_apply
 from deliverables.workflow import WorkflowError
 from plans.models import User
 
+# An import still "under way" this long after its last stage has lost its worker (stopped
+# mid-import, its transaction rolled back): confirming it again queues it again.
+STUCK_AFTER = timedelta(minutes=30)
+
 
 def _set(record_id: int, **fields) -> None:
-    ImportRecord.objects.filter(pk=record_id).update(**fields)
+    ImportRecord.objects.filter(pk=record_id).update(**fields, stage_at=timezone.now())
+
+
+def import_under_way(record: ImportRecord) -> bool:
+    """Queued or being written, by a worker still at it."""
+    under_way = record.stage not in ("", ImportStage.DONE)
+    return (
+        under_way
+        and record.stage_at is not None
+        and (record.stage_at > timezone.now() - STUCK_AFTER)
+    )
 
 
 def import_enqueue(user: User, record: ImportRecord) -> ImportRecord:

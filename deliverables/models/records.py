@@ -142,6 +142,7 @@ class ImportRecord(models.Model):
     # A confirmed import runs in the background: its stage, and why it stopped if it did.
     stage = models.CharField(max_length=10, choices=ImportStage.choices, blank=True)
     stage_message = models.CharField(max_length=500, blank=True)
+    stage_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

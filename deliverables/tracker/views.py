@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliverables.access import period_by_code
 from deliverables.models import ImportRecord, ImportStage, ImportStatus
-from deliverables.tasks import import_enqueue
+from deliverables.tasks import import_enqueue, import_under_way
 from deliverables.tracker.export import export_quarter
 from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
 from deliverables.tracker.meanings import Mapping
@@ -40,8 +40,6 @@ from plans.models import Plan, ReportingPeriod
 from plans.permissions import can_import
 
 ROWS_SHOWN = 500
-IMPORT_UNDER_WAY = {ImportStage.QUEUED, ImportStage.READING, ImportStage.MATCHING}
-IMPORT_UNDER_WAY |= {ImportStage.WRITING}
 
 
 def _require_importer(user) -> None:
@@ -271,7 +269,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "perhaps), so nothing was imported. Check the preview below, then import again.",
         )
         return redirect(record)
-    if record.stage in IMPORT_UNDER_WAY:  # confirmed twice: the first is on its way
+    if import_under_way(record):  # confirmed twice: the first is on its way
         return redirect("deliverables:import_progress", pk=record.pk)
     if record.status != ImportStatus.PREVIEWED:
         try:  # imported, cancelled or refused already: the import's own check says which

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from deliverables.models import ImportRecord, ImportStage, ImportStatus
+from deliverables.tasks import import_under_way
 from deliverables.tracker.views import _record_for, _require_importer
 
 # The steps shown, in order; each is "done", "now" or "to come" on the page.
@@ -29,6 +30,7 @@ def _status(record: ImportRecord) -> dict:
         "label": label,
         "message": record.stage_message,
         "finished": finished,
+        "stuck": not finished and not import_under_way(record),
         "result": record.get_absolute_url() if finished else None,
     }
 

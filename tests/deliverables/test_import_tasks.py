@@ -51,6 +51,7 @@ def test_a_confirmed_import_is_written_by_the_worker_through_its_stages(
         "label": "Waiting to start",
         "message": "",
         "finished": False,
+        "stuck": False,
         "result": None,
     }
 
@@ -136,3 +137,25 @@ def test_progress_answers_only_get(admin_client, previewed):
 def test_the_progress_of_an_import_that_does_not_exist_is_not_found(admin_client):
     url = reverse("deliverables:import_progress", args=[999999])
     assert admin_client.get(url).status_code == 404
+
+
+def test_an_import_whose_worker_stopped_can_be_confirmed_again(
+    admin_client, previewed, task_worker
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    apply = reverse("deliverables:import_apply", args=[previewed.pk])
+    admin_client.post(apply)
+    # The worker took it and stopped mid-write an hour ago (its transaction rolled back).
+    ImportRecord.objects.filter(pk=previewed.pk).update(
+        stage="writing", stage_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    DBTaskResult.objects.update(status="RUNNING")
+    page = admin_client.get(reverse("deliverables:import_progress", args=[previewed.pk]))
+    assert "has not moved for a long time" in page.content.decode()
+    assert admin_client.post(apply)["Location"].endswith("/progress/")
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # queued again
+    task_worker()
+    assert QuarterlyUpdate.objects.count() == 23
