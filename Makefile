@@ -19,7 +19,10 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_sandwell --if-empty --demo-users
 	DJANGO_DEBUG=1 $(PY) manage.py open_demo_to_public
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)"
+	@# The worker makes report files in the background; it stops when the server stops.
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL cluster

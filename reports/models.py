@@ -105,3 +105,58 @@ class ExceptionReport(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == ReportState.PUBLISHED
+
+
+class FileFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word"
+    XLSX = "xlsx", "Excel"
+
+
+class FileState(models.TextChoices):
+    PENDING = "pending", "Waiting to be made"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Could not be made"
+
+
+class ReportFile(models.Model):
+    """A report as a file (PDF, Word or Excel), made in the background (reports.tasks).
+
+    A published version's files are made once, when it is published, and every download is
+    the stored file (`frozen`); a draft's are made on request, from the draft as it stood.
+    The bytes live in the database, not on a disk, so every web server and worker sharing
+    the one database serves the same file, and a backup of the database includes them.
+    """
+
+    report = models.ForeignKey(ExceptionReport, on_delete=models.CASCADE, related_name="files")
+    fmt = models.CharField(max_length=4, choices=FileFormat.choices)
+    frozen = models.BooleanField(default=False, help_text="Made from a published version.")
+    state = models.CharField(max_length=8, choices=FileState.choices, default=FileState.PENDING)
+    message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    content = models.BinaryField(default=b"", editable=False)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    made_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "fmt"],
+                condition=Q(frozen=True),
+                name="one_stored_file_per_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.get_fmt_display()}, {self.get_state_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (FileState.DONE, FileState.FAILED)

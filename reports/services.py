@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from plans.audit import audit
 from plans.models import AuditKind, PeriodState, ReportingPeriod, Status, User, long_date
 from plans.permissions import can_build_reports, can_manage_periods, can_publish_reports
 from plans.sanitise import sanitise_text
+from reports.files import report_files_start
 from reports.models import ExceptionReport, ReportKind, ReportState
 from reports.recommendations import build_content
 
@@ -106,6 +109,9 @@ def report_publish(user: User, report: ExceptionReport) -> ExceptionReport:
         period_publish(
             user, report.period, note=f"with its exception report, version {report.version}"
         )
+    # Its PDF, Word and Excel files are made once, in the background, after the publish
+    # commits: every later download is the stored file (reports.files).
+    transaction.on_commit(partial(report_files_start, report.pk))
     audit(
         AuditKind.REPORT_PUBLISHED,
         f"{report.plan} {report.get_kind_display().lower()} {report.period.label} "

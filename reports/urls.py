@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_choices, views_report
+from reports import views, views_choices, views_files, views_report
 
 app_name = "reports"
 
@@ -45,5 +45,22 @@ urlpatterns = [
         views_report.report_download,
         {"fmt": "xlsx"},
         name="report_xlsx",
+    ),
+    # A report file made in the background: its progress page, status, download and retry.
+    path("reports/<id:pk>/files/<id:file_id>/", views_files.report_file, name="report_file"),
+    path(
+        "reports/<id:pk>/files/<id:file_id>/status.json",
+        views_files.report_file_status,
+        name="report_file_status",
+    ),
+    path(
+        "reports/<id:pk>/files/<id:file_id>/download/",
+        views_files.report_file_download,
+        name="report_file_download",
+    ),
+    path(
+        "reports/<id:pk>/files/<id:file_id>/retry/",
+        views_files.report_file_retry,
+        name="report_file_retry",
     ),
 ]

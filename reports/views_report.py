@@ -13,38 +13,14 @@ from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
 from plans.permissions import can_build_reports, can_publish_reports
+from reports.files import file_request, stored_file_id
 from reports.forms import ReportEditForm, ReportStartForm
 from reports.limits import RENDERS_PER_USER, render_slot
-from reports.models import ExceptionReport, ReportKind
+from reports.models import ExceptionReport, FileState, ReportKind
 from reports.recommendations import report_content
-from reports.recommendations_render import (
-    render_recommendations_docx,
-    render_recommendations_xlsx,
-)
-from reports.render import render_pdf, render_xlsx, report_context, status_css
+from reports.render import report_context, status_css
 from reports.services import report_edit, report_publish, report_start
-from reports.word import render_docx
-
-DOWNLOADS = {
-    "pdf": ("application/pdf", render_pdf),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        render_docx,
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
-}
-# The recommendations report shares the PDF's templates; its Word and Excel files are its own.
-RECOMMENDATION_RENDERERS = {
-    "pdf": render_pdf,
-    "docx": render_recommendations_docx,
-    "xlsx": render_recommendations_xlsx,
-}
-
-
-def _file_word(report: ExceptionReport) -> str:
-    if report.kind == ReportKind.RECOMMENDATIONS:
-        return "recommendations-report"
-    return "exception-report"
+from reports.views_files import file_response
 
 
 def report_for(user, pk: int) -> ExceptionReport:
@@ -215,12 +191,13 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The report as a file; a person's files are made a few at a time (reports.limits), so
-    one account cannot hold every worker."""
+    """The report as a file: a published version's stored file at once; otherwise the file is
+    made in the background (reports.files) and the person waits on its progress page. Asking
+    takes one of a person's few slots (reports.limits), so one account cannot flood the queue
+    (or, with no worker, hold every web worker)."""
     report = report_for(request.user, pk)
-    content_type, render_file = DOWNLOADS[fmt]
-    if report.kind == ReportKind.RECOMMENDATIONS:
-        render_file = RECOMMENDATION_RENDERERS[fmt]
+    if stored := stored_file_id(report, fmt):  # no slot needed: nothing is made
+        return file_response(report, stored)
     with render_slot(request.user) as free:
         if not free:
             response = render(
@@ -231,13 +208,10 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             )
             response["Retry-After"] = "5"
             return response
-        content = render_file(report_content(report))
-    name = f"{report.plan.slug}-{report.period.code}-{_file_word(report)}-v{report.version}"
-    if not report.is_published:
-        name += "-draft"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        file = file_request(report, fmt, request.user)
+    if file.state == FileState.DONE:  # stored already, or made at once (no worker)
+        return file_response(report, file.pk)
+    return redirect("reports:report_file", pk=report.pk, file_id=file.pk)
 
 
 @require_GET

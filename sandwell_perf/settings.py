@@ -139,6 +139,9 @@ INSTALLED_APPS = [
     # the read-only API for other systems (api). Both read from the apps beneath them.
     "public",
     "api",
+    # Background tasks (Django's tasks framework, backported) kept in the app's own database.
+    "django_tasks",
+    "django_tasks_db",
 ]
 # Measuring and demo tools (bench, loadtest, generate_demo_data, make_tracker_workbook): for
 # the tests and developers, never in production's command list.
@@ -386,6 +389,23 @@ PUBLIC_SHOW_OFFICER_NAMES = env_bool("PUBLIC_SHOW_OFFICER_NAMES", False)
 # How long a public page or open data file is kept in the cache; publishing, reopening or
 # switching a plan's public pages clears it at once.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 600)
+
+# Background tasks: report files and (later) imports run in a worker beside the web server
+# (`manage.py db_worker`, started by `make run`; systemd in production), queued in the
+# app's own database, so there is no other server to run. DJANGO_TASKS_BACKEND=immediate runs
+# each task inside the request that asks for it (no worker: for a quick trial only).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("DJANGO_TASKS_BACKEND", "database")],
+    }
+}
+# How many times a background task is tried before it is shown as failed with its reason.
+TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 3)
+# Seconds before a failed attempt is tried again (doubled each time).
+TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 
 # Longest commentary an officer may type; the council's longest in 2023/24 was 1,720.
 COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)

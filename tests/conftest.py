@@ -34,6 +34,43 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background tasks run inside the request that queues them, so a page test sees its file
+    # made; the task tests use the database queue and a worker run in the test instead
+    # (the `task_worker` fixture below).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_worker(settings, monkeypatch):
+    """Tasks queued in the database, as in production; call the fixture to run the worker
+    (django-tasks-db's own) in the test until no task is ready. It returns the worker."""
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASK_RETRY_SECONDS = 0  # a retry is ready at once, so one run sees every attempt
+    # The worker closes stale connections between tasks; in a test that would end the test's
+    # own transaction (a test marked transaction=True has none, and keeps the real call).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run(worker_id: str = "test-worker", max_tasks: int | None = None):
+        worker = db_worker.Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker
+
+    return run
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 is slow by design; tests hash dozens of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -84,6 +84,16 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class ImportStage(models.TextChoices):
+    """Where a confirmed import is, while a background worker writes it (deliverables.tasks)."""
+
+    QUEUED = "queued", "Waiting to start"
+    READING = "reading", "Reading the file"
+    MATCHING = "matching", "Matching rows to the plan"
+    WRITING = "writing", "Writing the updates"
+    DONE = "done", "Finished"
+
+
 class ImportRecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportRecordQuerySet:
         if not can_import(user):
@@ -129,6 +139,11 @@ class ImportRecord(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     rows = models.JSONField(default=list, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
+    # A confirmed import runs in the background: its stage, and why it stopped if it did.
+    stage = models.CharField(max_length=10, choices=ImportStage.choices, blank=True)
+    stage_message = models.CharField(max_length=500, blank=True)
+    stage_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import timedelta
+from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -253,8 +253,11 @@ def tracker_refuse_unread(
     return record
 
 
-def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
-    """Write a previewed import, if the plan has not changed since the preview."""
+def tracker_apply(
+    user: User | None, record: ImportRecord, stage: Callable[[str], None] = lambda _: None
+) -> ImportRecord:
+    """Write a previewed import, if the plan has not changed since the preview; `stage` is
+    told each step (reading, matching, writing) for a background import's progress page."""
     _require_importer(user)
     if record.status == ImportStatus.APPLIED:
         raise WorkflowError("This file has already been imported: nothing more was done.")
@@ -263,9 +266,13 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
     require_no_refusal(record)
     started = time.perf_counter()
     if record.plan_id is None:
+        stage("writing")
         return _apply_new_plan(user, record, started)
     data = bytes(record.content)
-    preview = _prepare(record, data)
+    stage("reading")
+    read = _read(data, record.file_name, _mapping(record))
+    stage("matching")
+    preview = _prepare(record, data, read)
     if _figures(preview.summary()) != _figures(record.summary):
         _store(record, preview)
         record.save(update_fields=["summary", "rows"])
@@ -273,6 +280,7 @@ def tracker_apply(user: User | None, record: ImportRecord) -> ImportRecord:
             "The plan changed after this preview was made, so nothing was imported. "
             "Check the new preview below, then import again."
         )
+    stage("writing")
     return _write(user, record, preview, started)
 
 
@@ -387,14 +395,3 @@ def tracker_import(
     # The preview was made a moment ago in this same call: write it without preparing again.
     record.duration_ms = 0
     return _write(user, record, preview, started)
-
-
-def tracker_expire(older_than: timedelta = timedelta(days=1)) -> int:
-    """Forget the files of previews nobody confirmed: the record stays, cancelled, saying why."""
-    cutoff = timezone.now() - older_than
-    return ImportRecord.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff).update(
-        status=ImportStatus.CANCELLED,
-        content=None,
-        message=f"Expired: not confirmed within {older_than.total_seconds() / 3600:g} hours, "
-        "so the uploaded file was deleted.",
-    )

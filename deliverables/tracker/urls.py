@@ -4,7 +4,7 @@ tracker workbook. Included in the deliverables namespace."""
 
 from django.urls import path
 
-from deliverables.tracker import views
+from deliverables.tracker import views, views_progress
 
 urlpatterns = [
     path(
@@ -24,5 +24,12 @@ urlpatterns = [
         "imports/layouts/<id:pk>/delete/",
         views.layout_delete_confirm,
         name="import_layout_delete",
+    ),
+    # A confirmed import written in the background: its progress page and status.
+    path("imports/<id:pk>/progress/", views_progress.import_progress, name="import_progress"),
+    path(
+        "imports/<id:pk>/progress.json",
+        views_progress.import_progress_status,
+        name="import_progress_status",
     ),
 ]

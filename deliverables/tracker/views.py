@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliverables.access import period_by_code
-from deliverables.models import ImportRecord, ImportStatus
+from deliverables.models import ImportRecord, ImportStage, ImportStatus
+from deliverables.tasks import import_enqueue, import_under_way
 from deliverables.tracker.export import export_quarter
 from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
 from deliverables.tracker.meanings import Mapping
@@ -28,7 +29,6 @@ from deliverables.tracker.revise import (
 )
 from deliverables.tracker.saved_layouts import LayoutRefused, layout_delete, layouts_visible_to
 from deliverables.tracker.services import (
-    PreviewChanged,
     tracker_apply,
     tracker_cancel,
     tracker_preview,
@@ -269,20 +269,27 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "perhaps), so nothing was imported. Check the preview below, then import again.",
         )
         return redirect(record)
-    try:
-        tracker_apply(request.user, record)
-    except PreviewChanged as error:
-        messages.error(request, str(error))
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        created = record.summary["created"]
-        messages.success(
-            request,
-            f"Imported {record.file_name} into {record.plan.name}, {record.period.label}: "
-            f"{created['actions']} actions and {created['updates']} updates created, "
-            f"{record.summary['updated']['updates']} updates changed.",
-        )
+    if import_under_way(record):  # confirmed twice: the first is on its way
+        return redirect("deliverables:import_progress", pk=record.pk)
+    if record.status != ImportStatus.PREVIEWED:
+        try:  # imported, cancelled or refused already: the import's own check says which
+            tracker_apply(request.user, record)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        return redirect(record)
+    # Written in the background (deliverables.tasks); the progress page follows it.
+    record = import_enqueue(request.user, record)
+    if record.status != ImportStatus.APPLIED:
+        if record.stage == ImportStage.DONE:  # refused at once: its page says why
+            return redirect(record)
+        return redirect("deliverables:import_progress", pk=record.pk)
+    created = record.summary["created"]
+    messages.success(
+        request,
+        f"Imported {record.file_name} into {record.plan.name}, {record.period.label}: "
+        f"{created['actions']} actions and {created['updates']} updates created, "
+        f"{record.summary['updated']['updates']} updates changed.",
+    )
     return redirect(record)
 
 

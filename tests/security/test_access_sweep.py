@@ -138,6 +138,15 @@ def _api_token(w):
     )
 
 
+def _report_file(w):
+    from reports.models import FileState, ReportFile
+
+    file, _ = ReportFile.objects.get_or_create(
+        report=w.report, fmt="pdf", defaults={"state": FileState.FAILED, "message": "x"}
+    )
+    return {"pk": w.report.pk, "file_id": file.pk}
+
+
 def _plan(w):
     return {"slug": w.plan.slug}
 
@@ -406,6 +415,17 @@ ACCESS = {
         ["performance", "viewer", "officer"],
     ),
     "deliverables:import": (lambda w: {"pk": w.record.pk}, ("GET",), ["performance", "viewer"]),
+    # A confirmed import written in the background: its progress page and status.
+    "deliverables:import_progress": (
+        lambda w: {"pk": w.record.pk},
+        ("GET",),
+        ["performance", "viewer", "officer"],
+    ),
+    "deliverables:import_progress_status": (
+        lambda w: {"pk": w.record.pk},
+        ("GET",),
+        ["performance", "viewer", "officer"],
+    ),
     "deliverables:import_apply": (
         lambda w: {"pk": w.record.pk},
         ("POST",),
@@ -536,6 +556,11 @@ ACCESS = {
         ("GET", "POST"),
         ["viewer", "officer", "performance"],
     ),
+    # A draft report's file, made in the background: its progress page, status, download, retry.
+    "reports:report_file": (_report_file, ("GET",), ["viewer", "officer"]),
+    "reports:report_file_status": (_report_file, ("GET",), ["viewer", "officer"]),
+    "reports:report_file_download": (_report_file, ("GET",), ["viewer", "officer"]),
+    "reports:report_file_retry": (_report_file, ("POST",), ["viewer", "officer"]),
 }
 
 

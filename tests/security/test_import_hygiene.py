@@ -45,7 +45,7 @@ def test_a_second_confirm_racing_the_first_writes_nothing_and_leaves_the_record_
     stale = ImportRecord.objects.get(pk=previewed.pk)
     worked_out = services._prepare(stale, bytes(stale.content))
     tracker_apply(users["admin"], previewed)
-    monkeypatch.setattr(services, "_prepare", lambda record, data: worked_out)
+    monkeypatch.setattr(services, "_prepare", lambda record, data, read=None: worked_out)
     with pytest.raises(WorkflowError, match="already been imported, or is being imported now"):
         tracker_apply(users["admin"], stale)
     previewed.refresh_from_db()

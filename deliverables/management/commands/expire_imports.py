@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandParser
 
 from deliverables.indicators.load.services import indicators_expire
-from deliverables.tracker.services import tracker_expire
+from deliverables.tracker.expiry import tracker_expire
 
 
 class Command(BaseCommand):

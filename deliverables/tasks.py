@@ -1,0 +1,101 @@
+"""Background tasks of the deliverables app: a confirmed tracker import, written by the worker
+(`manage.py db_worker`) while the administrator watches its progress or goes elsewhere.
+
+The import itself is the one it always was (deliverables.tracker.services.tracker_apply): one
+transaction, so a failure writes nothing. Here it only gains a queue, its stages recorded on
+the import record, and bounded retries for failures that are not the file's or the plan's.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from deliverables.models import ImportRecord, ImportStage
+from deliverables.tracker.services import tracker_apply
+from deliverables.workflow import WorkflowError
+from plans.models import User
+
+# An import still "under way" this long after its last stage has lost its worker (stopped
+# mid-import, its transaction rolled back): confirming it again queues it again.
+STUCK_AFTER = timedelta(minutes=30)
+
+
+def _set(record_id: int, **fields) -> None:
+    ImportRecord.objects.filter(pk=record_id).update(**fields, stage_at=timezone.now())
+
+
+def import_under_way(record: ImportRecord) -> bool:
+    """Queued or being written, by a worker still at it."""
+    under_way = record.stage not in ("", ImportStage.DONE)
+    return (
+        under_way
+        and record.stage_at is not None
+        and (record.stage_at > timezone.now() - STUCK_AFTER)
+    )
+
+
+def import_enqueue(user: User, record: ImportRecord) -> ImportRecord:
+    """Queue a previewed import to be written; the record as it stands after (written already
+    when tasks run at once, with no worker)."""
+    _set(record.pk, stage=ImportStage.QUEUED, stage_message="", attempts=0)
+    _queue(record.pk, user.pk)
+    return ImportRecord.objects.select_related("plan", "period").get(pk=record.pk)
+
+
+def _queue(record_id: int, user_id: int, delay_seconds: int = 0) -> None:
+    queued = apply_import
+    if delay_seconds and queued.get_backend().supports_defer:
+        queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
+    queued.enqueue(record_id, user_id)
+
+
+def import_run(record_id: int, user_id: int) -> str:
+    """The task's work: write the import, telling its record each stage. A refusal (the plan
+    changed since the preview, already imported, the database refused) is final and shown;
+    any other failure is tried again up to settings.TASK_ATTEMPTS."""
+    record = ImportRecord.objects.select_related("plan").filter(pk=record_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    if record is None or user is None:
+        return "nothing to do"  # deleted since it was queued
+    record.attempts += 1
+    _set(record_id, attempts=record.attempts)
+    try:
+        tracker_apply(user, record, lambda stage: _set(record_id, stage=stage))
+    except WorkflowError as error:
+        _set(record_id, stage=ImportStage.DONE, stage_message=str(error)[:500])
+        return f"not imported: {error}"
+    except Exception as error:
+        _attempt_failed(user, record, error)
+        raise  # the task's own record keeps the traceback for the administrator
+    _set(record_id, stage=ImportStage.DONE, stage_message="")
+    return "imported"
+
+
+def _attempt_failed(user: User, record: ImportRecord, error: Exception) -> None:
+    attempts = settings.TASK_ATTEMPTS
+    reason = f"{type(error).__name__}: {error}"[:300]
+    if record.attempts < attempts:
+        _set(
+            record.pk,
+            stage=ImportStage.QUEUED,
+            stage_message=f"Attempt {record.attempts} of {attempts} failed ({reason}). "
+            "Nothing was written; trying again.",
+        )
+        _queue(record.pk, user.pk, settings.TASK_RETRY_SECONDS * 2 ** (record.attempts - 1))
+        return
+    _set(
+        record.pk,
+        stage=ImportStage.DONE,
+        stage_message=f"Nothing was imported: it failed {attempts} times ({reason}). "
+        "Confirm it again, or tell the team who run the service.",
+    )
+
+
+@task()
+def apply_import(record_id: int, user_id: int) -> str:
+    """Write a confirmed tracker import (import_run)."""
+    return import_run(record_id, user_id)

@@ -1,0 +1,20 @@
+"""Previews nobody confirmed: their uploaded files are forgotten (the expire_imports command)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from deliverables.models import ImportRecord, ImportStatus
+
+
+def tracker_expire(older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget the files of previews nobody confirmed: the record stays, cancelled, saying why."""
+    cutoff = timezone.now() - older_than
+    return ImportRecord.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff).update(
+        status=ImportStatus.CANCELLED,
+        content=None,
+        message=f"Expired: not confirmed within {older_than.total_seconds() / 3600:g} hours, "
+        "so the uploaded file was deleted.",
+    )

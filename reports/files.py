@@ -1,0 +1,170 @@
+"""Report files made in the background: asking for one, making it (the task's work), retrying.
+
+A PDF of a county-sized plan takes 12-53 s: longer than a web request may run. So a file is
+a ReportFile row made by a worker (reports.tasks), and the pages show its progress. A
+published version's files are made once, at publish, and served as stored; a draft's are made
+on request, from the draft as it stands then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from plans.models import User
+from reports.models import ExceptionReport, FileFormat, FileState, ReportFile, ReportKind
+from reports.recommendations import report_content
+from reports.recommendations_render import (
+    render_recommendations_docx,
+    render_recommendations_xlsx,
+)
+from reports.render import render_pdf, render_xlsx
+from reports.word import render_docx
+
+RENDERERS: dict[str, Callable] = {
+    FileFormat.PDF: render_pdf,
+    FileFormat.DOCX: render_docx,
+    FileFormat.XLSX: render_xlsx,
+}
+# The recommendations report shares the PDF's templates; its Word and Excel files are its own.
+RECOMMENDATION_RENDERERS: dict[str, Callable] = {
+    FileFormat.PDF: render_pdf,
+    FileFormat.DOCX: render_recommendations_docx,
+    FileFormat.XLSX: render_recommendations_xlsx,
+}
+# A file waiting or being made for longer than this has lost its worker (stopped mid-task):
+# its page offers to make it again.
+STUCK_AFTER = timedelta(minutes=30)
+# What a status read needs: never the file's bytes.
+STATUS_FIELDS = ("content",)
+
+
+def renderer_for(report: ExceptionReport, fmt: str) -> Callable:
+    table = RECOMMENDATION_RENDERERS if report.kind == ReportKind.RECOMMENDATIONS else RENDERERS
+    return table[fmt]
+
+
+def is_stuck(file: ReportFile) -> bool:
+    return not file.is_finished and file.updated_at < timezone.now() - STUCK_AFTER
+
+
+def _enqueue(file: ReportFile, delay_seconds: int = 0) -> ReportFile:
+    """Queue the file's making; the file as it stands after (made already if the tasks run
+    at once, with no worker)."""
+    from reports.tasks import make_report_file  # the task module imports this one
+
+    task = make_report_file
+    if delay_seconds and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
+    task.enqueue(file.pk)
+    return ReportFile.objects.defer(*STATUS_FIELDS).get(pk=file.pk)
+
+
+def report_files_start(report_id: int) -> list[ReportFile]:
+    """A published version's PDF, Word and Excel files, queued to be made once. Called after
+    the publish commits (reports.services.report_publish), so a publish that rolls back
+    queues nothing; a file missed here is made when first asked for (file_request)."""
+    report = ExceptionReport.objects.filter(pk=report_id, state="published").first()
+    if report is None:
+        return []
+    # Its draft's files were of the draft: the stored ones replace them.
+    report.files.filter(frozen=False).delete()
+    return [file_request(report, fmt) for fmt in FileFormat.values]
+
+
+def stored_file_id(report: ExceptionReport, fmt: str) -> int | None:
+    """The id of a published version's stored file in `fmt`, once it is made."""
+    if not report.is_published:
+        return None
+    made = ReportFile.objects.filter(report=report, fmt=fmt, frozen=True, state=FileState.DONE)
+    return made.values_list("pk", flat=True).first()
+
+
+def file_request(report: ExceptionReport, fmt: str, user: User | None = None) -> ReportFile:
+    """The file of `report` in `fmt`, made or on its way: a published version's one stored
+    file, or a new file of the draft as it stands (one being made already is reused)."""
+    if report.is_published:
+        file = ReportFile.objects.defer(*STATUS_FIELDS).filter(report=report, fmt=fmt).first()
+        if file is not None and file.frozen:
+            return file
+        try:
+            with transaction.atomic():
+                file = ReportFile.objects.create(
+                    report=report, fmt=fmt, frozen=True, requested_by=user
+                )
+        except IntegrityError:  # asked for twice at once: one file, made once
+            return ReportFile.objects.defer(*STATUS_FIELDS).get(report=report, fmt=fmt, frozen=True)
+        return _enqueue(file)
+    drafts = ReportFile.objects.defer(*STATUS_FIELDS).filter(report=report, fmt=fmt, frozen=False)
+    waiting = drafts.filter(
+        state__in=[FileState.PENDING, FileState.RUNNING],
+        updated_at__gte=timezone.now() - STUCK_AFTER,
+    ).first()
+    if waiting is not None:
+        return waiting
+    drafts.delete()  # a draft's earlier files are of the draft as it was
+    file = ReportFile.objects.create(report=report, fmt=fmt, requested_by=user)
+    return _enqueue(file)
+
+
+def file_retry(file: ReportFile) -> ReportFile:
+    """Make a file that failed (or lost its worker) again, with a fresh set of attempts."""
+    ReportFile.objects.filter(pk=file.pk).update(
+        state=FileState.PENDING, attempts=0, message="", updated_at=timezone.now()
+    )
+    return _enqueue(file)
+
+
+def file_make(file_id: int) -> str:
+    """The task's work: render the file once and store it with its hash. A failed attempt is
+    tried again later, up to settings.TASK_ATTEMPTS, then shown as failed with its reason."""
+    with transaction.atomic():
+        file = (
+            ReportFile.objects.select_for_update().defer(*STATUS_FIELDS).filter(pk=file_id).first()
+        )
+        if file is None or file.state in (FileState.DONE, FileState.FAILED):
+            return "nothing to do"  # deleted (a newer draft file), or made already
+        file.state = FileState.RUNNING
+        file.attempts += 1
+        file.save(update_fields=["state", "attempts", "updated_at"])
+    report = ExceptionReport.objects.select_related("plan", "period").get(pk=file.report_id)
+    try:
+        content = bytes(renderer_for(report, file.fmt)(report_content(report)))
+    except Exception as error:
+        _attempt_failed(file, error)
+        raise  # the task's own record keeps the traceback for the administrator
+    ReportFile.objects.filter(pk=file.pk, state=FileState.RUNNING).update(
+        state=FileState.DONE,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        made_at=timezone.now(),
+        message="",
+        updated_at=timezone.now(),
+    )
+    return f"{file.get_fmt_display()} made: {len(content)} bytes"
+
+
+def _attempt_failed(file: ReportFile, error: Exception) -> None:
+    attempts = settings.TASK_ATTEMPTS
+    reason = f"{type(error).__name__}: {error}"[:300]
+    if file.attempts < attempts:
+        delay = settings.TASK_RETRY_SECONDS * 2 ** (file.attempts - 1)
+        message = f"Attempt {file.attempts} of {attempts} failed ({reason}). Trying again."
+        # Written before the retry is queued: with no worker the retry runs at once, and
+        # what it writes is the last word.
+        ReportFile.objects.filter(pk=file.pk).update(
+            state=FileState.PENDING, message=message, updated_at=timezone.now()
+        )
+        _enqueue(file, delay)
+        return
+    ReportFile.objects.filter(pk=file.pk).update(
+        state=FileState.FAILED,
+        message=f"The file could not be made after {attempts} attempts: {reason}",
+        updated_at=timezone.now(),
+    )
