@@ -32,6 +32,7 @@ from deliverables.services.people import (
     parse_seen,
 )
 from deliverables.services.periods import (
+    later_published,
     period_close,
     period_create,
     period_extend,
@@ -66,6 +67,7 @@ __all__ = [
     "assignment_preview",
     "deliverables_place_in_themes",
     "first_quarter_for_new_action",
+    "later_published",
     "parse_seen",
     "period_close",
     "period_create",

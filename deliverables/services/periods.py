@@ -31,6 +31,7 @@ from plans.models import (
     Status,
     User,
     long_date,
+    period_compare_q,
 )
 from plans.permissions import can_manage_periods
 from plans.sanitise import sanitise_text
@@ -148,9 +149,24 @@ def period_reopen(user: User, period: ReportingPeriod, *, reason: str) -> Report
     period.state = PeriodState.OPEN
     save_with_history(period, user, f"Reopened: {reason}")
     audit(AuditKind.QUARTER, f"{period.plan} {period.label} reopened: {reason}", user=user)
+    # A correction here can change what later periods count (an action completed earlier
+    # leaves them): a later published period's figures would no longer be its published
+    # report's, so it goes back to closed until its report is published again.
+    for later in later_published(period):
+        later.state = PeriodState.CLOSED
+        save_with_history(later, user, f"Back to closed: {period.label} was reopened")
     reopening = period.history.latest("history_id").history_id
     notifications.period_reopened_happened(period, reason, event=f"{period.pk}:{reopening}")
     return period
+
+
+def later_published(period: ReportingPeriod) -> list[ReportingPeriod]:
+    """The plan's published periods after `period`: reopening it sends them back to closed."""
+    return list(
+        ReportingPeriod.objects.filter(plan_id=period.plan_id, state=PeriodState.PUBLISHED)
+        .filter(period_compare_q("", period, "gt"))
+        .chronological()
+    )
 
 
 @transaction.atomic

@@ -100,6 +100,7 @@ def _quarter_context(request, plan: Plan, period: ReportingPeriod, forms: dict) 
         "totals": totals,
         "history": history,
         "days_left": period.days_left(today),
+        "later_published": services.later_published(period) if period.is_locked else [],
         "forms": {
             "open": forms.get("open") or DueDateForm(),
             "extend": forms.get("extend") or DueDateForm(initial={"due_on": period.due_on}),
