@@ -8,11 +8,12 @@ from ninja import Field, Schema
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 1_000_000_000  # past any plan's rows, and within every database's integers
 
 
 class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 class Message(Schema):

@@ -36,4 +36,6 @@ urlpatterns = [
     path("manage/api-tokens/", views.tokens, name="tokens"),
     path("manage/api-tokens/new/", views.token_new, name="token_new"),
     path("manage/api-tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    # Last: whatever under /api/ no endpoint matched.
+    path("api/<path:rest>", views.not_found, name="not_found"),
 ]

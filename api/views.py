@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from api.forms import TokenForm
@@ -62,4 +64,14 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         "api/token_revoke.html",
         {"token": token, "error": error, "nav_section": "account"},
         status=400 if error else 200,
+    )
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any address under /api/ that is no endpoint (an id of the wrong shape included): the
+    API's own JSON 404 with a `detail`, like every other API error, not an HTML page."""
+    return JsonResponse(
+        {"detail": "There is no such address in the API: see /api/openapi.json."}, status=404
     )

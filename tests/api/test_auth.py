@@ -139,7 +139,11 @@ def _api_paths() -> list[str]:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and route.startswith("api/"):
+            elif (
+                isinstance(pattern, URLPattern)
+                and route.startswith("api/")
+                and "<path:" not in route  # the JSON 404 for any other address
+            ):
                 found.append("/" + re.sub(r"<(\w+:)?(\w+)>", "1", route))
 
     walk(get_resolver().url_patterns, "")

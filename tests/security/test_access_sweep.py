@@ -53,7 +53,7 @@ API_ENDPOINTS = {
         "indicators",
     )
 }
-PUBLIC |= API_ENDPOINTS
+PUBLIC |= API_ENDPOINTS | {"api:not_found"}
 DENIED = {403, 404}
 
 
