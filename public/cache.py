@@ -13,12 +13,16 @@ before it asks the cache, so a reopened period is gone at once whatever is cache
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+
+from public.rules import shows_officer_names
 
 KEY = "public:v1"
 
@@ -27,17 +31,19 @@ def _generation_key(plan_id: int) -> str:
     return f"{KEY}:generation:{plan_id}"
 
 
-def generation(plan_id: int) -> int:
-    return cache.get_or_set(_generation_key(plan_id), 1, timeout=None)
+def generation(plan_id: int) -> str:
+    return cache.get_or_set(_generation_key(plan_id), _new_generation, timeout=None)
+
+
+def _new_generation() -> str:
+    # Random, never a counter: a counter evicted from the cache would start again at 1 and
+    # could meet entries of that old generation still kept.
+    return uuid.uuid4().hex
 
 
 def clear_plan(plan_id: int) -> None:
     """Make every cached public page of the plan out of date."""
-    key = _generation_key(plan_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # not cached yet: any number other than the default will do
-        cache.set(key, 2, timeout=None)
+    cache.set(_generation_key(plan_id), _new_generation(), timeout=None)
 
 
 def cached_response(plan_id: int, parts: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
@@ -46,7 +52,12 @@ def cached_response(plan_id: int, parts: tuple, build: Callable[[], HttpResponse
     `parts` name the page (its URL name and arguments); only successful responses are kept,
     with their content type and content disposition.
     """
-    key = ":".join([KEY, str(plan_id), str(generation(plan_id)), *map(str, parts)])
+    # The council's choice about names is in the key: turning names off must take them off at
+    # once. Hashed, so many plans' generations (the feed of every plan) stay a short key.
+    named = ":".join(
+        [str(plan_id), generation(plan_id), str(shows_officer_names()), *map(str, parts)]
+    )
+    key = f"{KEY}:{hashlib.sha256(named.encode()).hexdigest()}"
     kept = cache.get(key)
     if kept is not None:
         content, headers = kept

@@ -17,8 +17,8 @@ from django.utils.feedgenerator import Atom1Feed
 from plans.models import Plan
 from public import opendata
 from public.cache import cached_response, generation
+from public.decorators import public_view
 from public.rules import public_plan_for, public_plans
-from public.views_data import public_view
 from reports.models import ExceptionReport
 
 ENTRIES = 50

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from deliverables.indicators.listing import HEADERS as INDICATOR_HEADERS
 from deliverables.indicators.listing import export_rows as indicator_export_rows
-from deliverables.indicators.readings import quarter_readings
 from deliverables.indicators.selectors import outcome_ids_by_indicator
 from deliverables.models import ActionPlacement
 from deliverables.rules import MOVEMENTS, movement_of
@@ -24,7 +23,14 @@ from deliverables.selectors import plan_overview
 from plans.formulae import unescape_formula
 from plans.models import Plan, ReportingPeriod
 from plans.statuses import Scale
-from public.rules import PUBLIC_READER, published_periods, shows_officer_names
+from public.rules import (
+    PUBLIC_READER,
+    public_lead,
+    public_previous,
+    public_readings,
+    published_periods,
+    shows_officer_names,
+)
 from reports.filters import sort_order
 from reports.models import ExceptionReport, ReportState
 from reports.selectors import deliverable_labels, register_actions
@@ -171,7 +177,7 @@ def _themes(placements: list[ActionPlacement]) -> list[str]:
 def action_rows(plan: Plan, period: ReportingPeriod) -> list[dict]:
     """One row per action in the period's scope, keyed as FIELDS, in reference order."""
     scale = Scale.of(plan)
-    previous = period.previous()
+    previous = public_previous(plan, period)
     _sort, ordering = sort_order("ref")
     actions = list(
         register_actions(plan, period, previous, scale, PUBLIC_READER)
@@ -179,14 +185,10 @@ def action_rows(plan: Plan, period: ReportingPeriod) -> list[dict]:
         .order_by(*ordering)
     )
     placed = _placements([a.pk for a in actions])
-    names = shows_officer_names()
     rows = []
     for action in actions:
         placements = placed.get(action.pk, [])
         now = scale.get(action.status_now)
-        lead = action.lead_role
-        if names and action.lead_officer:
-            lead = str(action.lead_officer)
         rows.append(
             {
                 "plan": plan.name,
@@ -200,7 +202,7 @@ def action_rows(plan: Plan, period: ReportingPeriod) -> list[dict]:
                 "action_ref": action.ref,
                 "action_title": action.title,
                 "directorate": action.directorate.name if action.directorate else "",
-                "lead": lead,
+                "lead": public_lead(action),
                 "status": now.label if now else NOT_YET_UPDATED,
                 "rag": now.rag if now else "grey",
                 "update_counts": scale.is_real(action.status_now),
@@ -272,7 +274,7 @@ def indicator_rows(plan: Plan, period: ReportingPeriod) -> list[list]:
     """The period's indicators as the indicator list's file writes them (a header, then a row
     each), read by everyone; without the owner column unless officers' names are published.
     Empty when the plan has no indicators."""
-    readings = quarter_readings(plan, period, PUBLIC_READER)
+    readings = public_readings(plan, period)
     if not readings:
         return []
     outcomes = list(plan.outcomes.order_by("order", "name"))

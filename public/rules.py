@@ -14,6 +14,8 @@ for no one. Lead officers' names are shown only if the council chooses
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
@@ -62,8 +64,54 @@ def public_period_for(plan: Plan, code: str) -> ReportingPeriod:
     return period
 
 
-def is_public(plan: Plan, period: ReportingPeriod) -> bool:
-    return plan.public and period.plan_id == plan.pk and period.state == PeriodState.PUBLISHED
+def public_previous(plan: Plan, period: ReportingPeriod) -> ReportingPeriod | None:
+    """The period before `period`, to compare with, only if it is public too: a published
+    quarter's files never carry a status of a quarter that is closed but not published, open
+    or reopened (its movement is then "no update to compare")."""
+    previous = period.previous()
+    if previous is None or not plan.public or previous.state != PeriodState.PUBLISHED:
+        return None
+    return previous
+
+
+def public_readings(plan: Plan, period: ReportingPeriod) -> list:
+    """The period's indicator readings as everyone reads them, with every figure of a quarter
+    that is not public taken out: the previous point's and last year's (and the directions
+    worked out from them), and the figure itself where it is read from another quarter (an
+    annual measure before Q4)."""
+    from deliverables.indicators import points, rag
+    from deliverables.indicators.readings import quarter_readings
+
+    published = {(p.year, p.quarter) for p in public_periods(plan) if p.month == 0} | {
+        (period.year, period.quarter)
+    }
+
+    def public_point(frequency: str, year: int, point: int) -> bool:
+        return (year, points.quarter_of(frequency, point)) in published
+
+    shown = []
+    for reading in quarter_readings(plan, period, PUBLIC_READER):
+        frequency = reading.indicator.frequency
+        if not public_point(frequency, reading.year, reading.point):
+            reading = replace(reading, value=None, commentary="", rag=rag.MISSING)
+        if not public_point(
+            frequency, *points.previous_point(frequency, reading.year, reading.point)
+        ):
+            reading = replace(reading, previous=None, compared_before=None, direction=None)
+        if not public_point(frequency, *points.same_point_last_year(reading.year, reading.point)):
+            reading = replace(reading, last_year=None, direction_year=None)
+        shown.append(reading)
+    return shown
+
+
+def public_lead(action) -> str:
+    """Who leads an action, as the public is told: the lead role as the plan names it; the
+    officer's name too only when the council chooses to publish names."""
+    officer = action.lead_officer
+    if shows_officer_names() and officer is not None:
+        name = officer.get_full_name() or officer.get_username()
+        return f"{name}, {action.lead_role}" if action.lead_role else name
+    return action.lead_role
 
 
 def shows_officer_names() -> bool:

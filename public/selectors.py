@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from deliverables.indicators.readings import Reading, quarter_readings
+from deliverables.indicators.readings import Reading
 from deliverables.rules import in_scope, with_statuses
 from deliverables.selectors import PlanOverview, outcome_tree, plan_overview
 from plans.models import Plan, ReportingPeriod, StrategicOutcome
 from plans.statuses import AWAITING, Scale
 from public.rules import (
     PUBLIC_READER,
+    public_lead,
     public_periods,
     public_plans,
+    public_readings,
     published_periods,
-    shows_officer_names,
 )
 from reports.charts import BarChart, bar_chart
 from reports.dashboard import Row, Segment
@@ -95,7 +96,7 @@ def period_page(plan: Plan, period: ReportingPeriod) -> PeriodPage:
         rows,
         overview.legend,
     )
-    readings = quarter_readings(plan, period, PUBLIC_READER)
+    readings = public_readings(plan, period)
     return PeriodPage(outcomes, overview, chart, readings)
 
 
@@ -131,11 +132,10 @@ def outcome_page(
             commentary=True,
         ).values_list("pk", "commentary_now")
     )
-    names = shows_officer_names()
 
     def public_rows(rows: list) -> list[PublicAction]:
         return [
-            PublicAction(action, status, commentary.get(action.pk) or "", _lead(action, names))
+            PublicAction(action, status, commentary.get(action.pk) or "", public_lead(action))
             for action, status, note in rows
             if not note
         ]
@@ -150,12 +150,3 @@ def outcome_page(
                 {"theme": section["theme"], "deliverables": deliverables, "actions": actions}
             )
     return shown, count
-
-
-def _lead(action, names: bool) -> str:
-    """The lead role as the plan names it; the officer's name only when the council chooses."""
-    officer = action.lead_officer
-    if names and officer is not None:
-        name = officer.get_full_name() or officer.get_username()
-        return f"{name}, {action.lead_role}" if action.lead_role else name
-    return action.lead_role

@@ -8,22 +8,18 @@ reads the request's user: a cached page is the same for everyone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
 
-from plans.second_factor import second_factor_not_required
 from public.cache import cached_response
-from public.rules import public_period_for, public_periods, public_plan_for
+from public.decorators import public_view
+from public.rules import (
+    public_period_for,
+    public_periods,
+    public_plan_for,
+    shows_officer_names,
+)
 from public.selectors import index_plans, outcome_page, period_page
-
-
-def public_view(view: Callable) -> Callable:
-    """Reached by anyone, signed in or not, with GET only."""
-    return login_not_required(second_factor_not_required(require_GET(view)))
 
 
 @public_view
@@ -32,7 +28,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
     Not cached: it spans plans (the cache is kept per plan) and costs two queries.
     """
-    return render(request, "public/index.html", {"plans": index_plans()})
+    context = {"plans": index_plans(), "shows_names": shows_officer_names()}
+    return render(request, "public/index.html", context)
 
 
 @public_view

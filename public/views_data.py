@@ -11,28 +11,21 @@ import io
 import json
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from plans.formulae import escape_formula
 from plans.models import Plan, ReportingPeriod
-from plans.second_factor import second_factor_not_required
 from plans.statuses import Scale
 from public import opendata
 from public.cache import cached_response
+from public.decorators import public_view
 from public.rules import public_period_for, public_plan_for, public_plans
 from reports.services import latest_published
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
-
-
-def public_view(view):
-    """Reached without signing in or a second factor, by GET only."""
-    return login_not_required(second_factor_not_required(require_GET(view)))
 
 
 def _licensed(response: HttpResponse) -> HttpResponse:

@@ -13,8 +13,8 @@ from django.shortcuts import render
 
 from plans.models import Plan
 from public.cache import cached_response
+from public.decorators import public_view
 from public.rules import public_periods, public_plan_for, shows_officer_names
-from public.views_data import public_view
 from reports.limits import render_slot
 from reports.models import ExceptionReport, ReportKind, ReportState
 from reports.public_copy import without_names

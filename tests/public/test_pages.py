@@ -262,7 +262,7 @@ def test_index_queries_are_flat(client, directorates, django_assert_num_queries,
 
 
 # A first (uncached) visit: the rule's fetches, the cache's look-ups and store, the page's reads.
-PERIOD_QUERIES = 17  # with the downloads: its reports and whether it has indicators
+PERIOD_QUERIES = 18  # with the downloads (its reports, whether it has indicators) and the published quarters its indicators may be compared with
 OUTCOME_QUERIES = 17
 
 

@@ -1,7 +1,8 @@
 """Nothing unpublished leaves through the open doors: every public URL and every API endpoint.
 
 The world: a public plan whose Q3 is published with an approved, a submitted, a draft and a
-returned update, a closed-but-unpublished Q4 and an open quarter, both with approved text; a
+returned update, a closed-but-unpublished Q2 before it and Q4 after it, and an open quarter,
+all three with approved text; a
 plan whose public pages are off; named officers and a named publisher. Every public URL the
 resolver knows is fetched anonymously with every plan, period, outcome and report it could be
 given, and its text (HTML, CSV, JSON, Atom, the PDF's words) searched for anything the public
@@ -33,12 +34,13 @@ SUBMITTED = "SECRET-SUBMITTED-CH5"
 DRAFT = "SECRET-DRAFT-PH5"
 RETURNED = "SECRET-RETURNED-F1"
 UNPUBLISHED = "SECRET-UNPUBLISHED-Q4"
+EARLIER = "SECRET-UNPUBLISHED-Q2"
 OPEN = "SECRET-OPEN-Q1"
 PRIVATE = "SECRET-PRIVATE-PLAN"
 PUBLISHED = "PUBLIC-Q3-CH6"
 # Surnames of people: the lead officer, the approver and the person who published the report.
 NAMES = ["Quillfeather", "Thistlewood", "Marchbanks"]
-EVERY_SECRET = [SUBMITTED, DRAFT, RETURNED, UNPUBLISHED, OPEN, PRIVATE]
+EVERY_SECRET = [SUBMITTED, DRAFT, RETURNED, UNPUBLISHED, EARLIER, OPEN, PRIVATE]
 
 
 def _set(update: QuarterlyUpdate, commentary: str, state: str, source: str = "entered"):
@@ -66,6 +68,9 @@ def open_world(db, directorates, users):
     _set(ch5.updates.get(period=q3), SUBMITTED, "submitted")
     _set(ph5.updates.get(period=q3), DRAFT, "draft")
     factories.update(f1, q3, "On Track", RETURNED, state="returned", source="entered")
+    # The quarter before the published one is closed but never published.
+    q2 = factories.period(plan, "2023-24-Q2", state="closed")
+    factories.update(ch6, q2, "Delayed", EARLIER)
     report_publish(performance, report_start(performance, q3))  # publishes Q3 too
     q4 = factories.period(plan, "2023-24-Q4", state="closed")
     factories.update(ch6, q4, "Delayed", UNPUBLISHED)
@@ -83,7 +88,7 @@ def open_world(db, directorates, users):
 
     q3.refresh_from_db()
     assert q3.state == "published"
-    return SimpleNamespace(plan=plan, private=private.plan, q3=q3, q4=q4, q1=q1, **users)
+    return SimpleNamespace(plan=plan, private=private.plan, q2=q2, q3=q3, q4=q4, q1=q1, **users)
 
 
 def _patterns(patterns, namespace: str = ""):
@@ -116,6 +121,8 @@ def _values(world) -> dict[str, list]:
 def _addresses(name: str, pattern: URLPattern, world) -> list[str]:
     names = list(pattern.pattern.converters)
     values = _values(world)
+    if any(name not in values for name in names):
+        return []  # a catch-all (the API's own 404 for any other address)
     found = []
     for combination in itertools.product(*(values[n] for n in names)):
         try:
@@ -157,7 +164,7 @@ def test_no_public_address_shows_anything_unpublished(client, open_world):
     # Only the published quarter of the public plan is reached, never another period or plan.
     for address in shown:
         assert open_world.private.slug not in address
-        for period in (open_world.q4, open_world.q1):
+        for period in (open_world.q4, open_world.q1, open_world.q2):
             assert period.code not in address
 
 
