@@ -23,9 +23,9 @@ def _urls(w) -> list[str]:
 @pytest.mark.parametrize("index", [0, 1, 2], ids=["outcome-page", "data.csv", "data.json"])
 def test_names_are_gone_as_soon_as_the_council_stops_publishing_them(
     client,
-    world,
+    world,  # noqa: F811
     settings,
-    index,  # noqa: F811
+    index,
 ):
     url = _urls(world)[index]
     settings.PUBLIC_SHOW_OFFICER_NAMES = True
