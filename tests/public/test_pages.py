@@ -262,7 +262,9 @@ def test_index_queries_are_flat(client, directorates, django_assert_num_queries,
 
 
 # A first (uncached) visit: the rule's fetches, the cache's look-ups and store, the page's reads.
-PERIOD_QUERIES = 18  # with the downloads (its reports, whether it has indicators) and the published quarters its indicators may be compared with
+# The period page also lists its downloads (its reports, whether it has indicators) and reads
+# the published quarters its indicators may be compared with.
+PERIOD_QUERIES = 18
 OUTCOME_QUERIES = 17
 
 

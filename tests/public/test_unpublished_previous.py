@@ -72,5 +72,5 @@ def test_indicators_do_not_publish_the_figure_of_an_unpublished_previous_quarter
         "",
         "No comparison",
     ), (
-        f"Q2 is not published, yet Q3's indicators CSV publishes its figure: {row['Previous period']!r}"
+        f"Q2 is not published, yet Q3's indicators CSV shows its figure: {row['Previous period']!r}"
     )
