@@ -71,6 +71,4 @@ def test_indicators_do_not_publish_the_figure_of_an_unpublished_previous_quarter
     assert (row["Previous period"], row["Direction since previous period"]) == (
         "",
         "No comparison",
-    ), (
-        f"Q2 is not published, yet Q3's indicators CSV shows its figure: {row['Previous period']!r}"
-    )
+    ), f"Q2 is not published, yet Q3's indicators CSV shows its figure: {row['Previous period']!r}"
