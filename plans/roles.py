@@ -70,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("auth", "group", ("view",)),
         "plans.view_auditevent",
         "api.manage_tokens",
+        # The background tasks' records, a failed one's traceback included (admin, read only).
+        "django_tasks_database.view_dbtaskresult",
         *_crud("deliverables", "quarterlyupdate", ("view", "change")),
         *_INDICATOR_VALUES,
     ],

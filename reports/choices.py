@@ -38,9 +38,15 @@ def _short(text: str, width: int = LABEL_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def _clean(value: str) -> str:
+    """What was typed, without NUL characters (PostgreSQL's text refuses them)."""
+    return value.replace("\x00", "")
+
+
 def _by_id(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # isascii: other scripts' digits ("²") are isdigit() but not all are int()'s.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # -- deliverables --------------------------------------------------------------------------
@@ -75,7 +81,8 @@ def officers_matching(plan: Plan, words: str) -> QuerySet:
         condition &= (
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
+            # A user name only where it is what pages show: an officer with no name.
+            | Q(first_name="", last_name="", username__icontains=word)
         )
     return plan_officers(plan).filter(condition)
 
@@ -103,6 +110,7 @@ def resolve(plan: Plan, field: str, value: str) -> tuple[QuerySet, Picked]:
     """What a filter value selects, and what to say back. A number is an id when the plan has
     one (older links and saved filters); otherwise, like any words, it names deliverables or
     officers. One query (two for a number that is no id of the plan's)."""
+    value = _clean(value)
     pk = _by_id(value)
     if pk is not None:
         chosen = list(_all(plan, field).filter(pk=pk)[:1])
@@ -144,7 +152,7 @@ def _ordered(queryset: QuerySet, field: str, words: str) -> QuerySet:
 def suggestions(plan: Plan, field: str, words: str) -> tuple[list[dict], bool]:
     """At most SUGGESTIONS {value, label} for the words typed, and whether there are more:
     one query, however big the plan."""
-    words = words.strip()[:100]
+    words = _clean(words).strip()[:100]
     if not words:
         return [], False
     rows = list(_ordered(matching(plan, field, words), field, words)[: SUGGESTIONS + 1])

@@ -72,8 +72,16 @@ def report_files_start(report_id: int) -> list[ReportFile]:
     report = ExceptionReport.objects.filter(pk=report_id, state="published").first()
     if report is None:
         return []
-    # Its draft's files were of the draft: the stored ones replace them.
-    report.files.filter(frozen=False).delete()
+    # Its draft's files were of the draft: the stored ones replace them. One still waiting
+    # says so to whoever waits on it (its page then points to the published version's).
+    drafts = report.files.filter(frozen=False)
+    drafts.filter(state__in=[FileState.PENDING, FileState.RUNNING]).update(
+        state=FileState.FAILED,
+        message="The report was published meanwhile: its files are now the published "
+        "version's, on the report's page.",
+        updated_at=timezone.now(),
+    )
+    drafts.exclude(state=FileState.FAILED).delete()
     return [file_request(report, fmt) for fmt in FileFormat.values]
 
 
@@ -101,13 +109,15 @@ def file_request(report: ExceptionReport, fmt: str, user: User | None = None) ->
             return ReportFile.objects.defer(*STATUS_FIELDS).get(report=report, fmt=fmt, frozen=True)
         return _enqueue(file)
     drafts = ReportFile.objects.defer(*STATUS_FIELDS).filter(report=report, fmt=fmt, frozen=False)
+    # Reused only while no worker has read the draft yet: one being made may be of the draft
+    # before an edit made meanwhile, so asking again makes a new one.
     waiting = drafts.filter(
-        state__in=[FileState.PENDING, FileState.RUNNING],
-        updated_at__gte=timezone.now() - STUCK_AFTER,
+        state=FileState.PENDING, updated_at__gte=timezone.now() - STUCK_AFTER
     ).first()
     if waiting is not None:
         return waiting
-    drafts.delete()  # a draft's earlier files are of the draft as it was
+    # A draft's earlier files are of the draft as it was; one being made is left to finish.
+    drafts.exclude(state=FileState.RUNNING).delete()
     file = ReportFile.objects.create(report=report, fmt=fmt, requested_by=user)
     return _enqueue(file)
 

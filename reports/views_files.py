@@ -8,11 +8,13 @@ moment the file is ready.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from plans.permissions import can_build_reports
 from reports.files import STATUS_FIELDS, file_retry, is_stuck
 from reports.models import ExceptionReport, FileState, ReportFile, ReportKind
 
@@ -102,8 +104,11 @@ def report_file_download(request: HttpRequest, pk: int, file_id: int) -> HttpRes
 
 @require_POST
 def report_file_retry(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
-    """Make again a file that failed, or whose worker stopped while making it."""
+    """Make again a file that failed, or whose worker stopped while making it: for those who
+    build reports (a viewer changes nothing, and a file's making takes a render slot)."""
     report, file = _file_for(request.user, pk, file_id)
+    if not can_build_reports(request.user):
+        raise PermissionDenied("Only the performance team makes a report's files again.")
     if file.state == FileState.FAILED or is_stuck(file):
         file_retry(file)
         messages.success(request, "The file is being made again.")

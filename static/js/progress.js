@@ -12,16 +12,24 @@ function follow(root) {
   for (const meta of document.querySelectorAll('meta[http-equiv="refresh"]')) meta.remove();
 
   async function poll() {
-    let status;
+    let response;
     try {
-      const response = await fetch(root.dataset.progressStatus, {
+      response = await fetch(root.dataset.progressStatus, {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
+    } catch {
+      window.setTimeout(poll, POLL_MS * 2); // a dropped connection: try again a little later
+      return;
+    }
+    let status;
+    try {
       if (!response.ok) throw new Error(String(response.status));
       status = await response.json();
     } catch {
-      window.setTimeout(poll, POLL_MS * 2); // a dropped connection: try again a little later
+      // An answer that is not the status (signed out, the file gone): the page itself says
+      // what happened (the sign-in page, or where the work went), so load it again.
+      window.location.reload();
       return;
     }
     if (label) label.textContent = status.label;
