@@ -327,15 +327,7 @@ def _write(user: User | None, record: ImportRecord, preview: ImportPreview, star
                 preview.period._change_reason = f"Created, closed, by importing {record.file_name}"
                 preview.period.save()
             preview.apply(user, reason=f"Imported from {record.file_name}")
-            # Audit and record commit with the rows or not at all: never written but unrecorded.
-            audit(
-                AuditKind.IMPORT,
-                f"Imported {record.file_name} (sha256 {record.file_sha256[:12]}) into "
-                f"{record.plan} {preview.period.label}: {sum(preview.created.values())} "
-                f"created, {sum(preview.updated.values())} changed, "
-                f"{len(preview.errors)} rows not placed",
-                user=user,
-            )
+            # The record too: an import is never written but unrecorded.
             record.status = ImportStatus.APPLIED
             record.period = preview.period
             record.applied_at = timezone.now()
@@ -343,6 +335,15 @@ def _write(user: User | None, record: ImportRecord, preview: ImportPreview, star
             record.duration_ms += round((time.perf_counter() - started) * 1000)
             record.save(
                 update_fields=["status", "plan", "period", "applied_at", "content", "duration_ms"]
+            )
+            # Commits with the rows or not at all; last, so its log line follows the writes.
+            audit(
+                AuditKind.IMPORT,
+                f"Imported {record.file_name} (sha256 {record.file_sha256[:12]}) into "
+                f"{record.plan} {preview.period.label}: {sum(preview.created.values())} "
+                f"created, {sum(preview.updated.values())} changed, "
+                f"{len(preview.errors)} rows not placed",
+                user=user,
             )
     except DatabaseError as error:
         record.status = ImportStatus.FAILED
