@@ -217,3 +217,59 @@ def test_cancel_is_refused_while_the_import_is_under_way(admin_client, previewed
     assert ImportRecord.objects.get(pk=previewed.pk).status == "previewed"
     task_worker()
     assert ImportRecord.objects.get(pk=previewed.pk).status == "applied"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancel_while_the_import_commits_leaves_it_imported_on_postgresql(users, monkeypatch):
+    """A cancel that reaches the database while the import's transaction holds the record
+    waits for it, then finds it imported: it says so, and the import stays applied."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from deliverables.tracker.importer import ImportPreview
+    from deliverables.tracker.services import tracker_preview
+    from tests.security.test_import_hygiene import CSV, county
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once need a server database")
+    record = tracker_preview(users["admin"], county(), "2023-24-Q3", CSV, "r.csv")
+    writing = threading.Event()
+    real_apply = ImportPreview.apply
+
+    def apply_slowly(self, *args, **kwargs):
+        writing.set()  # the record is claimed (locked) in this transaction
+        time.sleep(1)
+        return real_apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImportPreview, "apply", apply_slowly)
+    outcomes: dict[str, str] = {}
+
+    def run(name, work) -> None:
+        try:
+            work()
+            outcomes[name] = "done"
+        except WorkflowError as error:
+            outcomes[name] = str(error)
+        finally:
+            connection.close()
+
+    def cancel() -> None:
+        writing.wait(timeout=20)
+        tracker_cancel(users["admin"], ImportRecord.objects.get(pk=record.pk))
+
+    threads = [
+        threading.Thread(
+            target=run,
+            args=("import", lambda: services.tracker_apply(users["admin"], record)),
+        ),
+        threading.Thread(target=run, args=("cancel", cancel)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes["import"] == "done"
+    assert "already been imported" in outcomes["cancel"]
+    assert ImportRecord.objects.get(pk=record.pk).status == "applied"
