@@ -14,34 +14,33 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from deliverables.models import ImportRecord, ImportStage
+from deliverables.models import ImportRecord, ImportStage, ImportStatus
 from deliverables.tracker.services import tracker_apply
+from deliverables.tracker.stages import STUCK_AFTER, import_under_way, not_under_way_q
 from deliverables.workflow import WorkflowError
 from plans.models import User
 
-# An import still "under way" this long after its last stage has lost its worker (stopped
-# mid-import, its transaction rolled back): confirming it again queues it again.
-STUCK_AFTER = timedelta(minutes=30)
+__all__ = ["STUCK_AFTER", "apply_import", "import_enqueue", "import_run", "import_under_way"]
 
 
 def _set(record_id: int, **fields) -> None:
     ImportRecord.objects.filter(pk=record_id).update(**fields, stage_at=timezone.now())
 
 
-def import_under_way(record: ImportRecord) -> bool:
-    """Queued or being written, by a worker still at it."""
-    under_way = record.stage not in ("", ImportStage.DONE)
-    return (
-        under_way
-        and record.stage_at is not None
-        and (record.stage_at > timezone.now() - STUCK_AFTER)
-    )
-
-
-def import_enqueue(user: User, record: ImportRecord) -> ImportRecord:
+def import_enqueue(user: User, record: ImportRecord) -> ImportRecord | None:
     """Queue a previewed import to be written; the record as it stands after (written already
-    when tasks run at once, with no worker)."""
-    _set(record.pk, stage=ImportStage.QUEUED, stage_message="", attempts=0)
+    when tasks run at once, with no worker), or None if it was not queued: it is under way
+    already, or no longer a preview.
+
+    Queueing is a claim, one conditional UPDATE: of two confirms at once (a double click, two
+    tabs) only the one that moves the record from "not under way" to queued enqueues a task."""
+    claimed = (
+        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED)
+        .filter(not_under_way_q())
+        .update(stage=ImportStage.QUEUED, stage_message="", attempts=0, stage_at=timezone.now())
+    )
+    if claimed != 1:
+        return None
     _queue(record.pk, user.pk)
     return ImportRecord.objects.select_related("plan", "period").get(pk=record.pk)
 
@@ -66,13 +65,31 @@ def import_run(record_id: int, user_id: int) -> str:
     try:
         tracker_apply(user, record, lambda stage: _set(record_id, stage=stage))
     except WorkflowError as error:
-        _set(record_id, stage=ImportStage.DONE, stage_message=str(error)[:500])
+        # A second task for an import another already wrote is refused ("already imported"):
+        # the applied record keeps the message of the run that wrote it.
+        _finish(record_id, str(error)[:500])
         return f"not imported: {error}"
     except Exception as error:
+        if _applied(record_id):  # failed after the import committed: written, so no retry
+            _set(record_id, stage=ImportStage.DONE, stage_message="")
+            raise
         _attempt_failed(user, record, error)
         raise  # the task's own record keeps the traceback for the administrator
-    _set(record_id, stage=ImportStage.DONE, stage_message="")
+    _set(record_id, stage=ImportStage.DONE, stage_message="")  # this run wrote it
     return "imported"
+
+
+def _applied(record_id: int) -> bool:
+    return ImportRecord.objects.filter(pk=record_id, status=ImportStatus.APPLIED).exists()
+
+
+def _finish(record_id: int, message: str) -> None:
+    """Stage done; the message only on a record not applied (an applied import's page says
+    what was written, not what a later duplicate run was refused)."""
+    _set(record_id, stage=ImportStage.DONE)
+    ImportRecord.objects.filter(pk=record_id).exclude(status=ImportStatus.APPLIED).update(
+        stage_message=message
+    )
 
 
 def _attempt_failed(user: User, record: ImportRecord, error: Exception) -> None:

@@ -7,12 +7,16 @@ from datetime import timedelta
 from django.utils import timezone
 
 from deliverables.models import ImportRecord, ImportStatus
+from deliverables.tracker.stages import not_under_way_q
 
 
 def tracker_expire(older_than: timedelta = timedelta(days=1)) -> int:
     """Forget the files of previews nobody confirmed: the record stays, cancelled, saying why."""
     cutoff = timezone.now() - older_than
-    return ImportRecord.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff).update(
+    # A preview confirmed since (queued, or being written) is not "unconfirmed": left alone,
+    # unless its worker has been silent for STUCK_AFTER.
+    unconfirmed = ImportRecord.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff)
+    return unconfirmed.filter(not_under_way_q()).update(
         status=ImportStatus.CANCELLED,
         content=None,
         message=f"Expired: not confirmed within {older_than.total_seconds() / 3600:g} hours, "

@@ -27,6 +27,7 @@ from deliverables.tracker.saved_layouts import (
     layout_mark_used,
     read_signature,
 )
+from deliverables.tracker.stages import ALREADY_IMPORTED, status_now
 from deliverables.workflow import NotAllowed, WorkflowError
 from plans.audit import audit
 from plans.models import (
@@ -259,8 +260,9 @@ def tracker_apply(
     """Write a previewed import, if the plan has not changed since the preview; `stage` is
     told each step (reading, matching, writing) for a background import's progress page."""
     _require_importer(user)
+    record.status = status_now(record)  # a second worker's copy may predate the first's write
     if record.status == ImportStatus.APPLIED:
-        raise WorkflowError("This file has already been imported: nothing more was done.")
+        raise WorkflowError(ALREADY_IMPORTED)
     if record.status != ImportStatus.PREVIEWED or record.content is None:
         raise WorkflowError(f"This import is {record.get_status_display().lower()}: nothing to do.")
     require_no_refusal(record)
@@ -275,7 +277,12 @@ def tracker_apply(
     preview = _prepare(record, data, read)
     if _figures(preview.summary()) != _figures(record.summary):
         _store(record, preview)
-        record.save(update_fields=["summary", "rows"])
+        # Only over a preview: an import written meanwhile keeps the summary of what it did.
+        saved = ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
+            summary=record.summary, rows=record.rows
+        )
+        if not saved:
+            raise WorkflowError(ALREADY_IMPORTED)
         raise PreviewChanged(
             "The plan changed after this preview was made, so nothing was imported. "
             "Check the new preview below, then import again."
@@ -320,6 +327,24 @@ def _write(user: User | None, record: ImportRecord, preview: ImportPreview, star
                 preview.period._change_reason = f"Created, closed, by importing {record.file_name}"
                 preview.period.save()
             preview.apply(user, reason=f"Imported from {record.file_name}")
+            # The record too: an import is never written but unrecorded.
+            record.status = ImportStatus.APPLIED
+            record.period = preview.period
+            record.applied_at = timezone.now()
+            record.content = None
+            record.duration_ms += round((time.perf_counter() - started) * 1000)
+            record.save(
+                update_fields=["status", "plan", "period", "applied_at", "content", "duration_ms"]
+            )
+            # Commits with the rows or not at all; last, so its log line follows the writes.
+            audit(
+                AuditKind.IMPORT,
+                f"Imported {record.file_name} (sha256 {record.file_sha256[:12]}) into "
+                f"{record.plan} {preview.period.label}: {sum(preview.created.values())} "
+                f"created, {sum(preview.updated.values())} changed, "
+                f"{len(preview.errors)} rows not placed",
+                user=user,
+            )
     except DatabaseError as error:
         record.status = ImportStatus.FAILED
         record.message = (
@@ -329,28 +354,6 @@ def _write(user: User | None, record: ImportRecord, preview: ImportPreview, star
         record.content = None
         record.save(update_fields=["status", "message", "content"])
         raise WorkflowError(record.message) from error
-    audit(
-        AuditKind.IMPORT,
-        f"Imported {record.file_name} (sha256 {record.file_sha256[:12]}) into {record.plan} "
-        f"{preview.period.label}: {sum(preview.created.values())} created, "
-        f"{sum(preview.updated.values())} changed, {len(preview.errors)} rows not placed",
-        user=user,
-    )
-    record.status = ImportStatus.APPLIED
-    record.period = preview.period
-    record.applied_at = timezone.now()
-    record.content = None
-    record.duration_ms += round((time.perf_counter() - started) * 1000)
-    record.save(update_fields=["status", "plan", "period", "applied_at", "content", "duration_ms"])
-    return record
-
-
-def tracker_cancel(user: User | None, record: ImportRecord) -> ImportRecord:
-    _require_importer(user)
-    if record.status == ImportStatus.PREVIEWED:
-        record.status = ImportStatus.CANCELLED
-        record.content = None
-        record.save(update_fields=["status", "content"])
     return record
 
 

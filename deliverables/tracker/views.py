@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliverables.access import period_by_code
 from deliverables.models import ImportRecord, ImportStage, ImportStatus
 from deliverables.tasks import import_enqueue, import_under_way
+from deliverables.tracker.cancel import tracker_cancel
 from deliverables.tracker.export import export_quarter
 from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
 from deliverables.tracker.meanings import Mapping
@@ -30,7 +31,6 @@ from deliverables.tracker.revise import (
 from deliverables.tracker.saved_layouts import LayoutRefused, layout_delete, layouts_visible_to
 from deliverables.tracker.services import (
     tracker_apply,
-    tracker_cancel,
     tracker_preview,
     tracker_refuse_unread,
 )
@@ -151,6 +151,7 @@ def _detail(
             "errors_only": errors_only,
             "mapping_form": mapping_form,
             "answers_form": answers_form,
+            "under_way": import_under_way(record),
             **page_context(record),
             "nav_section": "imports",
         },
@@ -278,7 +279,11 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         return redirect(record)
     # Written in the background (deliverables.tasks); the progress page follows it.
-    record = import_enqueue(request.user, record)
+    queued = import_enqueue(request.user, record)
+    if queued is None:  # another confirm claimed it first (a double click, two tabs)
+        messages.info(request, "This import is already under way: its progress is below.")
+        return redirect("deliverables:import_progress", pk=record.pk)
+    record = queued
     if record.status != ImportStatus.APPLIED:
         if record.stage == ImportStage.DONE:  # refused at once: its page says why
             return redirect(record)
@@ -297,7 +302,11 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _require_importer(request.user)
     record = _record_for(request.user, pk)
-    tracker_cancel(request.user, record)
+    try:
+        tracker_cancel(request.user, record)
+    except WorkflowError as error:  # imported meanwhile, or being written now
+        messages.error(request, str(error))
+        return redirect(record)
     messages.success(request, f"{record.file_name} was not imported.")
     return redirect("deliverables:imports")
 

@@ -46,6 +46,8 @@ def test_a_second_confirm_racing_the_first_writes_nothing_and_leaves_the_record_
     worked_out = services._prepare(stale, bytes(stale.content))
     tracker_apply(users["admin"], previewed)
     monkeypatch.setattr(services, "_prepare", lambda record, data, read=None: worked_out)
+    # ...and re-read its status before the first committed: only the claim in _write stops it.
+    monkeypatch.setattr(services, "status_now", lambda record: record.status)
     with pytest.raises(WorkflowError, match="already been imported, or is being imported now"):
         tracker_apply(users["admin"], stale)
     previewed.refresh_from_db()

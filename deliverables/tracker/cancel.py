@@ -1,0 +1,32 @@
+"""Cancelling a previewed import nobody will write."""
+
+from __future__ import annotations
+
+from deliverables.models import ImportRecord, ImportStatus
+from deliverables.tracker.services import _require_importer
+from deliverables.tracker.stages import ALREADY_IMPORTED, not_under_way_q
+from deliverables.workflow import WorkflowError
+from plans.models import User
+
+
+def tracker_cancel(user: User | None, record: ImportRecord) -> ImportRecord:
+    """Forget a preview nobody will import. One conditional UPDATE, so a cancel read before a
+    worker committed the import cannot mark the written import cancelled; refused while the
+    import is under way (queued or being written)."""
+    _require_importer(user)
+    cancelled = (
+        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED)
+        .filter(not_under_way_q())
+        .update(status=ImportStatus.CANCELLED, content=None)
+    )
+    if cancelled:
+        record.status, record.content = ImportStatus.CANCELLED, None
+        return record
+    record.refresh_from_db(fields=["status", "stage", "stage_at", "content"])
+    if record.status == ImportStatus.APPLIED:
+        raise WorkflowError(ALREADY_IMPORTED)
+    if record.status == ImportStatus.PREVIEWED:
+        raise WorkflowError(
+            "This import is being written now, so it cannot be cancelled: see its progress."
+        )
+    return record  # cancelled, refused or failed already: nothing to cancel
