@@ -406,6 +406,14 @@ TASKS = {
 TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 3)
 # Seconds before a failed attempt is tried again (doubled each time).
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
+# The daily jobs the worker runs (deliverables.schedule), each at a time of day on the
+# council's clock ("HH:MM"); an empty value leaves that job to cron (or to nobody).
+DAILY_JOBS = {
+    "send_reminders": os.environ.get("REMINDERS_AT", "07:00"),
+    "send_digests": os.environ.get("DIGESTS_AT", "07:05"),
+    "expire_imports": os.environ.get("EXPIRE_IMPORTS_AT", "02:30"),
+    "prune_db_task_results": os.environ.get("PRUNE_TASKS_AT", "02:45"),
+}
 
 # Longest commentary an officer may type; the council's longest in 2023/24 was 1,720.
 COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
