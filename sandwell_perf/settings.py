@@ -246,6 +246,11 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compiling: the app's queries take tens or hundreds of milliseconds, and compiling
+    # one once its estimated cost passed jit_above_cost took 6-20 s at county size (the
+    # dashboard's 12-17 s for viewers and approvers, docs/performance.md).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "plans.User"
