@@ -34,6 +34,14 @@ def public_reports(plan: Plan, period_id: int | None = None):
     return reports
 
 
+def reports_if_public(plan: Plan, periods) -> int:
+    """How many published reports switching the plan's pages on makes public (and so how many
+    public PDFs it asks the worker for): those of the periods the preview lists."""
+    return ExceptionReport.objects.filter(
+        plan=plan, state=ReportState.PUBLISHED, period__in=periods
+    ).count()
+
+
 def public_files_start(plan_id: int, period_id: int | None = None) -> list[ReportFile]:
     """Ask for the public PDF of every public report of the plan (of one period): each is
     queued once; one made or on its way already is left as it is."""
