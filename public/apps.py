@@ -8,6 +8,8 @@ class PublicConfig(AppConfig):
     verbose_name = "Public pages and open data"
 
     def ready(self) -> None:
+        from public import files
         from public.cache import connect
 
         connect()
+        files.connect()

@@ -8,6 +8,7 @@ from deliverables.workflow import NotAllowed
 from plans.audit import audit
 from plans.models import AuditKind, Plan, User
 from plans.permissions import can_open_to_public
+from public.files import plan_opened
 
 
 @transaction.atomic
@@ -15,7 +16,9 @@ def plan_public_set(user: User, plan: Plan, public: bool, *, request=None) -> bo
     """Switch the plan's public pages on or off; True when that changed anything.
 
     Saving the plan moves its public cache to a new generation (public.cache), so the pages
-    appear or disappear at once. Switching to the state the plan is already in writes nothing.
+    appear or disappear at once. Switching them on asks, after the commit, for the public PDF
+    of every public report (public.files), made by the worker. Switching to the state the plan
+    is already in writes nothing.
     """
     if not can_open_to_public(user):
         raise NotAllowed("Only the performance team opens plans to the public.")
@@ -27,6 +30,8 @@ def plan_public_set(user: User, plan: Plan, public: bool, *, request=None) -> bo
     locked.public = public
     locked.save(update_fields=["public"])
     plan.public = public
+    if public:
+        plan_opened(plan.pk)
     audit(
         AuditKind.PUBLIC,
         f"{plan.name}: public pages switched {'on' if public else 'off'}",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from plans.access import plan_for
 from plans.permissions import can_open_to_public
+from public.files import reports_if_public
 from public.forms import PublicSwitchForm
 from public.rules import shows_officer_names
 from public.selectors import periods_if_public
@@ -32,13 +33,15 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.info(request, f"The public pages of {plan.name} were already {state}.")
         return redirect("public:manage", slug=plan.slug)
+    periods = periods_if_public(plan)
     return render(
         request,
         "public/manage.html",
         {
             "plan": plan,
             "form": form,
-            "periods": periods_if_public(plan),
+            "periods": periods,
+            "reports_count": reports_if_public(plan, periods),
             "shows_names": shows_officer_names(),
             "nav_section": "plans",
         },

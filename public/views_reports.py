@@ -3,7 +3,8 @@
 A report is public when it is published and its period is one of the public plan's published
 periods (public.rules); drafts, reports of unpublished periods and of plans whose public pages
 are off are 404. Each renders from its frozen snapshot, without anyone's name unless the
-council publishes officers' names (reports.public_copy).
+council publishes officers' names (reports.public_copy). The PDF is never rendered here: it
+is the report's stored public copy, made by the worker (public.files).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from plans.models import Plan
 from public.cache import cached_response
 from public.decorators import public_view
 from public.rules import public_periods, public_plan_for, shows_officer_names
-from reports.limits import render_slot
-from reports.models import ExceptionReport, ReportKind, ReportState
+from reports.files import STUCK_AFTER, public_file_is_current, public_file_request
+from reports.models import ExceptionReport, FileState, ReportFile, ReportKind, ReportState
 from reports.public_copy import without_names
 from reports.recommendations import report_content
-from reports.render import render_pdf, report_context, status_css
+from reports.render import report_context, status_css
 
 
 def _report_for(plan: Plan, pk: int) -> ExceptionReport:
@@ -78,25 +79,42 @@ def report_css(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @public_view
 def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The published report as a PDF. Everyone not signed in shares a few render slots
-    (reports.limits), so visitors cannot hold every worker; a made PDF is then cached."""
+    """The published report as a PDF: its public copy, made once by the worker and served as
+    stored (public.files). No request renders one: while it is made, or if it could not be,
+    a page says so; it is checked against the public rule on every request, so a reopened
+    quarter's file is gone at once."""
     plan = public_plan_for(slug)
     found = _report_for(plan, pk)
+    names = shows_officer_names()
+    file = public_file_request(found, names)
+    if public_file_is_current(file, names):
+        return _stored(plan, found, file.pk)
+    failed = file.state == FileState.FAILED
+    response = render(
+        request,
+        "public/report_file.html",
+        {"plan": plan, "period": found.period, "report": found, "failed": failed,
+         "refresh_seconds": REFRESH_SECONDS},
+        status=503 if failed else 202,
+    )  # fmt: skip
+    # Not kept by a browser or proxy: the next look may find the file made.
+    response["Cache-Control"] = "no-store"
+    response["Retry-After"] = str(FAILED_RETRY_SECONDS if failed else REFRESH_SECONDS)
+    return response
 
-    def build() -> HttpResponse:
-        with render_slot(request.user) as free:
-            if not free:
-                response = HttpResponse(
-                    "Busy making other files: please try again in a few seconds.",
-                    status=429,
-                    content_type="text/plain; charset=utf-8",
-                )
-                response["Retry-After"] = "5"
-                return response
-            content = render_pdf(_content(found))
-        name = f"{plan.slug}-{found.period.code}-{_file_word(found)}-v{found.version}.pdf"
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
-    return cached_response(plan.pk, ("public:report_pdf", found.pk), build)
+# Seconds between the waiting page's refreshes; and when a failed file is next tried
+# (reports.files.STUCK_AFTER: any visitor's look after that makes it again, once).
+REFRESH_SECONDS = 5
+FAILED_RETRY_SECONDS = int(STUCK_AFTER.total_seconds())
+
+
+def _stored(plan: Plan, found: ExceptionReport, file_id: int) -> HttpResponse:
+    """The stored bytes, the same on every download, named as before."""
+    file = ReportFile.objects.only("content", "sha256", "size").get(pk=file_id)
+    name = f"{plan.slug}-{found.period.code}-{_file_word(found)}-v{found.version}.pdf"
+    response = HttpResponse(bytes(file.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Length"] = str(file.size)
+    response["ETag"] = f'"{file.sha256}"'
+    return response

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from plans.models import User
 from reports.models import ExceptionReport, FileFormat, FileState, ReportFile, ReportKind
+from reports.public_copy import without_names
 from reports.recommendations import report_content
 from reports.recommendations_render import (
     render_recommendations_docx,
@@ -89,7 +90,9 @@ def stored_file_id(report: ExceptionReport, fmt: str) -> int | None:
     """The id of a published version's stored file in `fmt`, once it is made."""
     if not report.is_published:
         return None
-    made = ReportFile.objects.filter(report=report, fmt=fmt, frozen=True, state=FileState.DONE)
+    made = ReportFile.objects.filter(
+        report=report, fmt=fmt, frozen=True, public=False, state=FileState.DONE
+    )
     return made.values_list("pk", flat=True).first()
 
 
@@ -97,7 +100,11 @@ def file_request(report: ExceptionReport, fmt: str, user: User | None = None) ->
     """The file of `report` in `fmt`, made or on its way: a published version's one stored
     file, or a new file of the draft as it stands (one being made already is reused)."""
     if report.is_published:
-        file = ReportFile.objects.defer(*STATUS_FIELDS).filter(report=report, fmt=fmt).first()
+        file = (
+            ReportFile.objects.defer(*STATUS_FIELDS)
+            .filter(report=report, fmt=fmt, public=False)
+            .first()
+        )
         if file is not None and file.frozen:
             return file
         try:
@@ -106,7 +113,9 @@ def file_request(report: ExceptionReport, fmt: str, user: User | None = None) ->
                     report=report, fmt=fmt, frozen=True, requested_by=user
                 )
         except IntegrityError:  # asked for twice at once: one file, made once
-            return ReportFile.objects.defer(*STATUS_FIELDS).get(report=report, fmt=fmt, frozen=True)
+            return ReportFile.objects.defer(*STATUS_FIELDS).get(
+                report=report, fmt=fmt, frozen=True, public=False
+            )
         return _enqueue(file)
     drafts = ReportFile.objects.defer(*STATUS_FIELDS).filter(report=report, fmt=fmt, frozen=False)
     # Reused only while no worker has read the draft yet: one being made may be of the draft
@@ -144,11 +153,15 @@ def file_make(file_id: int) -> str:
         file.save(update_fields=["state", "attempts", "updated_at"])
     report = ExceptionReport.objects.select_related("plan", "period").get(pk=file.report_id)
     try:
-        content = bytes(renderer_for(report, file.fmt)(report_content(report)))
+        content = bytes(renderer_for(report, file.fmt)(_content_for(report, file)))
     except Exception as error:
         _attempt_failed(file, error)
         raise  # the task's own record keeps the traceback for the administrator
-    ReportFile.objects.filter(pk=file.pk, state=FileState.RUNNING).update(
+    # Only if it is still this making's file: a public copy asked for again under another
+    # choice about names meanwhile (public_file_request) is the newer making's to write.
+    ReportFile.objects.filter(
+        pk=file.pk, state=FileState.RUNNING, public_names=file.public_names
+    ).update(
         state=FileState.DONE,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
@@ -178,3 +191,53 @@ def _attempt_failed(file: ReportFile, error: Exception) -> None:
         message=f"The file could not be made after {attempts} attempts: {reason}",
         updated_at=timezone.now(),
     )
+
+
+# -- the public pages' copy: one name-free PDF per published version -------------------------
+
+
+def _content_for(report: ExceptionReport, file: ReportFile):
+    """What the file shows: the frozen content, without anyone's name in a public copy made
+    while the council does not publish names (the choice the public app recorded on it)."""
+    content = report_content(report)
+    if file.public and not file.public_names:
+        return without_names(content)
+    return content
+
+
+def public_file_request(report: ExceptionReport, names: bool) -> ReportFile | None:
+    """The public copy of a published version as a PDF, made or on its way (None for a
+    draft: a draft never has one). `names` is the council's choice about officers' names,
+    decided by the caller (public.rules); a copy made under the other choice is made again,
+    and until then is not served. One copy per version, made once: asking again while it is
+    made queues nothing more, so no visitor can make the worker render twice."""
+    if not report.is_published:
+        return None
+    files = ReportFile.objects.defer(*STATUS_FIELDS)
+    file = files.filter(report=report, fmt=FileFormat.PDF, frozen=True, public=True).first()
+    if file is None:
+        try:
+            with transaction.atomic():
+                file = ReportFile.objects.create(
+                    report=report, fmt=FileFormat.PDF, frozen=True, public=True,
+                    public_names=names,
+                )  # fmt: skip
+        except IntegrityError:  # asked for twice at once: one file, made once
+            return files.get(report=report, fmt=FileFormat.PDF, frozen=True, public=True)
+        return _enqueue(file)
+    if file.public_names != names:
+        ReportFile.objects.filter(pk=file.pk).update(
+            state=FileState.PENDING, public_names=names, attempts=0, message="",
+            content=b"", sha256="", size=0, made_at=None, updated_at=timezone.now(),
+        )  # fmt: skip
+        return _enqueue(file)
+    if file.state == FileState.FAILED and file.updated_at < timezone.now() - STUCK_AFTER:
+        return file_retry(file)  # tried again at most once in STUCK_AFTER, whoever asks
+    if is_stuck(file):
+        return file_retry(file)
+    return file
+
+
+def public_file_is_current(file: ReportFile | None, names: bool) -> bool:
+    """Whether the public copy may be served: made, and under the council's present choice."""
+    return file is not None and file.state == FileState.DONE and file.public_names == names

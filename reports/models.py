@@ -132,6 +132,16 @@ class ReportFile(models.Model):
     report = models.ForeignKey(ExceptionReport, on_delete=models.CASCADE, related_name="files")
     fmt = models.CharField(max_length=4, choices=FileFormat.choices)
     frozen = models.BooleanField(default=False, help_text="Made from a published version.")
+    # The public pages' copy of a published version (public.views_reports): made by the
+    # worker like the others, without anyone's name unless the council publishes names.
+    public = models.BooleanField(
+        default=False, help_text="The public pages' copy (reports.public_copy)."
+    )
+    public_names = models.BooleanField(
+        default=False,
+        help_text="A public copy made while the council published officers' names: served "
+        "only while it still does.",
+    )
     state = models.CharField(max_length=8, choices=FileState.choices, default=FileState.PENDING)
     message = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -148,9 +158,9 @@ class ReportFile(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "fmt"],
+                fields=["report", "fmt", "public"],
                 condition=Q(frozen=True),
-                name="one_stored_file_per_format",
+                name="one_stored_file_per_format_and_audience",
             ),
         ]
 

@@ -161,6 +161,12 @@ def test_no_public_address_shows_anything_unpublished(client, open_world):
     for address, text in shown.items():
         for secret in [*EVERY_SECRET, *NAMES]:
             assert secret not in text, f"{secret} at {address}"
+    # The PDFs read above are the stored public copies (public.files), every one made once.
+    pdfs = [address for address in shown if address.endswith(".pdf")]
+    assert pdfs, sorted(shown)
+    from reports.models import ReportFile
+
+    assert ReportFile.objects.filter(public=True, state="done").count() == len(pdfs)
     # Only the published quarter of the public plan is reached, never another period or plan.
     for address in shown:
         assert open_world.private.slug not in address
