@@ -107,8 +107,10 @@ def summary_context(data: ReportData) -> dict:
         "outcome_rows": outcome_rows,
         "directorate_rows": directorate_rows,
         "exception_rows": [_exception_counts(data, section) for section in data.sections],
+        # In the order of the table above it: by name, "No directorate" last.
         "exceptions_by_directorate": sorted(
-            (name, len(paths)) for name, paths in exceptions_by_directorate.items()
+            ((name, len(paths)) for name, paths in exceptions_by_directorate.items()),
+            key=lambda item: (item[0] == "No directorate", item[0]),
         ),
         "moved_in_total": _distinct(line for s in data.sections for line in s.moved_in),
         "recovered_total": _distinct(line for s in data.sections for line in s.recovered),
