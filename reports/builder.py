@@ -118,6 +118,9 @@ class ReportData:
     # indicators (their snapshots have none), so they read as they always did.
     indicator_total: int | None = None
     unlinked_indicators: list[IndicatorLine] = field(default_factory=list)
+    # Directorate name ("" for none) -> counts as overview_counts: the summary layout's table
+    # (reports.summary). Empty in versions published before it; the summary then says so.
+    directorate_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     # Not fields (so not in snapshots): what the shared renderings ask of either kind of
     # report (reports.recommendations has the other).
     kind = "exceptions"
@@ -262,9 +265,14 @@ def build_report(report: ExceptionReport) -> ReportData:
         )
 
     overview: dict[str, int] = {}
+    by_directorate: dict[str, dict[str, int]] = {}
     per_outcome: dict[int, list] = {o.pk: [] for o in outcomes}
     for action in actions:
         overview[_key(action.status_now)] = overview.get(_key(action.status_now), 0) + 1
+        counts = by_directorate.setdefault(
+            action.directorate.name if action.directorate else "", {}
+        )
+        counts[_key(action.status_now)] = counts.get(_key(action.status_now), 0) + 1
         for outcome_id in outcomes_of.get(action.pk, []):
             per_outcome.setdefault(outcome_id, []).append(action)
 
@@ -327,4 +335,5 @@ def build_report(report: ExceptionReport) -> ReportData:
         state=report.state,
         indicator_total=indicators.total,
         unlinked_indicators=indicators.unlinked,
+        directorate_counts=dict(sorted(by_directorate.items(), key=lambda item: item[0] or "~")),
     )

@@ -25,12 +25,14 @@ from reports.recommendations_render import (
     render_recommendations_xlsx,
 )
 from reports.render import render_pdf, render_xlsx
+from reports.summary import render_summary_pdf
 from reports.word import render_docx
 
 RENDERERS: dict[str, Callable] = {
     FileFormat.PDF: render_pdf,
     FileFormat.DOCX: render_docx,
     FileFormat.XLSX: render_xlsx,
+    FileFormat.SUMMARY: render_summary_pdf,  # the summary layout; its appendix is the XLSX
 }
 # The recommendations report shares the PDF's templates; its Word and Excel files are its own.
 RECOMMENDATION_RENDERERS: dict[str, Callable] = {
@@ -45,9 +47,13 @@ STUCK_AFTER = timedelta(minutes=30)
 STATUS_FIELDS = ("content",)
 
 
+def renderers_for(report: ExceptionReport) -> dict[str, Callable]:
+    """The formats a report of its kind comes in, with what makes each."""
+    return RECOMMENDATION_RENDERERS if report.kind == ReportKind.RECOMMENDATIONS else RENDERERS
+
+
 def renderer_for(report: ExceptionReport, fmt: str) -> Callable:
-    table = RECOMMENDATION_RENDERERS if report.kind == ReportKind.RECOMMENDATIONS else RENDERERS
-    return table[fmt]
+    return renderers_for(report)[fmt]
 
 
 def is_stuck(file: ReportFile) -> bool:
@@ -83,7 +89,8 @@ def report_files_start(report_id: int) -> list[ReportFile]:
         updated_at=timezone.now(),
     )
     drafts.exclude(state=FileState.FAILED).delete()
-    return [file_request(report, fmt) for fmt in FileFormat.values]
+    # The formats of its kind: a recommendations report has no summary layout.
+    return [file_request(report, fmt) for fmt in renderers_for(report)]
 
 
 def stored_file_id(report: ExceptionReport, fmt: str) -> int | None:

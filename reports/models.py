@@ -111,6 +111,27 @@ class FileFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     DOCX = "docx", "Word"
     XLSX = "xlsx", "Excel"
+    # The summary layout (reports.summary): a short PDF of charts and counts whose full
+    # exception list is the Excel file. "sum", as the column holds four letters.
+    SUMMARY = "sum", "Summary PDF"
+
+
+# What each format's file is called on disk: the summary is a PDF like the full report.
+FILE_EXTENSIONS = {FileFormat.SUMMARY: "pdf"}
+
+
+def report_file_name(
+    slug: str, period_code: str, kind: str, version: int, fmt: str, *, frozen: bool
+) -> str:
+    """A report file's download name, e.g. sandwell-2025-26-Q3-exception-report-v1.xlsx: the
+    one rule, so the summary PDF can name its Excel appendix exactly as it downloads."""
+    word = "recommendations-report" if kind == ReportKind.RECOMMENDATIONS else "exception-report"
+    if fmt == FileFormat.SUMMARY:
+        word += "-summary"
+    name = f"{slug}-{period_code}-{word}-v{version}"
+    if not frozen:
+        name += "-draft"
+    return f"{name}.{FILE_EXTENSIONS.get(fmt, fmt)}"
 
 
 class FileState(models.TextChoices):

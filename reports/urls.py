@@ -46,6 +46,13 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="report_xlsx",
     ),
+    # The summary layout (reports.summary): charts and counts, the Excel file its appendix.
+    path(
+        "reports/<id:pk>/summary.pdf",
+        views_report.report_download,
+        {"fmt": "sum"},
+        name="report_summary",
+    ),
     # A report file made in the background: its progress page, status, download and retry.
     path("reports/<id:pk>/files/<id:file_id>/", views_files.report_file, name="report_file"),
     path(

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from plans.permissions import can_build_reports
 from reports.files import STATUS_FIELDS, file_retry, is_stuck
-from reports.models import ExceptionReport, FileState, ReportFile, ReportKind
+from reports.models import ExceptionReport, FileState, ReportFile, report_file_name
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sum": "application/pdf",  # the summary layout (reports.summary)
 }
 # Seconds between the page's refreshes while the file is being made.
 REFRESH_SECONDS = 3
@@ -37,15 +38,14 @@ def _file_for(user, pk: int, file_id: int) -> tuple[ExceptionReport, ReportFile]
 
 
 def _file_name(report: ExceptionReport, file: ReportFile) -> str:
-    word = (
-        "recommendations-report"
-        if report.kind == ReportKind.RECOMMENDATIONS
-        else "exception-report"
+    return report_file_name(
+        report.plan.slug,
+        report.period.code,
+        report.kind,
+        report.version,
+        file.fmt,
+        frozen=file.frozen,
     )
-    name = f"{report.plan.slug}-{report.period.code}-{word}-v{report.version}"
-    if not file.frozen:
-        name += "-draft"
-    return f"{name}.{file.fmt}"
 
 
 def file_response(report: ExceptionReport, file_id: int) -> HttpResponse:

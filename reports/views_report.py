@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,13 +13,15 @@ from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import ReportingPeriod, Status
 from plans.permissions import can_build_reports, can_publish_reports
-from reports.files import file_request, stored_file_id
+from reports.files import file_request, renderers_for, stored_file_id
 from reports.forms import ReportEditForm, ReportStartForm
 from reports.limits import RENDERS_PER_USER, render_slot
 from reports.models import ExceptionReport, FileState, ReportKind
 from reports.recommendations import report_content
-from reports.render import report_context, status_css
+from reports.render import status_css
+from reports.report_pages import page_context
 from reports.services import report_edit, report_publish, report_start
+from reports.summary import SUGGEST_SUMMARY_FROM, appendix_name, suggests_summary
 from reports.views_files import file_response
 
 
@@ -86,9 +88,11 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as a web page: a draft built now, or a published version as it was frozen."""
+    """The report as a web page: a draft built now, or a published version as it was frozen.
+    A long one shows its exceptions one outcome at a time (reports.report_pages)."""
     report = report_for(request.user, pk)
     data = report_content(report)
+    context = page_context(data, request.GET.get("outcome", "").strip() or None)
     versions = list(
         ExceptionReport.objects.visible_to(request.user)
         .filter(period=report.period, kind=report.kind)
@@ -104,7 +108,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "versions": versions,
             "has_draft": any(not v.is_published for v in versions),
-            **report_context(data),
+            "summary_suggested": suggests_summary(data),
+            "summary_appendix": appendix_name(data),
+            "summary_from": SUGGEST_SUMMARY_FROM,
+            **context,
             "nav_section": "reports",
         },
     )
@@ -196,6 +203,8 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     takes one of a person's few slots (reports.limits), so one account cannot flood the queue
     (or, with no worker, hold every web worker)."""
     report = report_for(request.user, pk)
+    if fmt not in renderers_for(report):  # the summary is of exception reports only
+        raise Http404("This report has no file of that kind.")
     if stored := stored_file_id(report, fmt):  # no slot needed: nothing is made
         return file_response(report, stored)
     with render_slot(request.user) as free:

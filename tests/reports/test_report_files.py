@@ -32,14 +32,15 @@ def _progress_url(file: ReportFile) -> str:
 
 
 @pytest.mark.django_db
-def test_publishing_queues_its_three_files_and_a_worker_makes_them(cycle, published, task_worker):
+def test_publishing_queues_its_four_files_and_a_worker_makes_them(cycle, published, task_worker):
     queued = ReportFile.objects.filter(report=published).order_by("fmt")
     assert [(f.fmt, f.state, f.frozen) for f in queued] == [
         ("docx", "pending", True),
         ("pdf", "pending", True),
+        ("sum", "pending", True),  # the summary layout (reports.summary)
         ("xlsx", "pending", True),
     ]
-    assert DBTaskResult.objects.ready().count() == 3
+    assert DBTaskResult.objects.ready().count() == 4
     task_worker()
     made = {f.fmt: f for f in ReportFile.objects.filter(report=published)}
     assert {f.state for f in made.values()} == {FileState.DONE}
@@ -48,7 +49,7 @@ def test_publishing_queues_its_three_files_and_a_worker_makes_them(cycle, publis
     assert made["pdf"].sha256 == hashlib.sha256(pdf).hexdigest()
     assert made["pdf"].size == len(pdf)
     assert made["pdf"].attempts == 1
-    assert DBTaskResult.objects.successful().count() == 3
+    assert DBTaskResult.objects.successful().count() == 4
 
 
 @pytest.mark.django_db

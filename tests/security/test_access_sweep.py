@@ -545,6 +545,7 @@ ACCESS = {
     "reports:report_pdf": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_docx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     "reports:report_xlsx": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
+    "reports:report_summary": (lambda w: {"pk": w.report.pk}, ("GET",), ["viewer", "officer"]),
     # Public pages: no outsiders (everyone may read them); listed for the id sweep.
     "public:outcome": (_public_outcome, ("GET",), []),
     "public:manage": (_plan, ("GET", "POST"), ["viewer", "officer", "approver"]),
