@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_report_files"),
+        ("reports", "0004_public_file"),
     ]
 
     operations = [
