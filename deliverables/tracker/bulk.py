@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import AutoField, Model
 
 # Below this many rows the statement bulk_create sends is small and COPY's extra round trip
@@ -81,14 +81,44 @@ def bulk_insert(
     return objs
 
 
+# Fields whose prepared value is the attribute itself when it is None or exactly this type:
+# Django's pre_save is a plain read for them, and get_db_prep_save returns a str, int or bool
+# unchanged (to_python, int() and the PostgreSQL adapters are identities there). Anything
+# else (a choices enum, a date, JSON) takes Django's own preparation below.
+_PLAIN = (
+    (models.ForeignKey, int),
+    (models.BooleanField, bool),
+    (models.IntegerField, int),
+    (models.CharField, str),
+    (models.TextField, str),
+)
+
+
+def _plain_type(field: models.Field) -> type | None:
+    if type(field).pre_save is not models.Field.pre_save:
+        return None
+    if isinstance(field, models.ForeignKey) and not isinstance(
+        field.target_field, models.AutoField
+    ):
+        return None
+    return next((kind for cls, kind in _PLAIN if isinstance(field, cls)), None)
+
+
 def _prepared_rows(model: type[Model], db: str, fields: list, objs: list[Model]):
-    """Each object's values as bulk_create's compiler prepares them, or None if any is an
-    expression (a database default) that COPY cannot carry."""
+    """Each object's values as bulk_create's compiler prepares them (field.pre_save, then
+    field.get_db_prep_save), or None if any is an expression (a database default) that COPY
+    cannot carry."""
     connection = connections[db]
+    plan = [(field, field.attname, _plain_type(field)) for field in fields]
     rows = []
     for obj in objs:
         row = []
-        for field in fields:
+        for field, attname, plain in plan:
+            if plain is not None:
+                value = getattr(obj, attname)
+                if value is None or type(value) is plain:
+                    row.append(value)
+                    continue
             value = field.pre_save(obj, add=True)  # auto_now(_add) stamps the object, as there
             if hasattr(value, "resolve_expression"):
                 return None
