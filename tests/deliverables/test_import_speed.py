@@ -207,3 +207,20 @@ def test_a_failure_during_copy_writes_nothing(monkeypatch):
         run(plan, CORPORATE, "2023-24-Q3")
     assert not Action.objects.filter(plan=plan).exists()
     assert not QuarterlyUpdate.objects.filter(action__plan=plan).exists()
+
+
+@pytest.mark.django_db(databases=[])
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.one_of(AWKWARD, st.integers(), st.booleans(), st.floats(), st.none())))
+def test_folding_a_value_once_per_import_gives_what_folding_it_each_time_gives(values):
+    """The matcher's kept answers (Folded) are sanitise_line's and normalise_title's,
+    however values repeat: 1, 1.0 and True are kept apart."""
+    from deliverables.tracker.folded import Folded
+    from plans.refs import normalise_title
+    from plans.sanitise import sanitise_line
+
+    folded = Folded()
+    for value in [*values, *values, 1, 1.0, True]:
+        assert folded.line(value) == sanitise_line(value)
+        line = sanitise_line(value)
+        assert folded.title(line) == normalise_title(line)
