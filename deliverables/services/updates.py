@@ -4,6 +4,7 @@ updates read from spreadsheets."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,7 +18,11 @@ from deliverables.models import (
     UpdateState,
 )
 from deliverables.permissions import SAVED_AS_DRAFT, SUBMITTED, can_enter_updates
-from deliverables.services.actions import actions_refresh_completion, actions_report_from
+from deliverables.services.actions import (
+    actions_refresh_completion,
+    actions_refresh_completion_from,
+    actions_report_from,
+)
 from deliverables.services.base import (
     conditional_update,
     history_copy,
@@ -26,6 +31,7 @@ from deliverables.services.base import (
     save_with_history,
 )
 from deliverables.services.milestones import completions_save
+from deliverables.tracker.bulk import bulk_insert
 from deliverables.workflow import (
     NotAllowed,
     QuarterLocked,
@@ -230,12 +236,15 @@ def updates_import(
     reason: str,
     overwrite_closed: bool = False,
     fill_closed: bool = False,
+    created_actions: Collection[int] = (),
 ) -> None:
     """Write updates read from a spreadsheet (the tracker importer and the admin's import):
     approved, marked as imported, with history; never over an update entered in the service;
     in a closed quarter, a new update only with `fill_closed` (a tracker imported as that
     quarter's record) and a changed one only with `overwrite_closed`; completion refreshed;
-    and each action's first reported quarter moved back when an update shows an earlier one."""
+    and each action's first reported quarter moved back when an update shows an earlier one.
+    `created_actions`: actions the same write created, whose every update is in `new`: their
+    completion is worked out from those updates in memory instead of read back."""
     now = timezone.now()
     stored = {
         row["pk"]: row
@@ -268,7 +277,7 @@ def updates_import(
         update.version = stored.get(update.pk, {}).get("version", update.version) + 1
     # History rows are copied from the written rows by the database (history_copy): for a
     # 10,000-row tracker that is two statements, not 20,000 historical objects.
-    QuarterlyUpdate.objects.bulk_create(new, batch_size=500)
+    bulk_insert(QuarterlyUpdate, new)  # COPY on PostgreSQL for many rows
     history_copy(QuarterlyUpdate, [u.pk for u in new], user, reason)
     QuarterlyUpdate.objects.bulk_update(
         changed,
@@ -280,4 +289,8 @@ def updates_import(
     )  # fmt: skip
     history_copy(QuarterlyUpdate, [u.pk for u in changed], user, reason, history_type="~")
     actions_report_from([*new, *changed], user, reason)
-    actions_refresh_completion(u.action_id for u in [*new, *changed])
+    # The same rule both ways (actions.completed_in_from); an action with a changed update
+    # is not new, whatever the caller says, and is read back.
+    fresh = set(created_actions).difference(u.action_id for u in changed)
+    actions_refresh_completion_from([u for u in new if u.action_id in fresh])
+    actions_refresh_completion(u.action_id for u in [*new, *changed] if u.action_id not in fresh)

@@ -118,8 +118,8 @@ class ActionRows:
 
     def ref_and_title(self: Matcher, row: TrackerRow) -> tuple[str, str]:
         """The row's reference and title, with a reference typed into the title split off."""
-        title = sanitise_line(row.action)
-        ref = sanitise_line(row.action_ref)
+        title = self.folded.line(row.action)
+        ref = self.folded.line(row.action_ref)
         if ref:  # "CH11 - Deliver ..." beside a reference column saying CH11
             typed, rest = split_ref(title, lambda found: normalise_ref(found) == normalise_ref(ref))
             same = typed and normalise_ref(typed) == normalise_ref(ref)
@@ -147,12 +147,12 @@ class ActionRows:
                 )
             )
             action, ref, ref_key = None, "", ""
-        twins = self.title_twins.get(normalise_title(title)) if title and not ref_key else None
+        twins = self.title_twins.get(self.folded.title(title)) if title and not ref_key else None
         if action is None and twins:  # the same words as two of the plan's actions: ask
             action, problem = self.similar_action(row, title, [Similar(a, 1.0) for a in twins])
             return (None, ref, problem) if problem else (action, ref, None)
         if action is None and title:
-            action = self.actions_by_title.get(normalise_title(title))
+            action = self.actions_by_title.get(self.folded.title(title))
             if action is not None and ref_key and action.ref_normalised not in ("", ref_key):
                 action = None  # same words, different reference: another action
             elif action is None and not ref_key:
@@ -225,15 +225,15 @@ class ActionRows:
             ref_order=ref_order(ref),
             title=title,
             directorate=self.directorate_for(row, ref),
-            lead_role=sanitise_line(row.lead),
+            lead_role=self.folded.line(row.lead),
             start_date=dates.start,
             due_date=dates.due,
             date_note=dates.note(),
-            external_ref=sanitise_line(row.external_ref),
+            external_ref=self.folded.line(row.external_ref),
         )
         if ref_key:
             self.actions_by_ref[ref_key] = action
-        self.actions_by_title.setdefault(normalise_title(title), action)
+        self.actions_by_title.setdefault(self.folded.title(title), action)
         self.preview._new_actions.append(action)
         self.preview.created["actions"] += 1
         self.first_seen[id(action)] = (row.sheet, row.row)
@@ -253,7 +253,7 @@ class ActionRows:
             action.start_date is None and (start is not None or dates.start is None),
             action.due_date is None and (due is not None or dates.due is None),
         )
-        lead, external_ref = sanitise_line(row.lead), sanitise_line(row.external_ref)
+        lead, external_ref = self.folded.line(row.lead), self.folded.line(row.external_ref)
         # (field, what the row gives, what may fill the field if blank, what it is)
         for attr, given, fill, what in (
             ("lead_role", lead, lead, "lead"),

@@ -26,6 +26,7 @@ from deliverables.tracker.action_rows import (
     too_long,
 )
 from deliverables.tracker.answers import SKIP, Asker, LeftOut, unanswered
+from deliverables.tracker.folded import Folded
 from deliverables.tracker.layout import TrackerRow
 from deliverables.tracker.meanings import Question
 from deliverables.tracker.milestones import MilestoneRows
@@ -67,6 +68,7 @@ class Matcher(ActionRows):
         self.plan = plan
         self.period = period
         self.preview = preview
+        self.folded = Folded()  # each distinct cell value folded once per import
         self.order = 0
         self.asker = Asker(preview.questions, answers)
         self.statuses = StatusReader(plan, preview, self.asker)
@@ -312,15 +314,15 @@ class Matcher(ActionRows):
     def deliverable_for(
         self, outcome: StrategicOutcome, theme: Theme | None, row: TrackerRow
     ) -> Deliverable | None:
-        title = sanitise_line(row.deliverable)
-        ref = sanitise_line(row.deliverable_ref)
+        title = self.folded.line(row.deliverable)
+        ref = self.folded.line(row.deliverable_ref)
         if not title and not ref:
             return None
         ref_key = normalise_ref(ref)
         index = self.deliverables.setdefault(id(outcome), DeliverableIndex())
         match = None
         if title:
-            match = index.find(normalise_title(title))
+            match = index.find(self.folded.title(title))
         elif ref_key:
             match = index.by_ref.get(ref_key)
         if match is not None:

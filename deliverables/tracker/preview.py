@@ -17,6 +17,7 @@ from deliverables.models import (
 )
 from deliverables.services import updates_import
 from deliverables.services.base import history_copy
+from deliverables.tracker.bulk import bulk_insert
 from deliverables.tracker.meanings import IGNORE, Question, header_signature
 from plans.models import (
     Plan,
@@ -168,7 +169,7 @@ class ImportPreview:
         self._add_spellings()
         StrategicOutcome.objects.bulk_create(self._new_outcomes)
         Theme.objects.bulk_create(self._new_themes)
-        Deliverable.objects.bulk_create(self._new_deliverables, batch_size=500)
+        bulk_insert(Deliverable, self._new_deliverables)
         for names, keys in _group_fields(self._changed_deliverables):
             objs = [self._objects[key] for key in keys]
             Deliverable.objects.bulk_update(objs, sorted(names), batch_size=500)
@@ -177,7 +178,7 @@ class ImportPreview:
             action.reported_from = self._reported_from.get(id(action), self.period)
         # Audit rows copied by the database from the rows just written (history_copy): the
         # same rows simple_history's bulk paths write, without an object built for each.
-        Action.objects.bulk_create(self._new_actions, batch_size=500)
+        bulk_insert(Action, self._new_actions)  # COPY on PostgreSQL (bulk.py)
         history_copy(Action, [a.pk for a in self._new_actions], user, reason)
         for names, keys in _group_fields(self._changed_actions):
             objs = [self._objects[key] for key in keys]
@@ -190,7 +191,7 @@ class ImportPreview:
         # MATCHER (issue 19): milestones hang under actions, new ones saved just above.
         for milestone in self._new_milestones:
             milestone.action = milestone.action  # re-read the key now the action has one
-        Milestone.objects.bulk_create(self._new_milestones, batch_size=500)
+        bulk_insert(Milestone, self._new_milestones)
         # /MATCHER
         for placement in self._new_placements:
             # Re-read the foreign keys now that new parents have primary keys.
@@ -198,7 +199,7 @@ class ImportPreview:
             placement.outcome = placement.outcome
             placement.deliverable = placement.deliverable
             placement.theme = placement.theme
-        ActionPlacement.objects.bulk_create(self._new_placements, batch_size=500)
+        bulk_insert(ActionPlacement, self._new_placements)
         updates_import(
             user,
             self._new_updates,
@@ -206,6 +207,7 @@ class ImportPreview:
             reason=reason,
             overwrite_closed=self.overwrite_closed,
             fill_closed=True,  # a tracker of a closed quarter is that quarter's record
+            created_actions=[action.pk for action in self._new_actions],
         )
         self.applied = True
         return self

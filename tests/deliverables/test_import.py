@@ -19,6 +19,7 @@ from deliverables.models import (
     ImportRecord,
     QuarterlyUpdate,
 )
+from deliverables.tracker import bulk
 from deliverables.tracker import services as import_services
 from deliverables.tracker.services import tracker_import
 from plans.models import Plan, ReportingPeriod, StrategicOutcome
@@ -159,6 +160,7 @@ def test_a_failure_while_writing_leaves_the_database_exactly_as_it_was(monkeypat
         raise DatabaseError("disk full")
 
     monkeypatch.setattr(ActionPlacement.objects, "bulk_create", fail)
+    monkeypatch.setattr(bulk, "COPY_MIN_ROWS", 10**9)  # bulk_create on PostgreSQL too
     with pytest.raises(import_services.WorkflowError, match="Nothing was imported"):
         run(plan, CORPORATE, "2023-24-Q3")
     assert snapshot() == before  # actions and deliverables written before the failure are gone
