@@ -412,6 +412,11 @@ COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
 
 # Tracker uploads: the file, and what an .xlsx may unpack to before it is refused unopened.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
+# A tracker upload bigger than this is previewed by the worker, with a progress page; a smaller
+# one is previewed in the upload request, as before. Bytes, not rows: the size is known before
+# the file is opened, and about 100 KB holds 1,000 rows of a council tracker (.xlsx), so the
+# default sends files of about 2,500 rows and more (a few seconds' reading) to the background.
+TRACKER_BACKGROUND_PREVIEW_BYTES = env_int("TRACKER_BACKGROUND_PREVIEW_BYTES", 250_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000)
 # What is read of it, whatever the file claims (plans.read_bounds): a tracker has
 # a few hundred rows; past these caps, or past the seconds, the file is refused.
