@@ -113,7 +113,9 @@ def test_the_background_preview_is_the_one_the_request_makes_and_what_the_import
 ):
     task_worker()
     waiting.refresh_from_db()
-    at_once = tracker_preview(users["admin"], plan, "2024-25-Q2", COUNCIL.read_bytes(), COUNCIL.name)
+    at_once = tracker_preview(
+        users["admin"], plan, "2024-25-Q2", COUNCIL.read_bytes(), COUNCIL.name
+    )
     assert waiting.summary == at_once.summary
     assert waiting.rows == at_once.rows
     assert (waiting.status, waiting.message, waiting.mapping) == (
