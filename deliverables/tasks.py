@@ -21,6 +21,7 @@ from deliverables.tracker.services import tracker_apply
 from deliverables.tracker.stages import STUCK_AFTER, import_under_way, not_under_way_q
 from deliverables.workflow import WorkflowError
 from plans.models import User
+from plans.read_bounds import read_seconds
 
 __all__ = [
     "STUCK_AFTER",
@@ -73,7 +74,8 @@ def import_run(record_id: int, user_id: int) -> str:
     record.attempts += 1
     _set(record_id, attempts=record.attempts)
     try:
-        tracker_apply(user, record, lambda stage: _set(record_id, stage=stage))
+        with read_seconds(settings.IMPORT_MAX_BACKGROUND_SECONDS):  # no request waits
+            tracker_apply(user, record, lambda stage: _set(record_id, stage=stage))
     except WorkflowError as error:
         # A second task for an import another already wrote is refused ("already imported"):
         # the applied record keeps the message of the run that wrote it.
@@ -155,7 +157,8 @@ def preview_run(record_id: int) -> str:
     record.attempts += 1
     _set(record_id, attempts=record.attempts)
     try:
-        stored = preview_make(record, lambda stage: _set(record_id, stage=stage))
+        with read_seconds(settings.IMPORT_MAX_BACKGROUND_SECONDS):  # no request waits
+            stored = preview_make(record, lambda stage: _set(record_id, stage=stage))
     except Exception as error:
         _preview_attempt_failed(record_id, record.attempts, error)
         raise  # the task's own record keeps the traceback for the administrator

@@ -426,6 +426,10 @@ IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
 IMPORT_MAX_MERGED_RANGES = env_int("IMPORT_MAX_MERGED_RANGES", 20_000)
 IMPORT_MAX_FIELD_CHARS = env_int("IMPORT_MAX_FIELD_CHARS", 32_767)  # Excel's own cell limit
 IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 4)
+# The same budget for a tracker read by the background worker (a big upload's preview, a confirmed
+# import): a slow read there holds no web request, and a busy machine reads 10,000 rows in more
+# than 4 s; it still ends a file that would keep the worker reading.
+IMPORT_MAX_BACKGROUND_SECONDS = env_int("IMPORT_MAX_BACKGROUND_SECONDS", 60)
 # Parts read whole before any row: distinct texts and cell styles a workbook may hold.
 IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 200_000)
 IMPORT_MAX_STYLES = env_int("IMPORT_MAX_STYLES", 20_000)

@@ -283,3 +283,23 @@ def test_a_preview_being_made_answers_only_get(admin_client, waiting):
     for name in ("import", "import_progress_status"):
         url = reverse(f"deliverables:{name}", args=[waiting.pk])
         assert admin_client.post(url).status_code == 405
+
+
+def test_the_worker_reads_with_its_own_time_budget_not_the_requests(
+    admin_client, plan, settings, task_worker
+):
+    # A read budget no request could meet: the upload in the request is refused for it...
+    settings.IMPORT_MAX_SECONDS = 0
+    upload(admin_client, plan)
+    refused = ImportRecord.objects.get()
+    assert refused.status == "refused" and "took too long to read" in refused.message
+    # ...while the worker, which holds no request, reads with IMPORT_MAX_BACKGROUND_SECONDS.
+    settings.TRACKER_BACKGROUND_PREVIEW_BYTES = 0
+    upload(admin_client, plan)
+    task_worker()
+    record = ImportRecord.objects.latest("pk")
+    assert record.status == "previewed", record.message
+    admin_client.post(reverse("deliverables:import_apply", args=[record.pk]))
+    task_worker()
+    record.refresh_from_db()
+    assert record.status == "applied" and QuarterlyUpdate.objects.count() == 23
