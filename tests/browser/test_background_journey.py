@@ -128,7 +128,7 @@ def test_a_big_upload_previewed_and_imported_in_the_background_then_a_report_dow
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check before importing")
     figures = page.get_by_role("table", name="What importing would do")
     expect(figures).to_be_visible()
-    audit_both(page)
+    _audit_rows_not_placed(page, audit_both, "What importing would do")
     record.refresh_from_db()
     assert record.status == "previewed"
     promised = record.summary["created"]["updates"] + record.summary["updated"]["updates"]
@@ -143,7 +143,7 @@ def test_a_big_upload_previewed_and_imported_in_the_background_then_a_report_dow
     worker.start()
     _watch_bar(page, "Imported")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Imported")
-    audit_both(page)
+    _audit_rows_not_placed(page, audit_both, "What the import did")
     record.refresh_from_db()
     assert record.status == "applied"
     assert record.summary["created"]["updates"] + record.summary["updated"]["updates"] == (
@@ -165,6 +165,16 @@ def test_a_big_upload_previewed_and_imported_in_the_background_then_a_report_dow
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF-")
     worker.stop()
+
+
+def _audit_rows_not_placed(page, audit_both, table: str) -> None:
+    """axe on the import's page as it lists only the rows not placed: the same template, the
+    same forms and figures, without 500 alike rows (axe takes minutes over those, twice)."""
+    url = page.url
+    page.goto(f"{url.split('?')[0]}?show=errors")
+    expect(page.get_by_role("table", name=table)).to_be_visible()
+    audit_both(page)
+    page.goto(url)
 
 
 def _watch_bar(page, heading: str) -> list[str]:
