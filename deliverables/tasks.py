@@ -1,5 +1,6 @@
 """Background tasks of the deliverables app: a confirmed tracker import, written by the worker
-(`manage.py db_worker`) while the administrator watches its progress or goes elsewhere.
+(`manage.py db_worker`) while the administrator watches its progress or goes elsewhere; and a
+big upload's preview (read and matched by the worker: deliverables.tracker.background).
 
 The import itself is the one it always was (deliverables.tracker.services.tracker_apply): one
 transaction, so a failure writes nothing. Here it only gains a queue, its stages recorded on
@@ -15,12 +16,22 @@ from django.utils import timezone
 from django_tasks import task
 
 from deliverables.models import ImportRecord, ImportStage, ImportStatus
+from deliverables.tracker.background import preview_failed, preview_make
 from deliverables.tracker.services import tracker_apply
 from deliverables.tracker.stages import STUCK_AFTER, import_under_way, not_under_way_q
 from deliverables.workflow import WorkflowError
 from plans.models import User
+from plans.read_bounds import read_seconds
 
-__all__ = ["STUCK_AFTER", "apply_import", "import_enqueue", "import_run", "import_under_way"]
+__all__ = [
+    "STUCK_AFTER",
+    "apply_import",
+    "import_enqueue",
+    "import_run",
+    "import_under_way",
+    "preview_import",
+    "preview_run",
+]
 
 
 def _set(record_id: int, **fields) -> None:
@@ -63,7 +74,8 @@ def import_run(record_id: int, user_id: int) -> str:
     record.attempts += 1
     _set(record_id, attempts=record.attempts)
     try:
-        tracker_apply(user, record, lambda stage: _set(record_id, stage=stage))
+        with read_seconds(settings.IMPORT_MAX_BACKGROUND_SECONDS):  # no request waits
+            tracker_apply(user, record, lambda stage: _set(record_id, stage=stage))
     except WorkflowError as error:
         # A second task for an import another already wrote is refused ("already imported"):
         # the applied record keeps the message of the run that wrote it.
@@ -116,3 +128,59 @@ def _attempt_failed(user: User, record: ImportRecord, error: Exception) -> None:
 def apply_import(record_id: int, user_id: int) -> str:
     """Write a confirmed tracker import (import_run)."""
     return import_run(record_id, user_id)
+
+
+def preview_enqueue(record: ImportRecord) -> ImportRecord:
+    """Queue the preview of a big upload kept as waiting (background.tracker_preview_queued);
+    the record as it stands after (previewed already when tasks run at once)."""
+    _queue_preview(record.pk)
+    return ImportRecord.objects.select_related("plan").get(pk=record.pk)
+
+
+def _queue_preview(record_id: int, delay_seconds: int = 0) -> None:
+    queued = preview_import
+    if delay_seconds and queued.get_backend().supports_defer:
+        queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
+    queued.enqueue(record_id)
+
+
+def preview_run(record_id: int) -> str:
+    """The task's work: claim the waiting record (one conditional UPDATE, so two workers given
+    the same record cannot both preview it), then make its preview through its stages. A
+    failure that is not the file's is tried again up to settings.TASK_ATTEMPTS."""
+    claimed = ImportRecord.objects.filter(
+        pk=record_id, status=ImportStatus.PREVIEWING, stage=ImportStage.QUEUED
+    ).update(stage=ImportStage.READING, stage_at=timezone.now())
+    if claimed != 1:
+        return "nothing to do"  # cancelled, deleted, or another worker has it
+    record = ImportRecord.objects.select_related("plan", "user").get(pk=record_id)
+    record.attempts += 1
+    _set(record_id, attempts=record.attempts)
+    try:
+        with read_seconds(settings.IMPORT_MAX_BACKGROUND_SECONDS):  # no request waits
+            stored = preview_make(record, lambda stage: _set(record_id, stage=stage))
+    except Exception as error:
+        _preview_attempt_failed(record_id, record.attempts, error)
+        raise  # the task's own record keeps the traceback for the administrator
+    return "previewed" if stored else "cancelled meanwhile: nothing kept"
+
+
+def _preview_attempt_failed(record_id: int, attempt: int, error: Exception) -> None:
+    attempts = settings.TASK_ATTEMPTS
+    reason = f"{type(error).__name__}: {error}"[:300]
+    if attempt >= attempts:
+        preview_failed(record_id, attempts, reason)
+        return
+    requeued = ImportRecord.objects.filter(pk=record_id, status=ImportStatus.PREVIEWING).update(
+        stage=ImportStage.QUEUED,
+        stage_at=timezone.now(),
+        stage_message=f"Attempt {attempt} of {attempts} failed ({reason}). Trying again.",
+    )
+    if requeued:
+        _queue_preview(record_id, settings.TASK_RETRY_SECONDS * 2 ** (attempt - 1))
+
+
+@task()
+def preview_import(record_id: int) -> str:
+    """Make the preview of a big tracker upload (preview_run)."""
+    return preview_run(record_id)

@@ -12,10 +12,26 @@ import re
 import time
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
 from openpyxl.utils.cell import get_column_letter
+
+# The wall-clock budget in force where a longer one was given (read_seconds): a background
+# worker, where a slow read holds no web request.
+_SECONDS: ContextVar[float | None] = ContextVar("read_seconds", default=None)
+
+
+@contextmanager
+def read_seconds(seconds: float) -> Iterator[None]:
+    """Read with this wall-clock budget instead of IMPORT_MAX_SECONDS, inside the block only."""
+    token = _SECONDS.set(seconds)
+    try:
+        yield
+    finally:
+        _SECONDS.reset(token)
 
 
 class TrackerFileError(Exception):
@@ -39,7 +55,7 @@ class ReadLimits:
             cells=settings.IMPORT_MAX_CELLS,
             merged_ranges=settings.IMPORT_MAX_MERGED_RANGES,
             field_chars=settings.IMPORT_MAX_FIELD_CHARS,
-            seconds=settings.IMPORT_MAX_SECONDS,
+            seconds=_SECONDS.get() or settings.IMPORT_MAX_SECONDS,
         )
 
 

@@ -425,6 +425,11 @@ COMMENTARY_MAX_LENGTH = env_int("COMMENTARY_MAX_LENGTH", 3000)
 
 # Tracker uploads: the file, and what an .xlsx may unpack to before it is refused unopened.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
+# A tracker upload bigger than this is previewed by the worker, with a progress page; a smaller
+# one is previewed in the upload request, as before. Bytes, not rows: the size is known before
+# the file is opened, and about 100 KB holds 1,000 rows of a council tracker (.xlsx), so the
+# default sends files of about 2,500 rows and more (a few seconds' reading) to the background.
+TRACKER_BACKGROUND_PREVIEW_BYTES = env_int("TRACKER_BACKGROUND_PREVIEW_BYTES", 250_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000)
 # What is read of it, whatever the file claims (plans.read_bounds): a tracker has
 # a few hundred rows; past these caps, or past the seconds, the file is refused.
@@ -434,6 +439,10 @@ IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
 IMPORT_MAX_MERGED_RANGES = env_int("IMPORT_MAX_MERGED_RANGES", 20_000)
 IMPORT_MAX_FIELD_CHARS = env_int("IMPORT_MAX_FIELD_CHARS", 32_767)  # Excel's own cell limit
 IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 4)
+# The same budget for a tracker read by the background worker (a big upload's preview, a confirmed
+# import): a slow read there holds no web request, and a busy machine reads 10,000 rows in more
+# than 4 s; it still ends a file that would keep the worker reading.
+IMPORT_MAX_BACKGROUND_SECONDS = env_int("IMPORT_MAX_BACKGROUND_SECONDS", 60)
 # Parts read whole before any row: distinct texts and cell styles a workbook may hold.
 IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 200_000)
 IMPORT_MAX_STYLES = env_int("IMPORT_MAX_STYLES", 20_000)

@@ -76,6 +76,8 @@ class Notification(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    # A big upload waiting for, or being read by, the worker (deliverables.tasks): no preview yet.
+    PREVIEWING = "previewing", "Being previewed"
     PREVIEWED = "previewed", "Previewed, not yet imported"
     APPLIED = "applied", "Imported"
     DRY_RUN = "dry_run", "Dry run: nothing written"

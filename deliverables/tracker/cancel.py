@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.services import _require_importer
-from deliverables.tracker.stages import ALREADY_IMPORTED, not_under_way_q
+from deliverables.tracker.stages import ALREADY_IMPORTED, forgettable_q
 from deliverables.workflow import WorkflowError
 from plans.models import User
 
 
 def tracker_cancel(user: User | None, record: ImportRecord) -> ImportRecord:
     """Forget a preview nobody will import. One conditional UPDATE, so a cancel read before a
-    worker committed the import cannot mark the written import cancelled; refused while the
-    import is under way (queued or being written)."""
+        worker committed the import cannot mark the written import cancelled; refused while the
+        import is under way (queued or being written). A big upload can be cancelled while its
+    preview waits or is being made."""
     _require_importer(user)
     cancelled = (
-        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED)
-        .filter(not_under_way_q())
+        ImportRecord.objects.filter(pk=record.pk)
+        .filter(forgettable_q())
         .update(status=ImportStatus.CANCELLED, content=None)
     )
     if cancelled:

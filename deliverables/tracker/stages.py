@@ -1,5 +1,6 @@
-"""When a confirmed import is under way (queued, or a worker reading, matching or writing it):
-the one rule the queue, cancel, expiry and the import page share."""
+"""When an import is under way (a big upload queued for its preview or being read and matched;
+a confirmed import queued or being read, matched or written): the one rule the queue, cancel,
+expiry and the import page share."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from deliverables.models import ImportRecord, ImportStage
+from deliverables.models import ImportRecord, ImportStage, ImportStatus
 
 ALREADY_IMPORTED = "This file has already been imported: nothing more was done."
 
@@ -26,9 +27,28 @@ def not_under_way_q() -> Q:
     )
 
 
+# The statuses a worker may still be at: a preview being made, or a preview being written.
+ACTIVE = (ImportStatus.PREVIEWING, ImportStatus.PREVIEWED)
+
+
+def work_finished(record: ImportRecord) -> bool:
+    """Nothing more will happen to it in the background: no stage, the last stage done, or no
+    longer a preview (imported, refused, failed, or cancelled while it waited)."""
+    return record.stage in ("", ImportStage.DONE) or record.status not in ACTIVE
+
+
+def forgettable_q() -> Q:
+    """Records cancel and the daily expiry may forget: a preview no worker is writing, or a big
+    upload whose preview is waiting or being made (its worker then keeps nothing: it stores a
+    preview only over a record still being previewed)."""
+    return Q(status=ImportStatus.PREVIEWING) | (
+        Q(status=ImportStatus.PREVIEWED) & not_under_way_q()
+    )
+
+
 def import_under_way(record: ImportRecord) -> bool:
-    """Queued or being written, by a worker still at it."""
-    under_way = record.stage not in ("", ImportStage.DONE)
+    """Queued, being previewed or being written, by a worker still at it."""
+    under_way = not work_finished(record)
     return (
         under_way
         and record.stage_at is not None

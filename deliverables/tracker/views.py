@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliverables.access import period_by_code
 from deliverables.models import ImportRecord, ImportStage, ImportStatus
-from deliverables.tasks import import_enqueue, import_under_way
+from deliverables.tasks import import_enqueue, import_under_way, preview_enqueue
+from deliverables.tracker.background import goes_to_background, tracker_preview_queued
 from deliverables.tracker.cancel import tracker_cancel
 from deliverables.tracker.export import export_quarter
 from deliverables.tracker.forms import AnswersForm, ImportForm, MappingForm
@@ -34,23 +34,14 @@ from deliverables.tracker.services import (
     tracker_preview,
     tracker_refuse_unread,
 )
+from deliverables.tracker.views_common import record_for as _record_for
+from deliverables.tracker.views_common import require_importer as _require_importer
+from deliverables.tracker.views_progress import progress_page
 from deliverables.workflow import WorkflowError
 from plans.access import plan_for
 from plans.models import Plan, ReportingPeriod
-from plans.permissions import can_import
 
 ROWS_SHOWN = 500
-
-
-def _require_importer(user) -> None:
-    if not can_import(user):
-        raise PermissionDenied("Only administrators import trackers.")
-
-
-def _record_for(user, pk: int) -> ImportRecord:
-    return get_object_or_404(
-        ImportRecord.objects.visible_to(user).select_related("plan", "user", "layout"), pk=pk
-    )
 
 
 def _mapping_form(record: ImportRecord, data=None) -> MappingForm:
@@ -96,6 +87,16 @@ def import_new(request: HttpRequest) -> HttpResponse:
             return _import_new_plan(request, form, upload, period)
         if upload.size > settings.IMPORT_MAX_BYTES:  # refused, and recorded, unread
             record = tracker_refuse_unread(request.user, plan, period, upload.name, upload.size)
+        elif goes_to_background(plan, upload.size):  # its page shows the worker's progress
+            record = tracker_preview_queued(
+                request.user,
+                plan,
+                period,
+                upload.read(),
+                upload.name,
+                overwrite_closed=form.cleaned_data["overwrite_closed"],
+            )
+            record = preview_enqueue(record)
         else:
             record = tracker_preview(
                 request.user,
@@ -183,7 +184,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The import's page: what the importer understood of each column, its questions and the
     preview, while not yet confirmed; what was done, once it ran."""
     _require_importer(request.user)
-    return _detail(request, _record_for(request.user, pk))
+    record = _record_for(request.user, pk)
+    if record.status == ImportStatus.PREVIEWING:  # a big upload: the worker's progress
+        return progress_page(request, record)
+    return _detail(request, record)
 
 
 def _not_a_preview(request: HttpRequest, record: ImportRecord) -> HttpResponse | None:
@@ -269,6 +273,9 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "This preview changed after the page you confirmed from was shown (in another tab, "
             "perhaps), so nothing was imported. Check the preview below, then import again.",
         )
+        return redirect(record)
+    if record.status == ImportStatus.PREVIEWING:
+        messages.error(request, "Nothing was imported: its preview is not ready yet.")
         return redirect(record)
     if import_under_way(record):  # confirmed twice: the first is on its way
         return redirect("deliverables:import_progress", pk=record.pk)

@@ -1,6 +1,7 @@
 // A progress page (a report file's, an import's) that follows its work: it reads the status
 // endpoint every few seconds; a ready file is downloaded, a finished import shows its page.
-// Without script the page refreshes itself (<meta http-equiv="refresh">) and says the same.
+// Without script the page refreshes itself (<meta http-equiv="refresh">; an import's page puts
+// it in <noscript>, so it never reloads the page under someone reading it) and says the same.
 
 const POLL_MS = 2000;
 
