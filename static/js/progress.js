@@ -1,7 +1,7 @@
 // A progress page (a report file's, an import's) that follows its work: it reads the status
 // endpoint every few seconds; a ready file is downloaded, a finished import shows its page.
-// Without script the page refreshes itself (<meta http-equiv="refresh">; an import's page puts
-// it in <noscript>, so it never reloads the page under someone reading it) and says the same.
+// Without script the page refreshes itself (<meta http-equiv="refresh"> inside <noscript>, so
+// with script it never reloads the page under someone reading it) and says the same.
 
 const POLL_MS = 2000;
 
@@ -9,8 +9,6 @@ function follow(root) {
   const label = root.querySelector("[data-progress-label]");
   const message = root.querySelector("[data-progress-message]");
   const ready = root.querySelector("[data-progress-ready]");
-  // The script takes over from the page's own refresh.
-  for (const meta of document.querySelectorAll('meta[http-equiv="refresh"]')) meta.remove();
 
   async function poll() {
     let response;
