@@ -48,6 +48,7 @@ from django.urls import reverse
 
 from deliverables.models import Action, QuarterlyUpdate
 from deliverables.tracker.services import tracker_import
+from devtools import bench_sizes
 from devtools.bench_indicators import indicator_results
 from devtools.bench_machine import machine, machine_line
 from devtools.bench_open import open_results
@@ -96,6 +97,16 @@ class Rollback(Exception):
     pass
 
 
+def across(options: dict) -> str:
+    if options["tables"]:
+        return bench_sizes.tables(bench_sizes.load(options["tables"]))
+    passed = [f"--repeat={options['repeat']}", f"--import-rows={options['import_rows']}"]
+    passed += ["--pages-only"] if options["pages_only"] else []
+    passed += [f"--plan={options['plan']}"] if options["plan"] else []
+    summaries = bench_sizes.run_sizes(options["across"], passed, options["out"])
+    return bench_sizes.tables(summaries)
+
+
 def timed(work: Callable[[], object], repeat: int) -> list[float]:
     work()  # warm-up: caches, first connection, template loading
     times = []
@@ -135,8 +146,22 @@ class Command(BaseCommand):
             action="store_true",
             help="time only the dashboard and register pages (no report, import or indicators)",
         )
+        # Across sizes (devtools.bench_sizes): one bench per database, then the tables.
+        parser.add_argument(
+            "--across",
+            action="append",
+            metavar="LABEL=DATABASE_URL",
+            help="run bench on each database in turn (smallest first) and print the tables",
+        )
+        parser.add_argument("--out", help="with --across: a folder for each run's JSON")
+        parser.add_argument(
+            "--tables", nargs="+", metavar="JSON", help="print the tables of saved --json runs"
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["across"] or options["tables"]:
+            self.stdout.write(across(options))
+            return
         plan = self.choose_plan(options["plan"])
         repeat = max(1, options["repeat"])
         self.pages_only = options["pages_only"]
