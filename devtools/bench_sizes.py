@@ -53,7 +53,9 @@ def load(paths: list[str]) -> list[dict]:
     summaries = []
     for path in paths:
         summary = json.loads(Path(path).read_text())
-        summary.setdefault("label", Path(path).stem)
+        # A file saved as <database>-<label>.json (as --out names them) is labelled <label>.
+        stem = Path(path).stem.removeprefix(f"{summary['database']}-")
+        summary.setdefault("label", stem.removeprefix("postgresql-").removeprefix("pg-"))
         summaries.append(summary)
     return summaries
 

@@ -138,7 +138,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--plan", help="plan slug (default: the plan with most updates)")
         parser.add_argument("--repeat", type=int, default=7)
-        parser.add_argument("--import-rows", type=int, default=10_000)
+        parser.add_argument(
+            "--import-rows", type=int, default=10_000, help="the import's rows (0: no import)"
+        )
         parser.add_argument("--import-only", action="store_true", help="time only the import")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument(
@@ -177,7 +179,7 @@ class Command(BaseCommand):
             if period is None:
                 raise CommandError(f"{plan} has no quarterly updates to measure.")
             results += self.page_results(plan, period, repeat)
-        if not self.pages_only:
+        if not self.pages_only and options["import_rows"] > 0:  # 0: no import this time
             results += self.import_results(plan, options["import_rows"])
         summary = {
             "database": connection.vendor,
