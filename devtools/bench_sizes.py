@@ -65,6 +65,8 @@ def _cell(result: dict | None) -> str:
         return DASH
     flag = " **over 10 s**" if result.get("over_10s") else ""
     spread = f"{result['p95_ms']:,.0f}, max {result.get('max_ms', result['p95_ms']):,.0f}"
+    if result.get("cpu_ms"):  # what this process spent, whatever the machine's load
+        spread += f"; CPU {result['cpu_ms']:,.0f}"
     return f"{result['median_ms']:,.0f} ({spread}){flag}"
 
 

@@ -83,6 +83,7 @@ def test_bench_measures_every_page_against_its_floor():
                       "import 150 rows again"}  # fmt: skip
     assert figures["over_10s"] == [] and not any(r["over_10s"] for r in figures["results"])
     assert all(r["max_ms"] >= r["median_ms"] for r in figures["results"])
+    assert figures["results"][0]["cpu_ms"] > 0
     machine = figures["machine"]
     assert machine["cpus"] and machine["memory_gb"] > 0 and machine["database_version"]
     assert {"cpu_model", "load_before", "load_after", "sqlite_version"} <= set(machine)

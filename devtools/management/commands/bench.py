@@ -87,6 +87,9 @@ class Result:
     max_ms: float = 0.0
     background: bool = False
     over_10s: bool = False
+    # This process's CPU time (median): on a shared machine it moves far less than the wall
+    # time with the load (PostgreSQL's own CPU is not in it).
+    cpu_ms: float = 0.0
 
     def __post_init__(self) -> None:
         self.max_ms = max(self.max_ms, self.p95_ms, self.median_ms)
@@ -107,14 +110,23 @@ def across(options: dict) -> str:
     return bench_sizes.tables(summaries)
 
 
+_CPU: list[float] = []  # this process's CPU ms for each run of the last timed() call
+
+
 def timed(work: Callable[[], object], repeat: int) -> list[float]:
     work()  # warm-up: caches, first connection, template loading
     times = []
+    _CPU.clear()
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         work()
         times.append((time.perf_counter() - started) * 1000)
+        _CPU.append((time.process_time() - cpu) * 1000)
     return times
+
+
+def cpu_of_last() -> float:
+    return statistics.median(_CPU) if _CPU else 0.0
 
 
 def p95(values: list[float]) -> float:
@@ -299,6 +311,7 @@ class Command(BaseCommand):
 
         self.stderr.write(f"  {name}…")
         times = timed(get, repeat)
+        cpu = cpu_of_last()
         with CaptureQueriesContext(connection) as queries:
             get()
         floor_times = timed(floor, repeat)
@@ -308,13 +321,14 @@ class Command(BaseCommand):
             note = f"{note}; {weight}" if note else weight
         return Result(
             name, median, p95(times), len(queries), floor_median,
-            median / floor_median if floor_median else 0.0, note, max(times),
+            median / floor_median if floor_median else 0.0, note, max(times), cpu_ms=cpu,
         )  # fmt: skip
 
     def work(self, name, run, repeat, floor, note="") -> Result:
         """Work the worker does (a task run here, in-process), timed like a page."""
         self.stderr.write(f"  {name}…")
         times = timed(run, repeat)
+        cpu = cpu_of_last()
         with CaptureQueriesContext(connection) as queries:
             run()
         floor_times = timed(floor, repeat)
@@ -322,6 +336,7 @@ class Command(BaseCommand):
         return Result(
             name, median, p95(times), len(queries), floor_median,
             median / floor_median if floor_median else 0.0, note, max(times), background=True,
+            cpu_ms=cpu,
         )  # fmt: skip
 
     def pages(self, client, plan, period, repeat, performance) -> list[Result]:
