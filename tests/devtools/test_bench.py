@@ -99,8 +99,9 @@ def test_bench_can_time_the_import_alone_first_and_again():
     out = io.StringIO()
     call_command("bench", "--import-only", "--import-rows", "120", stdout=out)
     lines = out.getvalue().splitlines()
-    names = [line.split("  ")[0] for line in lines[2:]]
+    names = [line.split("  ")[0] for line in lines[2:4]]
     assert names == ["import 120 rows", "import 120 rows again"]
+    assert lines[4].startswith("Machine: ") and "load average" in lines[4]
     assert "rows/s; peak Python memory" in lines[2] and "nothing changes" in lines[3]
     assert not Plan.objects.filter(slug__startswith="bench-import").exists()
 
