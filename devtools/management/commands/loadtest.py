@@ -384,6 +384,9 @@ class Command(BaseCommand):
         workers = f"gunicorn ({options['workers']} workers)" if server else options["url"]
         for line in signin_burst.report(facts, timings, workers):
             self.stdout.write(line)
+        # Why sign-ins failed (a worker killed at gunicorn's timeout resets its connection).
+        for message in run.errors[:5]:
+            self.stdout.write(self.style.ERROR(f"  {message}"))
 
     # -- set-up ----------------------------------------------------------------------------
 
