@@ -48,12 +48,17 @@ from django.urls import reverse
 
 from deliverables.models import Action, QuarterlyUpdate
 from deliverables.tracker.services import tracker_import
+from devtools import bench_sizes
 from devtools.bench_indicators import indicator_results
+from devtools.bench_machine import machine, machine_line
 from devtools.bench_open import open_results
+from devtools.bench_pages import browse_results, file_results
 from plans import roles, second_factor
 from plans.models import Plan, ReportingPeriod, User
 from reports.services import report_start
 
+# Issue 18: "no request over 10 s anywhere at 20,000 actions".
+REQUEST_LIMIT_MS = 10_000
 PLAIN_STATIC = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -77,20 +82,51 @@ class Result:
     floor_ms: float
     ratio: float
     note: str = ""
+    # The slowest run, and whether this is the worker's work rather than a request: "no
+    # request over 10 s" (issue 18) is about requests (over_10s), the worker may take longer.
+    max_ms: float = 0.0
+    background: bool = False
+    over_10s: bool = False
+    # This process's CPU time (median): on a shared machine it moves far less than the wall
+    # time with the load (PostgreSQL's own CPU is not in it).
+    cpu_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.max_ms = max(self.max_ms, self.p95_ms, self.median_ms)
+        self.over_10s = not self.background and self.max_ms > REQUEST_LIMIT_MS
 
 
 class Rollback(Exception):
     pass
 
 
+def across(options: dict) -> str:
+    if options["tables"]:
+        return bench_sizes.tables(bench_sizes.load(options["tables"]))
+    passed = [f"--repeat={options['repeat']}", f"--import-rows={options['import_rows']}"]
+    passed += ["--pages-only"] if options["pages_only"] else []
+    passed += [f"--plan={options['plan']}"] if options["plan"] else []
+    summaries = bench_sizes.run_sizes(options["across"], passed, options["out"])
+    return bench_sizes.tables(summaries)
+
+
+_CPU: list[float] = []  # this process's CPU ms for each run of the last timed() call
+
+
 def timed(work: Callable[[], object], repeat: int) -> list[float]:
     work()  # warm-up: caches, first connection, template loading
     times = []
+    _CPU.clear()
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         work()
         times.append((time.perf_counter() - started) * 1000)
+        _CPU.append((time.process_time() - cpu) * 1000)
     return times
+
+
+def cpu_of_last() -> float:
+    return statistics.median(_CPU) if _CPU else 0.0
 
 
 def p95(values: list[float]) -> float:
@@ -114,7 +150,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--plan", help="plan slug (default: the plan with most updates)")
         parser.add_argument("--repeat", type=int, default=7)
-        parser.add_argument("--import-rows", type=int, default=10_000)
+        parser.add_argument(
+            "--import-rows", type=int, default=10_000, help="the import's rows (0: no import)"
+        )
         parser.add_argument("--import-only", action="store_true", help="time only the import")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument(
@@ -122,12 +160,27 @@ class Command(BaseCommand):
             action="store_true",
             help="time only the dashboard and register pages (no report, import or indicators)",
         )
+        # Across sizes (devtools.bench_sizes): one bench per database, then the tables.
+        parser.add_argument(
+            "--across",
+            action="append",
+            metavar="LABEL=DATABASE_URL",
+            help="run bench on each database in turn (smallest first) and print the tables",
+        )
+        parser.add_argument("--out", help="with --across: a folder for each run's JSON")
+        parser.add_argument(
+            "--tables", nargs="+", metavar="JSON", help="print the tables of saved --json runs"
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["across"] or options["tables"]:
+            self.stdout.write(across(options))
+            return
         plan = self.choose_plan(options["plan"])
         repeat = max(1, options["repeat"])
         self.pages_only = options["pages_only"]
         results: list[Result] = []
+        load_before = os.getloadavg()
         period = (
             ReportingPeriod.objects.for_plan(plan)
             .filter(updates__isnull=False)
@@ -138,7 +191,7 @@ class Command(BaseCommand):
             if period is None:
                 raise CommandError(f"{plan} has no quarterly updates to measure.")
             results += self.page_results(plan, period, repeat)
-        if not self.pages_only:
+        if not self.pages_only and options["import_rows"] > 0:  # 0: no import this time
             results += self.import_results(plan, options["import_rows"])
         summary = {
             "database": connection.vendor,
@@ -152,8 +205,10 @@ class Command(BaseCommand):
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
                 "platform": platform.platform(terse=True),
+                **machine(load_before),
             },
             "results": [asdict(r) for r in results],
+            "over_10s": [r.name for r in results if r.over_10s],
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=2))
@@ -168,10 +223,14 @@ class Command(BaseCommand):
             f"{'':34}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'floor ms':>10}{'ratio':>7}"
         )
         for r in results:
+            flags = ("  OVER 10 s" if r.over_10s else "") + ("  (worker)" if r.background else "")
             self.stdout.write(
                 f"{r.name:34}{r.median_ms:>10.1f}{r.p95_ms:>9.1f}{r.queries:>8}"
-                f"{r.floor_ms:>10.2f}{r.ratio:>7.1f}" + (f"  {r.note}" if r.note else "")
+                f"{r.floor_ms:>10.2f}{r.ratio:>7.1f}{flags}" + (f"  {r.note}" if r.note else "")
             )
+        self.stdout.write(machine_line(summary["machine"]))
+        if summary["over_10s"]:
+            self.stdout.write(f"Requests over 10 s: {', '.join(summary['over_10s'])}.")
 
     # -- what is measured ------------------------------------------------------------------
 
@@ -189,6 +248,8 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=host.lstrip("."))
             signed_in(client, performance)
             results += self.pages(client, plan, period, repeat, performance)
+            if not self.pages_only:
+                results += browse_results(self, client, plan, period, repeat)
             viewer = self.readers(plan)[0][1]
             results += open_results(self, plan, period, repeat, viewer, host.lstrip("."))
             if self.pages_only:
@@ -236,12 +297,12 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name=roles.PERFORMANCE_TEAM))
         return User.objects.get(pk=user.pk)  # fresh permission cache
 
-    def page(self, client, name, url, repeat, floor, note="") -> Result:
+    def page(self, client, name, url, repeat, floor, note="", status=200) -> Result:
         size: dict[str, int] = {}
 
         def get() -> None:
             response = client.get(url, secure=True)
-            if response.status_code != 200:
+            if response.status_code != status:
                 raise CommandError(f"{name}: {url} answered {response.status_code}")
             body = b"".join(response.streaming_content) if response.streaming else response.content
             # What the page weighs, and how many <option>s it builds: the register's filter
@@ -250,16 +311,32 @@ class Command(BaseCommand):
 
         self.stderr.write(f"  {name}…")
         times = timed(get, repeat)
+        cpu = cpu_of_last()
         with CaptureQueriesContext(connection) as queries:
             get()
         floor_times = timed(floor, repeat)
         median, floor_median = statistics.median(times), statistics.median(floor_times)
-        if "PDF" not in name:
+        if "PDF" not in name and "file" not in name and "XLSX" not in name:
             weight = f"{size.get('bytes', 0) / 1024:.0f} KB, {size.get('options', 0)} options"
             note = f"{note}; {weight}" if note else weight
         return Result(
             name, median, p95(times), len(queries), floor_median,
-            median / floor_median if floor_median else 0.0, note,
+            median / floor_median if floor_median else 0.0, note, max(times), cpu_ms=cpu,
+        )  # fmt: skip
+
+    def work(self, name, run, repeat, floor, note="") -> Result:
+        """Work the worker does (a task run here, in-process), timed like a page."""
+        self.stderr.write(f"  {name}…")
+        times = timed(run, repeat)
+        cpu = cpu_of_last()
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        floor_times = timed(floor, repeat)
+        median, floor_median = statistics.median(times), statistics.median(floor_times)
+        return Result(
+            name, median, p95(times), len(queries), floor_median,
+            median / floor_median if floor_median else 0.0, note, max(times), background=True,
+            cpu_ms=cpu,
         )  # fmt: skip
 
     def pages(self, client, plan, period, repeat, performance) -> list[Result]:
@@ -384,13 +461,7 @@ class Command(BaseCommand):
                 note=report_period.label,
             )
         )  # fmt: skip
-        results.append(
-            self.page(
-                client, "exception report, PDF",
-                reverse("reports:report_pdf", args=[report.pk]), max(1, min(repeat, 3)),
-                report_floor, note=report_period.label,
-            )
-        )  # fmt: skip
+        results += file_results(self, client, performance, report, repeat, report_floor)
         return results
 
     def officer_pages(self, client, plan, period, officer, repeat) -> list[Result]:
@@ -528,10 +599,11 @@ class Command(BaseCommand):
             Result(
                 f"import {rows:,} rows", first, first, 0, floor, first / floor,
                 f"{rows / first * 1000:,.0f} rows/s; peak Python memory {peak / 1e6:,.0f} MB",
+                background=True,
             ),
             Result(
                 f"import {rows:,} rows again", again, again, 0, floor, again / floor,
-                f"{rows / again * 1000:,.0f} rows/s; nothing changes",
+                f"{rows / again * 1000:,.0f} rows/s; nothing changes", background=True,
             ),
         ]  # fmt: skip
 

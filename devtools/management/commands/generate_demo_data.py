@@ -54,6 +54,9 @@ LAST_YEAR = 2025  # the newest financial year generated: 2025/26
 # Named sizes: what "a county" means wherever the docs measure one.
 SIZES = {
     "county": {"actions": 5_000, "years": 10, "indicators": 500, "indicator_years": 10},
+    # Issue 18's "beyond county": four times the county's actions over the same ten years, so
+    # bench's growth county -> large is 4x the data at the same depth of history.
+    "large": {"actions": 20_000, "years": 10, "indicators": 2_000, "indicator_years": 10},
 }
 DEFAULTS = {"actions": 250, "years": 2, "indicators": 0, "indicator_years": None}
 _TEXT = (
@@ -94,7 +97,11 @@ class Command(BaseCommand):
     help = "Generate synthetic plans with N actions and Y years of quarterly updates."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--size", choices=sorted(SIZES), help="a named size (county)")
+        parser.add_argument(
+            "--size",
+            choices=sorted(SIZES),
+            help="a named size (county: 5,000 actions; large: 20,000)",
+        )
         parser.add_argument("--actions", type=int, help="actions per plan (default 250)")
         parser.add_argument("--years", type=int, help="years of quarterly updates (default 2)")
         parser.add_argument("--indicators", type=int, help="indicators per plan (default 0)")

@@ -299,6 +299,11 @@ class Command(BaseCommand):
             "--url", help="use a server already running on this machine instead of gunicorn"
         )
         parser.add_argument(
+            "--sign-in-burst",
+            action="store_true",
+            help="only sign the officers in, all at the same moment, and state the hasher's cost",
+        )
+        parser.add_argument(
             "--allow-writes",
             action="store_true",
             help="confirm this database is made for the test: officers and updates are written",
@@ -321,6 +326,9 @@ class Command(BaseCommand):
             if not is_loopback(host):
                 raise CommandError("The load test only drives a server on this machine.")
 
+        if options["sign_in_burst"]:
+            self.sign_in_burst(host, port, options)
+            return
         period, own, shared = self.prepare(options["officers"])
         server = None
         if not options["url"]:
@@ -348,6 +356,37 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS("No errors besides the intended conflicts; nothing lost.")
         )
+
+    def sign_in_burst(self, host: str, port: int, options) -> None:
+        """Officers made (or reset) with the load password, then all signing in at once."""
+        from devtools import signin_burst
+
+        count = options["officers"]
+        facts = signin_burst.hasher_facts()
+        password = make_password(PASSWORD)  # the default hasher at its default cost
+        role = Group.objects.get(name=roles.LEAD_OFFICER)
+        names = [USERNAME.format(index) for index in range(1, count + 1)]
+        with transaction.atomic():
+            for name in names:
+                user, _ = User.objects.update_or_create(
+                    username=name,
+                    defaults={"password": password, "is_active": True, "first_name": "Load"},
+                )
+                user.groups.add(role)
+        server = None if options["url"] else self.start_gunicorn(port, options["workers"], 1)
+        try:
+            run = Run(host=host, port=port, deadline=time.monotonic() + 600,
+                      max_requests=10 * count, think=0, plan_slug="", period_code="")  # fmt: skip
+            timings = signin_burst.burst(run, Browser, names, PASSWORD, CSRF_INPUT)
+        finally:
+            if server is not None:
+                self.stop(server)
+        workers = f"gunicorn ({options['workers']} workers)" if server else options["url"]
+        for line in signin_burst.report(facts, timings, workers):
+            self.stdout.write(line)
+        # Why sign-ins failed (a worker killed at gunicorn's timeout resets its connection).
+        for message in run.errors[:5]:
+            self.stdout.write(self.style.ERROR(f"  {message}"))
 
     # -- set-up ----------------------------------------------------------------------------
 
