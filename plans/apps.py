@@ -12,6 +12,7 @@ class PlansConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from plans import signing_in
+        from plans.connections import postgres_session
         from plans.private_files import sqlite_file_private
         from plans.roles import sync_roles_after_migrate
 
@@ -23,3 +24,5 @@ class PlansConfig(AppConfig):
         user_locked_out.connect(signing_in.locked_out, dispatch_uid="audit_locked_out")
         # The SQLite file holds password hashes: readable by its owner only, from creation.
         connection_created.connect(sqlite_file_private, dispatch_uid="sqlite_file_private")
+        # PostgreSQL sessions do not JIT-compile (plans.connections says why).
+        connection_created.connect(postgres_session, dispatch_uid="postgres_session")

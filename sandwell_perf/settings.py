@@ -86,9 +86,9 @@ def database_from_url(url: str) -> dict:
     if scheme in {"postgres", "postgresql", "pgsql"}:
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         host = query.pop("host", None) or unquote(parts.hostname or "")
-        options = {}
-        if "sslmode" in query:
-            options["sslmode"] = query.pop("sslmode")
+        # Every other parameter (sslmode, sslrootcert, connect_timeout, options, ...) goes to
+        # libpq as it is; one it does not know is refused when the first connection opens.
+        options = dict(query)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")) or "postgres",
@@ -246,11 +246,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compiling: the app's queries take tens or hundreds of milliseconds, and compiling
-    # one once its estimated cost passed jit_above_cost took 6-20 s at county size (the
-    # dashboard's 12-17 s for viewers and approvers, docs/performance.md).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# PostgreSQL sessions switch JIT compiling off (plans.connections: why, and why not as a
+# startup option); 0 leaves the server's own setting.
+PG_JIT_OFF = env_bool("DJANGO_PG_JIT_OFF", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "plans.User"
