@@ -94,7 +94,7 @@ def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "public/report_file.html",
         {"plan": plan, "period": found.period, "report": found, "failed": failed,
-         "refresh_seconds": REFRESH_SECONDS},
+         "retry_minutes": FAILED_RETRY_SECONDS // 60},
         status=503 if failed else 202,
     )  # fmt: skip
     # Not kept by a browser or proxy: the next look may find the file made.
@@ -103,8 +103,8 @@ def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-# Seconds between the waiting page's refreshes; and when a failed file is next tried
-# (reports.files.STUCK_AFTER: any visitor's look after that makes it again, once).
+# Seconds a client is told to wait before asking again (Retry-After); and when a failed file
+# is next tried (reports.files.STUCK_AFTER: any visitor's look after that makes it again, once).
 REFRESH_SECONDS = 5
 FAILED_RETRY_SECONDS = int(STUCK_AFTER.total_seconds())
 

@@ -155,6 +155,8 @@ def file_make(file_id: int) -> str:
         )
         if file is None or file.state in (FileState.DONE, FileState.FAILED):
             return "nothing to do"  # deleted (a newer draft file), or made already
+        if file.state == FileState.RUNNING and not is_stuck(file):
+            return "nothing to do"  # another worker is making it (a second task for one file)
         file.state = FileState.RUNNING
         file.attempts += 1
         file.save(update_fields=["state", "attempts", "updated_at"])

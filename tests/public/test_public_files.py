@@ -129,7 +129,9 @@ def test_the_download_is_the_stored_file_byte_for_byte_and_no_request_renders(
     assert waiting.status_code == 202
     page = waiting.content.decode()
     assert "This PDF is being made" in page
-    assert '<meta http-equiv="refresh" content="5">' in page and "<script>" not in page
+    # No self-reload (it would send a screen reader to the top every few seconds): a link.
+    assert 'http-equiv="refresh"' not in page and "<script>" not in page
+    assert f'href="{url}">Check again</a>' in page
     assert waiting["Cache-Control"] == "no-store" and waiting["Retry-After"] == "5"
     assert client.get(url).status_code == 202  # asked again: still the one copy, queued once
     assert public_copies().count() == 1
