@@ -16,8 +16,8 @@ from tests.public.test_public_files import pdf_url, public_copies, spy  # noqa: 
 @pytest.mark.django_db
 def test_the_public_waiting_page_does_not_reload_itself_every_five_seconds(
     client,
-    published,
-    task_worker,  # noqa: F811
+    published,  # noqa: F811 - the fixture
+    task_worker,
 ):
     """What a resident sees: asking for a published report's PDF before the worker has made it
     gives "This PDF is being made", a page that reloads itself every 5 seconds with
@@ -40,7 +40,7 @@ def test_the_public_waiting_page_does_not_reload_itself_every_five_seconds(
 
 @pytest.mark.django_db
 def test_a_second_task_for_the_same_file_does_not_render_it_again_while_it_is_being_made(
-    published,
+    published,  # noqa: F811 - the fixture
     task_worker,
     spy,  # noqa: F811
 ):
