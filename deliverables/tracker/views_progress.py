@@ -40,12 +40,15 @@ def _label(record: ImportRecord, finished: bool) -> str:
 
 def _status(record: ImportRecord) -> dict:
     finished = work_finished(record)
+    stuck = not finished and not import_under_way(record)
     return {
         "state": record.stage if not finished else ImportStage.DONE,
         "label": _label(record, finished),
         "message": record.stage_message,
         "finished": finished,
-        "stuck": not finished and not import_under_way(record),
+        "stuck": stuck,
+        # No worker has it yet: other work (report files, other imports) is ahead of it.
+        "waiting": not finished and not stuck and record.stage == ImportStage.QUEUED,
         "result": record.get_absolute_url() if finished else None,
     }
 
