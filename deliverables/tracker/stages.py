@@ -80,11 +80,10 @@ def under_way_message(record: ImportRecord) -> str:
     if record.stage == ImportStage.QUEUED:
         return (
             "This import was confirmed and is waiting for the background worker to write it, "
-            "so it can no longer be changed or cancelled: see its progress."
+            "so it cannot be cancelled or changed: see its progress."
         )
     return (
-        "This import is being written now, so it can no longer be changed or cancelled: "
-        "see its progress."
+        "This import is being written now, so it cannot be cancelled or changed: see its progress."
     )
 
 
