@@ -17,6 +17,7 @@ from django_tasks import task
 
 from deliverables.models import ImportRecord, ImportStage, ImportStatus
 from deliverables.tracker.background import preview_failed, preview_make
+from deliverables.tracker.page import preview_seen
 from deliverables.tracker.services import tracker_apply
 from deliverables.tracker.stages import STUCK_AFTER, import_under_way, not_under_way_q
 from deliverables.workflow import WorkflowError
@@ -44,7 +45,9 @@ def import_enqueue(user: User, record: ImportRecord) -> ImportRecord | None:
     already, or no longer a preview.
 
     Queueing is a claim, one conditional UPDATE: of two confirms at once (a double click, two
-    tabs) only the one that moves the record from "not under way" to queued enqueues a task."""
+    tabs) only the one that moves the record from "not under way" to queued enqueues a task.
+    The task carries the preview confirmed (`record` as the confirm checked it): the worker
+    writes that preview or nothing."""
     claimed = (
         ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED)
         .filter(not_under_way_q())
@@ -52,25 +55,35 @@ def import_enqueue(user: User, record: ImportRecord) -> ImportRecord | None:
     )
     if claimed != 1:
         return None
-    _queue(record.pk, user.pk)
+    _queue(record.pk, user.pk, seen=preview_seen(record))
     return ImportRecord.objects.select_related("plan", "period").get(pk=record.pk)
 
 
-def _queue(record_id: int, user_id: int, delay_seconds: int = 0) -> None:
+def _queue(record_id: int, user_id: int, delay_seconds: int = 0, seen: str = "") -> None:
     queued = apply_import
     if delay_seconds and queued.get_backend().supports_defer:
         queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
-    queued.enqueue(record_id, user_id)
+    queued.enqueue(record_id, user_id, seen=seen)
 
 
-def import_run(record_id: int, user_id: int) -> str:
+CHANGED_SINCE_CONFIRMED = (
+    "Nothing was imported: the preview changed after it was confirmed. Check the preview "
+    "below, then import again."
+)
+
+
+def import_run(record_id: int, user_id: int, seen: str = "") -> str:
     """The task's work: write the import, telling its record each stage. A refusal (the plan
-    changed since the preview, already imported, the database refused) is final and shown;
-    any other failure is tried again up to settings.TASK_ATTEMPTS."""
+    changed since the preview, already imported, the database refused, the preview changed
+    since `seen` was confirmed) is final and shown; any other failure is tried again up to
+    settings.TASK_ATTEMPTS."""
     record = ImportRecord.objects.select_related("plan").filter(pk=record_id).first()
     user = User.objects.filter(pk=user_id).first()
     if record is None or user is None:
         return "nothing to do"  # deleted since it was queued
+    if seen and record.status == ImportStatus.PREVIEWED and preview_seen(record) != seen:
+        _finish(record_id, CHANGED_SINCE_CONFIRMED)  # stays a preview, to confirm again
+        return f"not imported: {CHANGED_SINCE_CONFIRMED}"
     record.attempts += 1
     _set(record_id, attempts=record.attempts)
     try:
@@ -85,7 +98,7 @@ def import_run(record_id: int, user_id: int) -> str:
         if _applied(record_id):  # failed after the import committed: written, so no retry
             _set(record_id, stage=ImportStage.DONE, stage_message="")
             raise
-        _attempt_failed(user, record, error)
+        _attempt_failed(user, record, error, seen)
         raise  # the task's own record keeps the traceback for the administrator
     _set(record_id, stage=ImportStage.DONE, stage_message="")  # this run wrote it
     return "imported"
@@ -104,7 +117,7 @@ def _finish(record_id: int, message: str) -> None:
     )
 
 
-def _attempt_failed(user: User, record: ImportRecord, error: Exception) -> None:
+def _attempt_failed(user: User, record: ImportRecord, error: Exception, seen: str) -> None:
     attempts = settings.TASK_ATTEMPTS
     reason = f"{type(error).__name__}: {error}"[:300]
     if record.attempts < attempts:
@@ -114,7 +127,8 @@ def _attempt_failed(user: User, record: ImportRecord, error: Exception) -> None:
             stage_message=f"Attempt {record.attempts} of {attempts} failed ({reason}). "
             "Nothing was written; trying again.",
         )
-        _queue(record.pk, user.pk, settings.TASK_RETRY_SECONDS * 2 ** (record.attempts - 1))
+        delay = settings.TASK_RETRY_SECONDS * 2 ** (record.attempts - 1)
+        _queue(record.pk, user.pk, delay, seen=seen)
         return
     _set(
         record.pk,
@@ -125,9 +139,10 @@ def _attempt_failed(user: User, record: ImportRecord, error: Exception) -> None:
 
 
 @task()
-def apply_import(record_id: int, user_id: int) -> str:
-    """Write a confirmed tracker import (import_run)."""
-    return import_run(record_id, user_id)
+def apply_import(record_id: int, user_id: int, seen: str = "") -> str:
+    """Write a confirmed tracker import (import_run); `seen` is the preview confirmed (a task
+    queued before it was carried has none, and writes the preview as it stands)."""
+    return import_run(record_id, user_id, seen)
 
 
 def preview_enqueue(record: ImportRecord) -> ImportRecord:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from deliverables.models import ImportRecord, ImportStatus
 from deliverables.tracker.services import _require_importer
-from deliverables.tracker.stages import ALREADY_IMPORTED, forgettable_q
+from deliverables.tracker.stages import ALREADY_IMPORTED, forgettable_q, under_way_message
 from deliverables.workflow import WorkflowError
 from plans.models import User
 
 
 def tracker_cancel(user: User | None, record: ImportRecord) -> ImportRecord:
     """Forget a preview nobody will import. One conditional UPDATE, so a cancel read before a
-        worker committed the import cannot mark the written import cancelled; refused while the
-        import is under way (queued or being written). A big upload can be cancelled while its
-    preview waits or is being made."""
+    worker committed the import cannot mark the written import cancelled; refused while the
+    import is under way (queued or being written), saying which. A big upload can be cancelled
+    while its preview waits or is being made."""
     _require_importer(user)
     cancelled = (
         ImportRecord.objects.filter(pk=record.pk)
@@ -27,7 +27,5 @@ def tracker_cancel(user: User | None, record: ImportRecord) -> ImportRecord:
     if record.status == ImportStatus.APPLIED:
         raise WorkflowError(ALREADY_IMPORTED)
     if record.status == ImportStatus.PREVIEWED:
-        raise WorkflowError(
-            "This import is being written now, so it cannot be cancelled: see its progress."
-        )
+        raise WorkflowError(under_way_message(record))
     return record  # cancelled, refused or failed already: nothing to cancel

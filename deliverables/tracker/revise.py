@@ -14,6 +14,7 @@ from deliverables.tracker.quarters import QuarterMismatch
 from deliverables.tracker.refusals import refusal_hold, refusal_of
 from deliverables.tracker.saved_layouts import layout_save
 from deliverables.tracker.services import _prepare, _read, _require_importer, _store
+from deliverables.tracker.stages import import_under_way, not_under_way_q, under_way_message
 from deliverables.workflow import WorkflowError
 from plans.models import User
 from plans.workbook import TrackerFileError
@@ -29,6 +30,8 @@ def require_previewed(record: ImportRecord) -> None:
             f"Nothing was changed: only a preview can be, and this import is "
             f"'{record.get_status_display()}'."
         )
+    if import_under_way(record):  # confirmed: the worker writes what was confirmed, no more
+        raise WorkflowError(f"Nothing was changed. {under_way_message(record)}")
 
 
 def _reread(record: ImportRecord, mapping: Mapping | None) -> ReadResult:
@@ -57,15 +60,20 @@ def _revise(record: ImportRecord, read: ReadResult) -> ImportRecord:
         _store(record, preview)
         if held:  # the refusal is resolved
             record.message = ""
-    # Only while previewed: a confirm or cancel in another tab meanwhile keeps its record.
-    kept = ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
-        mapping=record.mapping,
-        new_plan=record.new_plan,
-        layout=record.layout,
-        answers=record.answers,
-        summary=record.summary,
-        rows=record.rows,
-        message=record.message,
+    # Only while previewed and not under way: a confirm (queued for the worker) or cancel in
+    # another tab meanwhile keeps its record as confirmed or cancelled.
+    kept = (
+        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED)
+        .filter(not_under_way_q())
+        .update(
+            mapping=record.mapping,
+            new_plan=record.new_plan,
+            layout=record.layout,
+            answers=record.answers,
+            summary=record.summary,
+            rows=record.rows,
+            message=record.message,
+        )
     )
     if not kept:
         raise WorkflowError("This import was confirmed or cancelled meanwhile: nothing changed.")

@@ -139,7 +139,9 @@ def _detail(
     rows = record.rows
     if errors_only:
         rows = [r for r in rows if r["result"] == "error"]
-    if record.status == ImportStatus.PREVIEWED:  # only a preview can still be changed
+    under_way = import_under_way(record)
+    # Only a preview can still be changed, and not once confirmed: the worker writes what was.
+    if record.status == ImportStatus.PREVIEWED and not under_way:
         mapping_form = mapping_form if mapping_form is not None else _mapping_form(record)
         answers_form = answers_form if answers_form is not None else _answers_form(record)
     return render(
@@ -152,7 +154,7 @@ def _detail(
             "errors_only": errors_only,
             "mapping_form": mapping_form,
             "answers_form": answers_form,
-            "under_way": import_under_way(record),
+            "under_way": under_way,
             **page_context(record),
             "nav_section": "imports",
         },

@@ -69,6 +69,9 @@ def progress_page(request: HttpRequest, record: ImportRecord) -> HttpResponse:
     """The page for a preview being made or an import being written. The bar counts a step in
     progress as half done, so it moves at each stage and is full only at the end."""
     steps = _steps(record)
+    status = _status(record)
+    # No worker has it yet: other work (report files, other imports) may be ahead of it.
+    waiting = not (status["finished"] or status["stuck"]) and record.stage == ImportStage.QUEUED
     done = sum(2 for _, state in steps if state == "Done")
     done += sum(1 for _, state in steps if state == "In progress")
     return render(
@@ -76,7 +79,8 @@ def progress_page(request: HttpRequest, record: ImportRecord) -> HttpResponse:
         "deliverables/import_progress.html",
         {
             "record": record,
-            "status": _status(record),
+            "status": status,
+            "waiting": waiting,
             "steps": steps,
             "bar": {"value": done, "max": 2 * len(steps), "percent": round(50 * done / len(steps))},
             "previewing": record.status == ImportStatus.PREVIEWING,
