@@ -34,7 +34,7 @@ from reports.charts import bar_chart, trend_chart
 from reports.dashboard import build_dashboard
 from reports.filters import SORT_LABELS, RegisterFilter, sort_order
 from reports.indicators import indicator_panel
-from reports.selectors import deliverable_labels, register_actions
+from reports.selectors import deliverable_labels, lead_name, register_actions, with_names
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -127,7 +127,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "reports/register.html", context)
     period, previous, scale, filterset, queryset, sort = found
     page = Paginator(
-        queryset.prefetch_related(
+        with_names(queryset).prefetch_related(
             Prefetch(
                 "placements",
                 queryset=ActionPlacement.objects.select_related("deliverable").order_by("order"),
@@ -140,6 +140,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         action.plan = plan
         action.now = by_pk.get(action.status_now)
         action.before = by_pk.get(action.status_before)
+        action.lead_name = lead_name(action)
         action.deliverable_refs = deliverable_labels(
             p.deliverable for p in action.placements.all() if p.deliverable
         )
