@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deliverables", "0018_import_tasks"),
+        ("deliverables", "0019_import_preview_background"),
         ("plans", "0010_plan_public"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
