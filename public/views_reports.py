@@ -17,7 +17,14 @@ from public.cache import cached_response
 from public.decorators import public_view
 from public.rules import public_periods, public_plan_for, shows_officer_names
 from reports.files import STUCK_AFTER, public_file_is_current, public_file_request
-from reports.models import ExceptionReport, FileState, ReportFile, ReportKind, ReportState
+from reports.models import (
+    ExceptionReport,
+    FileFormat,
+    FileState,
+    ReportFile,
+    ReportState,
+    report_file_name_of,
+)
 from reports.public_copy import without_names
 from reports.recommendations import report_content
 from reports.render import report_context, status_css
@@ -40,12 +47,6 @@ def _content(report: ExceptionReport):
     """The report's frozen content as the public reads it."""
     content = report_content(report)
     return content if shows_officer_names() else without_names(content)
-
-
-def _file_word(report: ExceptionReport) -> str:
-    if report.kind == ReportKind.RECOMMENDATIONS:
-        return "recommendations-report"
-    return "exception-report"
 
 
 @public_view
@@ -88,7 +89,7 @@ def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     names = shows_officer_names()
     file = public_file_request(found, names)
     if public_file_is_current(file, names):
-        return _stored(plan, found, file.pk)
+        return _stored(found, file.pk)
     failed = file.state == FileState.FAILED
     response = render(
         request,
@@ -109,10 +110,11 @@ REFRESH_SECONDS = 5
 FAILED_RETRY_SECONDS = int(STUCK_AFTER.total_seconds())
 
 
-def _stored(plan: Plan, found: ExceptionReport, file_id: int) -> HttpResponse:
-    """The stored bytes, the same on every download, named as before."""
+def _stored(found: ExceptionReport, file_id: int) -> HttpResponse:
+    """The stored bytes, the same on every download, named by the one rule (as the signed-in
+    download of the same version is: from what it froze at publish)."""
     file = ReportFile.objects.only("content", "sha256", "size").get(pk=file_id)
-    name = f"{plan.slug}-{found.period.code}-{_file_word(found)}-v{found.version}.pdf"
+    name = report_file_name_of(found, FileFormat.PDF, frozen=True)
     response = HttpResponse(bytes(file.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Content-Length"] = str(file.size)

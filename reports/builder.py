@@ -80,7 +80,7 @@ class ActionLine:
 
 @dataclass
 class Section:
-    outcome_id: int
+    outcome_id: int  # 0: the actions placed under no outcome (ReportData.unplaced)
     name: str
     narrative: str
     counts: dict[str, int]  # status id (as text, JSON keys are text) or "none" -> actions
@@ -89,6 +89,23 @@ class Section:
     moved_in: list[ActionLine]
     recovered: list[ActionLine]
     indicators: list[IndicatorLine] = field(default_factory=list)  # off target, this outcome
+
+    @property
+    def is_outcome(self) -> bool:
+        """False for the part of actions under no outcome (it has no narrative or indicators)."""
+        return bool(self.outcome_id)
+
+    @classmethod
+    def from_snapshot(cls, section: dict) -> Section:
+        return cls(
+            **{
+                **section,
+                "exceptions": [ActionLine(**a) for a in section["exceptions"]],
+                "moved_in": [ActionLine(**a) for a in section["moved_in"]],
+                "recovered": [ActionLine(**a) for a in section["recovered"]],
+                "indicators": [IndicatorLine(**i) for i in section.get("indicators", [])],
+            }
+        )
 
 
 @dataclass
@@ -121,6 +138,12 @@ class ReportData:
     # Directorate name ("" for none) -> counts as overview_counts: the summary layout's table
     # (reports.summary). Empty in versions published before it; the summary then says so.
     directorate_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The actions in scope placed under no outcome (a placement removed, or an action made or
+    # imported without one), as a part of their own after the outcomes' (None if there are
+    # none, and in versions published before it): they count in the overview and by
+    # directorate, so they are listed too. Not in `sections`, which are the plan's outcomes
+    # (the API's and the dashboard's): `parts` is every part the report lists.
+    unplaced: Section | None = None
     # Not fields (so not in snapshots): what the shared renderings ask of either kind of
     # report (reports.recommendations has the other).
     kind = "exceptions"
@@ -142,9 +165,14 @@ class ReportData:
         return [s for s in self.statuses if s.id in self.exception_ids]
 
     @property
+    def parts(self) -> list[Section]:
+        """Every part the report lists: each outcome's, then the actions under no outcome."""
+        return [*self.sections, self.unplaced] if self.unplaced else list(self.sections)
+
+    @property
     def exception_count(self) -> int:
         """Actions listed as exceptions; one under two outcomes is listed twice, counted once."""
-        return len({line.path for section in self.sections for line in section.exceptions})
+        return len({line.path for section in self.parts for line in section.exceptions})
 
     def status(self, status_id: int | None) -> StatusInfo | None:
         return self.status_by_id.get(status_id) if status_id is not None else None
@@ -163,7 +191,7 @@ class ReportData:
     @property
     def off_target_count(self) -> int:
         """Indicators off target; one under two outcomes is listed twice, counted once."""
-        lines = [line for section in self.sections for line in section.indicators]
+        lines = [line for section in self.parts for line in section.indicators]
         return len({line.code for line in [*lines, *self.unlinked_indicators]})
 
     @property
@@ -171,7 +199,7 @@ class ReportData:
         return self.row(self.plan_name, self.overview_counts)
 
     def section_rows(self) -> list[tuple[Section, Row]]:
-        return [(section, self.row(section.name, section.counts)) for section in self.sections]
+        return [(section, self.row(section.name, section.counts)) for section in self.parts]
 
     def to_snapshot(self) -> dict:
         return asdict(self)
@@ -180,18 +208,9 @@ class ReportData:
     def from_snapshot(cls, data: dict) -> ReportData:
         data = dict(data)
         data["statuses"] = [StatusInfo(**s) for s in data["statuses"]]
-        data["sections"] = [
-            Section(
-                **{
-                    **section,
-                    "exceptions": [ActionLine(**a) for a in section["exceptions"]],
-                    "moved_in": [ActionLine(**a) for a in section["moved_in"]],
-                    "recovered": [ActionLine(**a) for a in section["recovered"]],
-                    "indicators": [IndicatorLine(**i) for i in section.get("indicators", [])],
-                }
-            )
-            for section in data["sections"]
-        ]
+        data["sections"] = [Section.from_snapshot(section) for section in data["sections"]]
+        if data.get("unplaced"):
+            data["unplaced"] = Section.from_snapshot(data["unplaced"])
         data["no_update"] = [ActionLine(**a) for a in data["no_update"]]
         data["unlinked_indicators"] = [
             IndicatorLine(**i) for i in data.get("unlinked_indicators", [])
@@ -277,38 +296,47 @@ def build_report(report: ExceptionReport) -> ReportData:
             per_outcome.setdefault(outcome_id, []).append(action)
 
     indicators = off_target(plan, period, READER, outcome_names)
-    sections = []
-    for outcome in outcomes:
-        members = per_outcome.get(outcome.pk, [])
+
+    def part(outcome_id: int, name: str, members: list, narrative: str = "") -> Section:
         counts: dict[str, int] = {}
         for action in members:
             counts[_key(action.status_now)] = counts.get(_key(action.status_now), 0) + 1
         now_exception = [a for a in members if a.status_now in exception_ids]
-        sections.append(
-            Section(
-                outcome_id=outcome.pk,
-                name=outcome.name,
-                narrative=str(report.narratives.get(str(outcome.pk), "")),
-                counts=counts,
-                total=len(members),
-                exceptions=[line(a) for a in now_exception],
-                # Moving in and recovering compare two real statuses (deliverables.rules):
-                # to or from No Update is neither.
-                moved_in=[
-                    line(a)
-                    for a in now_exception
-                    if scale.is_real(a.status_before) and a.status_before not in exception_ids
-                ],
-                recovered=[
-                    line(a)
-                    for a in members
-                    if a.status_before in exception_ids
-                    and scale.is_real(a.status_now)
-                    and a.status_now not in exception_ids
-                ],
-                indicators=indicators.by_outcome.get(outcome.pk, []),
-            )
+        return Section(
+            outcome_id=outcome_id,
+            name=name,
+            narrative=narrative,
+            counts=counts,
+            total=len(members),
+            exceptions=[line(a) for a in now_exception],
+            # Moving in and recovering compare two real statuses (deliverables.rules): to or
+            # from No Update is neither.
+            moved_in=[
+                line(a)
+                for a in now_exception
+                if scale.is_real(a.status_before) and a.status_before not in exception_ids
+            ],
+            recovered=[
+                line(a)
+                for a in members
+                if a.status_before in exception_ids
+                and scale.is_real(a.status_now)
+                and a.status_now not in exception_ids
+            ],
+            indicators=indicators.by_outcome.get(outcome_id, []),
         )
+
+    sections = [
+        part(
+            outcome.pk,
+            outcome.name,
+            per_outcome.get(outcome.pk, []),
+            str(report.narratives.get(str(outcome.pk), "")),
+        )
+        for outcome in outcomes
+    ]
+    unplaced = [a for a in actions if a.pk not in outcomes_of]
+    not_placed = f"Not placed under any {plan.outcome_label.lower()}"
     # Everything without an approved update: No Update, not yet updated, awaiting approval.
     no_update = [line(a) for a in actions if a.status_now in (None, no_update_id, AWAITING.pk)]
     legend = scale.legend({a.status_now for a in actions} | {a.status_before for a in actions})
@@ -336,4 +364,5 @@ def build_report(report: ExceptionReport) -> ReportData:
         indicator_total=indicators.total,
         unlinked_indicators=indicators.unlinked,
         directorate_counts=dict(sorted(by_directorate.items(), key=lambda item: item[0] or "~")),
+        unplaced=part(0, not_placed, unplaced) if unplaced else None,
     )

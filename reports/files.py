@@ -40,6 +40,8 @@ RECOMMENDATION_RENDERERS: dict[str, Callable] = {
     FileFormat.DOCX: render_recommendations_docx,
     FileFormat.XLSX: render_recommendations_xlsx,
 }
+# The order a published version's files are queued in (report_files_start): quickest first.
+QUEUE_ORDER = (FileFormat.SUMMARY, FileFormat.XLSX, FileFormat.DOCX, FileFormat.PDF)
 # A file waiting or being made for longer than this has lost its worker (stopped mid-task):
 # its page offers to make it again.
 STUCK_AFTER = timedelta(minutes=30)
@@ -89,8 +91,11 @@ def report_files_start(report_id: int) -> list[ReportFile]:
         updated_at=timezone.now(),
     )
     drafts.exclude(state=FileState.FAILED).delete()
-    # The formats of its kind: a recommendations report has no summary layout.
-    return [file_request(report, fmt) for fmt in renderers_for(report)]
+    # The formats of its kind (a recommendations report has no summary layout), the quick
+    # ones first: with one worker, the summary and its Excel appendix (about a second each)
+    # are not kept waiting behind a county plan's full PDF (15-50 s).
+    formats = sorted(renderers_for(report), key=lambda fmt: QUEUE_ORDER.index(fmt))
+    return [file_request(report, fmt) for fmt in formats]
 
 
 def stored_file_id(report: ExceptionReport, fmt: str) -> int | None:

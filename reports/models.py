@@ -134,6 +134,22 @@ def report_file_name(
     return f"{name}.{FILE_EXTENSIONS.get(fmt, fmt)}"
 
 
+def report_file_name_of(report: ExceptionReport, fmt: str, *, frozen: bool) -> str:
+    """A file of `report`, named by report_file_name: a published version's from what it froze
+    at publish (its snapshot's plan slug and period code, as reports.summary.appendix_name
+    reads them), so the Excel file its summary PDF names is the one that downloads after an
+    administrator changes the plan's slug; a draft's from the live plan."""
+    frozen_as = (report.snapshot or {}) if report.is_published else {}
+    return report_file_name(
+        frozen_as.get("plan_slug") or report.plan.slug,
+        frozen_as.get("period_code") or report.period.code,
+        report.kind,
+        report.version,
+        fmt,
+        frozen=frozen,
+    )
+
+
 class FileState(models.TextChoices):
     PENDING = "pending", "Waiting to be made"
     RUNNING = "running", "Being made"

@@ -27,7 +27,7 @@ def without_names(content: ReportData | RecommendationsData) -> ReportData | Rec
             for action in recommendation.actions:
                 action.lead = NOT_PUBLISHED  # the table would otherwise say "Not set"
         return public
-    for section in public.sections:
+    for section in public.parts:
         for line in [*section.exceptions, *section.moved_in, *section.recovered]:
             line.lead = ""
     for line in public.no_update:

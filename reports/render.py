@@ -126,7 +126,7 @@ def render_xlsx(data: ReportData) -> bytes:
     sheet.append([escape_formula(header) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for section in data.sections:
+    for section in data.parts:  # the actions under no outcome too: every exception listed
         for line in section.exceptions:
             status = data.status(line.status_id)
             before = data.status(line.previous_status_id)
@@ -152,7 +152,7 @@ def render_xlsx(data: ReportData) -> bytes:
     )
     for cell in counts[1]:
         cell.font = Font(bold=True)
-    for section in data.sections:
+    for section in data.parts:
         counts.append(
             [
                 escape_formula(section.name),

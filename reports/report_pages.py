@@ -3,8 +3,9 @@
 At county size the report's page carried every outcome's exception tables with their
 commentary (thousands of rows): 76-104x its SQL floor, and growing 5x for 4x the data. From
 PAGE_BY_OUTCOME_FROM actions the page shows the counts and charts of the whole report and the
-exception tables of one outcome (`?outcome=<id>`), or the appendix of actions with no approved
-update (`?outcome=no-update`), with GOV.UK pagination between them: plain links, no script.
+exception tables of one outcome (`?outcome=<id>`; `?outcome=unplaced` for the actions under
+no outcome), or the appendix of actions with no approved update (`?outcome=no-update`), with
+GOV.UK pagination between them: plain links, no script.
 Below it nothing changes: Sandwell's report (about 220 actions) stays one page, read and
 printed whole, as the council has always had it.
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from reports.builder import ReportData
+from reports.builder import ReportData, Section
 from reports.charts import bar_chart
 from reports.render import report_context
 
@@ -25,6 +26,7 @@ from reports.render import report_context
 # tables per outcome at Sandwell's rate of exceptions, where the whole report would be ten.
 PAGE_BY_OUTCOME_FROM = 500
 NO_UPDATE = "no-update"  # the appendix's page
+UNPLACED = "unplaced"  # the part of actions under no outcome (ReportData.unplaced)
 
 
 @dataclass
@@ -48,10 +50,14 @@ def is_paged(data: ReportData, asked: str | None) -> bool:
     return bool(asked) or data.overview_total >= PAGE_BY_OUTCOME_FROM
 
 
+def _part_key(section: Section) -> str:
+    return str(section.outcome_id) if section.is_outcome else UNPLACED
+
+
 def _links(data: ReportData, current: str) -> list[PageLink]:
     links = [
-        PageLink(str(section.outcome_id), number, section.name, str(section.outcome_id) == current)
-        for number, section in enumerate(data.sections, start=1)
+        PageLink(_part_key(section), number, section.name, _part_key(section) == current)
+        for number, section in enumerate(data.parts, start=1)
     ]
     appendix = "Appendix: actions with no approved update"
     links.append(PageLink(NO_UPDATE, len(links) + 1, appendix, current == NO_UPDATE))
@@ -61,7 +67,7 @@ def _links(data: ReportData, current: str) -> list[PageLink]:
 def paged_context(data: ReportData, asked: str | None) -> dict:
     """The page's context for one outcome (the first if none is asked): the whole report's
     counts and charts, one outcome's tables. An outcome not in the report is a 404."""
-    keys = [str(section.outcome_id) for section in data.sections] + [NO_UPDATE]
+    keys = [_part_key(section) for section in data.parts] + [NO_UPDATE]
     current = asked or keys[0]
     if current not in keys:
         raise Http404("This report has no such outcome.")
@@ -87,7 +93,7 @@ def paged_context(data: ReportData, asked: str | None) -> dict:
         "paged": True,
     }
     if current != NO_UPDATE:
-        section = data.sections[index]
+        section = data.parts[index]
         row = data.row(section.name, section.counts)
         chart = bar_chart(
             f"report-section-{index + 1}",

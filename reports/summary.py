@@ -84,11 +84,11 @@ def summary_context(data: ReportData) -> dict:
         for name, counts in data.directorate_counts.items()
     ]
     exceptions_by_directorate: dict[str, set[str]] = {}
-    for section in data.sections:
+    for section in data.parts:
         for line in section.exceptions:
             name = line.directorate or "No directorate"
             exceptions_by_directorate.setdefault(name, set()).add(line.path)
-    appendix_rows = sum(len(section.exceptions) for section in data.sections)
+    appendix_rows = sum(len(section.exceptions) for section in data.parts)
     return {
         "data": data,
         "overview_chart": bar_chart(
@@ -106,14 +106,16 @@ def summary_context(data: ReportData) -> dict:
         ),
         "outcome_rows": outcome_rows,
         "directorate_rows": directorate_rows,
-        "exception_rows": [_exception_counts(data, section) for section in data.sections],
+        "exception_rows": [_exception_counts(data, section) for section in data.parts],
+        # The performance team's words on each outcome, as the full report carries them.
+        "narratives": [(s.name, s.narrative) for s in data.sections if s.narrative],
         # In the order of the table above it: by name, "No directorate" last.
         "exceptions_by_directorate": sorted(
             ((name, len(paths)) for name, paths in exceptions_by_directorate.items()),
             key=lambda item: (item[0] == "No directorate", item[0]),
         ),
-        "moved_in_total": _distinct(line for s in data.sections for line in s.moved_in),
-        "recovered_total": _distinct(line for s in data.sections for line in s.recovered),
+        "moved_in_total": _distinct(line for s in data.parts for line in s.moved_in),
+        "recovered_total": _distinct(line for s in data.parts for line in s.recovered),
         "appendix_name": appendix_name(data),
         "appendix_rows": appendix_rows,
     }

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from plans.permissions import can_build_reports
 from reports.files import STATUS_FIELDS, file_retry, is_stuck
-from reports.models import ExceptionReport, FileState, ReportFile, report_file_name
+from reports.models import ExceptionReport, FileState, ReportFile, report_file_name_of
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -38,14 +38,7 @@ def _file_for(user, pk: int, file_id: int) -> tuple[ExceptionReport, ReportFile]
 
 
 def _file_name(report: ExceptionReport, file: ReportFile) -> str:
-    return report_file_name(
-        report.plan.slug,
-        report.period.code,
-        report.kind,
-        report.version,
-        file.fmt,
-        frozen=file.frozen,
-    )
+    return report_file_name_of(report, file.fmt, frozen=file.frozen)
 
 
 def file_response(report: ExceptionReport, file_id: int) -> HttpResponse:

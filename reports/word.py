@@ -262,7 +262,7 @@ def _section(document, data: ReportData, index: int, section, row) -> None:
         )
     else:
         document.add_paragraph(f"No exceptions in {section.name} this {data.period_word}.")
-    if data.has_indicators:
+    if data.has_indicators and section.is_outcome:  # indicators are linked to outcomes
         document.add_heading(f"Indicators off target in {section.name}", level=3)
         if section.indicators:
             _indicators_table(
