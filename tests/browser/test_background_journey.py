@@ -158,10 +158,10 @@ def test_a_big_upload_previewed_and_imported_in_the_background_then_a_report_dow
     reader = browser.new_context().new_page()
     sign_in(reader, "performance", DEMO_PASSWORD)
     reader.goto(f"{live_server.url}/reports/{report.pk}/")
-    expect(reader.get_by_role("link", name="PDF")).to_be_visible()
+    expect(reader.get_by_role("link", name="PDF", exact=True)).to_be_visible()
     audit_both(reader)
     with reader.expect_download(timeout=SLOW) as download:
-        reader.get_by_role("link", name="PDF").click()
+        reader.get_by_role("link", name="PDF", exact=True).click()
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF-")
     worker.stop()

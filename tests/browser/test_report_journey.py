@@ -40,7 +40,7 @@ def test_build_preview_publish_and_download(page, browser, live_server, sandwell
     assert ExceptionReport.objects.get().state == "published"
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="PDF").click()
+        page.get_by_role("link", name="PDF", exact=True).click()
     assert (
         download.value.suggested_filename
         == "council-plan-2024-30-2024-25-Q2-exception-report-v1.pdf"
