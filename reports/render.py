@@ -24,10 +24,8 @@ def status_css(data: ReportData) -> str:
     )
 
 
-def report_context(data: ReportData) -> dict:
-    """What the report body template needs: the data and its charts."""
-    if data.kind != "exceptions":  # progress against recommendations: tables, no charts
-        return {"data": data}
+def overview_context(data: ReportData) -> dict:
+    """The data with the overview's chart and counts (all a long report's page shows whole)."""
     overview = data.overview_row
     return {
         "data": data,
@@ -38,6 +36,15 @@ def report_context(data: ReportData) -> dict:
             data.statuses,
         ),
         "overview_rows": [overview],
+    }
+
+
+def report_context(data: ReportData) -> dict:
+    """What the report body template needs: the data and its charts."""
+    if data.kind != "exceptions":  # progress against recommendations: tables, no charts
+        return {"data": data}
+    return {
+        **overview_context(data),
         "section_charts": [
             (
                 section,

@@ -20,7 +20,7 @@ from django.http import Http404
 
 from reports.builder import ReportData, Section
 from reports.charts import bar_chart
-from reports.render import report_context
+from reports.render import overview_context, report_context
 
 # From this many actions the page goes one outcome at a time: about two screens of exception
 # tables per outcome at Sandwell's rate of exceptions, where the whole report would be ten.
@@ -78,7 +78,7 @@ def paged_context(data: ReportData, asked: str | None) -> dict:
         row.link = link.href
         outcome_rows.append(row)
     context = {
-        **report_context_whole(data),
+        **overview_context(data),
         "outcomes_chart": bar_chart(
             "report-outcomes",
             f"Actions by status and {data.outcome_label.lower()}, {data.period_label}",
@@ -103,21 +103,6 @@ def paged_context(data: ReportData, asked: str | None) -> dict:
         )
         context["page_section"] = (section, chart, [row])
     return context
-
-
-def report_context_whole(data: ReportData) -> dict:
-    """The overview's chart and counts, without every outcome's chart (report_context's)."""
-    overview = data.overview_row
-    return {
-        "data": data,
-        "overview_chart": bar_chart(
-            "report-overview",
-            f"All actions by status, {data.period_label}",
-            [overview],
-            data.statuses,
-        ),
-        "overview_rows": [overview],
-    }
 
 
 def page_context(data: ReportData, asked: str | None) -> dict:
