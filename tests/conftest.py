@@ -110,6 +110,14 @@ def users(db, directorates):
 
 
 @pytest.fixture
+def admin_client(client, users):
+    """Signed in as the demo Administrator (the role, not a Django superuser): imports,
+    layouts and the task records. Replaces pytest-django's superuser fixture of this name."""
+    client.force_login(users["admin"])
+    return client
+
+
+@pytest.fixture
 def sandwell(db):
     """Sandwell's real plans, loaded the way `make run` loads them."""
     call_command("load_sandwell", "--demo-users", "--not-production", stdout=io.StringIO())

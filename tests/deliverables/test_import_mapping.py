@@ -34,12 +34,6 @@ OTHER_HEADERS = b"Action Ref,Action,RAG Status,Commentary\nA1,First action,On Tr
 
 
 @pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
-
-
-@pytest.fixture
 def plan(db):
     return factories.plan("housing")
 

@@ -41,12 +41,6 @@ def improvement_plan() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
-
-
 def upload(client, name="Improvement Plan 2022", plan="", data=None):
     return client.post(
         reverse("deliverables:import_new"),

@@ -23,12 +23,6 @@ from tests.deliverables.test_import import CORPORATE, COUNCIL, sandwell_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
-
-
 def upload(client, plan: Plan, path: Path = COUNCIL, period: str = "2024-25-Q2", **extra):
     data = {
         "plan": plan.pk,

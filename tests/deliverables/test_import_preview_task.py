@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
-
-
-@pytest.fixture
 def big(settings):
     """Every upload counts as big, so the council's small tracker goes to the worker."""
     settings.TRACKER_BACKGROUND_PREVIEW_BYTES = 0

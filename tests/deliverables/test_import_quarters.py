@@ -238,12 +238,6 @@ def test_a_file_with_only_q1_columns_is_refused_for_q3_and_nothing_is_written(pl
 APRIL = (["BP Ref.", "Action", "RAG", "April 2024 update"], [["G1", "Grow", "On Track", "Done"]])
 
 
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
-
-
 def upload_april(client, plan, period: str = "2023-24-Q4"):
     data = {
         "plan": plan.pk,

@@ -16,7 +16,7 @@ from deliverables.tracker.cancel import tracker_cancel
 from deliverables.tracker.page import preview_seen
 from deliverables.workflow import WorkflowError
 from tests.deliverables.test_import_mapping import mapping_data, mapping_url
-from tests.deliverables.test_import_races import admin_client, previewed  # noqa: F401
+from tests.deliverables.test_import_races import previewed  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def _queued(admin_client, previewed, long_ago: bool = False) -> ImportRecord:  #
 
 @pytest.mark.parametrize("long_ago", [False, True])
 def test_a_queued_import_page_offers_no_changes_and_says_it_is_waiting(
-    admin_client,  # noqa: F811
+    admin_client,
     previewed,  # noqa: F811
     task_worker,
     long_ago,
@@ -52,7 +52,7 @@ def test_a_queued_import_page_offers_no_changes_and_says_it_is_waiting(
 
 
 def test_a_remap_posted_to_a_queued_import_is_refused_with_a_clear_message(
-    admin_client,  # noqa: F811
+    admin_client,
     previewed,  # noqa: F811
     task_worker,
 ):
@@ -65,7 +65,7 @@ def test_a_remap_posted_to_a_queued_import_is_refused_with_a_clear_message(
 
 
 def test_cancelling_a_queued_import_says_it_is_waiting_not_being_written(
-    admin_client,  # noqa: F811
+    admin_client,
     previewed,  # noqa: F811
     users,
     task_worker,

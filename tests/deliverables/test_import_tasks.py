@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, users):
-    client.force_login(users["admin"])
-    return client
-
-
-@pytest.fixture
 def previewed(admin_client):
     """The council plan's tracker uploaded and previewed (the preview runs in the request)."""
     upload(admin_client, sandwell_plan("council-plan-2024-30.json"))

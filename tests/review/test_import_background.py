@@ -9,7 +9,6 @@ from deliverables.models import ImportRecord, ImportStage, ImportStatus, Quarter
 from deliverables.tracker.revise import tracker_answer
 from plans.models import StrategicOutcome
 from tests.deliverables.test_import_mapping import (  # noqa: F401 - fixtures
-    admin_client,
     mapping_data,
     mapping_url,
     plan,
@@ -36,7 +35,7 @@ def _confirmed(admin_client, users, plan):  # noqa: F811
 
 
 def test_a_confirmed_import_waiting_for_the_worker_cannot_be_remapped_under_it(
-    admin_client,  # noqa: F811
+    admin_client,
     users,
     plan,  # noqa: F811
     task_worker,
@@ -71,7 +70,7 @@ def test_a_confirmed_import_waiting_for_the_worker_cannot_be_remapped_under_it(
 
 
 def test_a_confirmed_import_still_waiting_in_a_busy_queue_is_not_expired(
-    admin_client,  # noqa: F811
+    admin_client,
     users,
     plan,  # noqa: F811
     task_worker,
