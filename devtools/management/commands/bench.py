@@ -309,13 +309,8 @@ class Command(BaseCommand):
             # choices once grew with every deliverable and officer.
             size.update(bytes=len(body), options=body.count(b"<option"))
 
-        self.stderr.write(f"  {name}…")
-        times = timed(get, repeat)
-        cpu = cpu_of_last()
-        with CaptureQueriesContext(connection) as queries:
-            get()
-        floor_times = timed(floor, repeat)
-        median, floor_median = statistics.median(times), statistics.median(floor_times)
+        times, cpu, queries, floor_median = self.measure(name, get, repeat, floor)
+        median = statistics.median(times)
         if "PDF" not in name and "file" not in name and "XLSX" not in name:
             weight = f"{size.get('bytes', 0) / 1024:.0f} KB, {size.get('options', 0)} options"
             note = f"{note}; {weight}" if note else weight
@@ -324,15 +319,20 @@ class Command(BaseCommand):
             median / floor_median if floor_median else 0.0, note, max(times), cpu_ms=cpu,
         )  # fmt: skip
 
-    def work(self, name, run, repeat, floor, note="") -> Result:
-        """Work the worker does (a task run here, in-process), timed like a page."""
+    def measure(self, name, run, repeat, floor) -> tuple[list[float], float, list, float]:
+        """`run` timed `repeat` times (with the last run's CPU), one more run's queries, and
+        the floor's median: what a page and the worker's work are both measured by."""
         self.stderr.write(f"  {name}…")
         times = timed(run, repeat)
         cpu = cpu_of_last()
         with CaptureQueriesContext(connection) as queries:
             run()
-        floor_times = timed(floor, repeat)
-        median, floor_median = statistics.median(times), statistics.median(floor_times)
+        return times, cpu, queries.captured_queries, statistics.median(timed(floor, repeat))
+
+    def work(self, name, run, repeat, floor, note="") -> Result:
+        """Work the worker does (a task run here, in-process), timed like a page."""
+        times, cpu, queries, floor_median = self.measure(name, run, repeat, floor)
+        median = statistics.median(times)
         return Result(
             name, median, p95(times), len(queries), floor_median,
             median / floor_median if floor_median else 0.0, note, max(times), background=True,
